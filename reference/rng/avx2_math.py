@@ -1,0 +1,88 @@
+"""torch's AVX2 float32 Box-Muller lanes, replayed in NumPy float32.
+
+torch's AVX2 build draws float32 normals with the Cephes-style `log256_ps` and
+`sincos256_ps` of ATen/native/cpu/avx_mathfun.h. The compiler contracts many of their
+multiply-add pairs into FMA instructions; which ones was read from the disassembly of
+libtorch_cpu.so (torch 2.13.0). Every fused step below is `fma32`, everything else is
+plain float32 arithmetic, so each lane rounds exactly as the vector unit does.
+"""
+import numpy as np
+
+from .fma import fma32
+
+f32 = np.float32
+_ONE = f32(1.0)
+_SQRTHF = f32(0.707106781186547524)
+_LOG_P = [f32(v) for v in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
+                           1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
+                           3.3333331174e-1)]
+_LOG_Q1 = f32(-2.12194440e-4)
+_LOG_Q2 = f32(0.693359375)
+_MINUS_DP = [f32(-0.78515625), f32(-2.4187564849853515625e-4), f32(-3.77489497744594108e-8)]
+_SINCOF = [f32(-1.9515295891e-4), f32(8.3321608736e-3), f32(-1.6666654611e-1)]
+_COSCOF = [f32(2.443315711809948e-005), f32(-1.388731625493765e-003), f32(4.166664568298827e-002)]
+_FOPI = f32(1.27323954473516)
+_TWO_PI = f32(2.0 * np.pi)
+_SIGN = np.uint32(0x80000000)
+
+
+def log_ps(x):
+    """log256_ps for x in (0, 1] (torch only feeds it 1 - u, never <= 0 or subnormal)."""
+    bits = x.view(np.uint32)
+    e = ((bits >> np.uint32(23)).astype(np.int32) - 127).astype(f32) + _ONE
+    m = ((bits & np.uint32(0x807FFFFF)) | np.uint32(0x3F000000)).view(f32)   # mantissa in [0.5, 1)
+    small = m < _SQRTHF
+    e = e - np.where(small, _ONE, f32(0))
+    m = (m - _ONE) + np.where(small, m, f32(0))
+    z = m * m
+    y = np.full_like(m, _LOG_P[0])
+    for p in _LOG_P[1:]:
+        y = fma32(y, m, p)
+    y = fma32(y * m, z, e * _LOG_Q1)
+    y = y - z * f32(0.5)                 # vfnmadd of an exact half: same as a subtraction
+    return fma32(e, _LOG_Q2, m + y)
+
+
+def sincos_ps(x):
+    """sincos256_ps: (sin, cos) of float32 x >= 0 as torch's AVX2 kernel computes them."""
+    sign_sin = x.view(np.uint32) & _SIGN
+    ax = np.abs(x)
+    j = (ax * _FOPI).astype(np.int32)    # truncation, like cvttps2dq
+    j = (j + 1) & ~1
+    y = j.astype(f32)
+    sign_sin = sign_sin ^ ((j & 4).astype(np.uint32) << np.uint32(29))
+    sign_cos = ((~(j - 2)) & 4).astype(np.uint32) << np.uint32(29)
+    use_cos_poly_for_sin = (j & 2) != 0
+    r = fma32(y, _MINUS_DP[0], ax)
+    r = fma32(_MINUS_DP[1], y, r)
+    r = fma32(y, _MINUS_DP[2], r)
+    z = r * r
+    yc = fma32(fma32(np.full_like(z, _COSCOF[0]), z, _COSCOF[1]), z, _COSCOF[2])
+    yc = fma32(z, z * yc, -(z * f32(0.5))) + _ONE
+    ys = fma32(fma32(np.full_like(z, _SINCOF[0]), z, _SINCOF[1]), z, _SINCOF[2])
+    ys = fma32(r, z * ys, r)
+    s = np.where(use_cos_poly_for_sin, yc, ys)
+    c = np.where(use_cos_poly_for_sin, ys, yc)
+    s = (s.view(np.uint32) ^ sign_sin).view(f32)
+    c = (c.view(np.uint32) ^ sign_cos).view(f32)
+    return s, c
+
+
+def box_muller16(blocks, mean, std):
+    """NormalFill16<float> (AVX2) on an (m, 16) float32 array of uniforms; returns (m, 16)."""
+    u1 = _ONE - blocks[:, :8]
+    theta = _TWO_PI * blocks[:, 8:]
+    radius = np.sqrt(log_ps(u1) * f32(-2.0))
+    s, c = sincos_ps(theta)
+    out = np.empty_like(blocks)
+    out[:, :8] = fma_affine32(radius * c, std, mean)
+    out[:, 8:] = fma_affine32(radius * s, std, mean)
+    return out
+
+
+def fma_affine32(v, std, mean):
+    """fma(v, std, mean) in float32, skipping the work when it is the identity."""
+    std, mean = f32(std), f32(mean)
+    if std == 1 and mean == 0 and not np.signbit(mean):
+        return v + f32(0.0)              # fma(v, 1, +0) only turns -0 into +0
+    return fma32(v, std, mean)
