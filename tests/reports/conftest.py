@@ -1,0 +1,17 @@
+"""Shared fixtures: one real serial run of the fake suite, reused by the record and render tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit_fakes import load_json, run_pytest, write_suite
+
+
+@pytest.fixture(scope="session")
+def serial_run(tmp_path_factory):
+    """(record, html path, completed process) of the fake suite run serially with --report."""
+    folder = write_suite(tmp_path_factory.mktemp("serial"))
+    html = folder / "out" / "report.html"
+    proc = run_pytest(folder, f"--report={html}")
+    assert html.with_suffix(".json").exists(), proc.stdout + proc.stderr
+    return load_json(html.with_suffix(".json")), html, proc
