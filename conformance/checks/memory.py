@@ -1,0 +1,74 @@
+"""The memory check: who shares storage with whom, judged by writes through the public API.
+
+A write through the output must be seen in exactly the inputs where torch sees it, and a write
+through each input must reach the output exactly where it does in torch. In-place ops must
+return their receiver and mutate only it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..compare import Mismatch, assert_same_values, is_tensor_like, to_host
+from ..runner import Context, Side, SpecDisagrees
+
+
+def _writable(obj) -> bool:
+    """Writable through the public API: no bool (add_ cannot), nothing that requires grad (torch forbids)."""
+    if isinstance(obj, np.ndarray):
+        return obj.dtype != np.bool_ and obj.size > 0
+    return is_tensor_like(obj) and "bool" not in str(obj.dtype) and not obj.requires_grad
+
+
+def _write(obj) -> str:
+    """Add one to every element in place: through NumPy for arrays, `add_` (the tutorial's) for tensors."""
+    if isinstance(obj, np.ndarray):
+        obj += 1
+        return "+= 1"
+    obj.add_(1)
+    return ".add_(1)"
+
+
+def _buffers(side: Side) -> dict:
+    return {name: value for name, value in side.namespace.items()
+            if is_tensor_like(value) or isinstance(value, np.ndarray)}
+
+
+def memory(ctx: Context, drawn: dict) -> None:
+    expected, actual = ctx.pair(drawn)
+    names = list(_buffers(expected))
+    for name in names:
+        torch_same = expected.result is expected.namespace[name]
+        if (actual.result is actual.namespace[name]) != torch_same:
+            raise Mismatch(
+                f"`out is {name}` is {not torch_same} in the implementation, {torch_same} in torch"
+                + (" (an in-place op returns its receiver)" if torch_same else ""), str(torch_same), str(not torch_same))
+    if ctx.case.inplace and expected.result is not expected.namespace[ctx.case.inplace]:
+        raise SpecDisagrees(f"spec error: torch does not return the receiver {ctx.case.inplace!r}")
+    for name in names:
+        assert_same_values(actual.namespace[name], expected.namespace[name], f"input {name} after the call")
+
+    if _writable(expected.result):
+        before = {name: to_host(expected.namespace[name]) for name in names}
+        how = _write(expected.result)
+        _write(actual.result)
+        seen = {name for name in names if not np.array_equal(before[name], to_host(expected.namespace[name]))}
+        declared = set(ctx.case.shares) | ({ctx.case.inplace} if ctx.case.inplace else set())
+        if seen != declared:
+            raise SpecDisagrees(f"spec error: a write through torch's output reaches {sorted(seen)}, "
+                                f"the spec declares {sorted(declared)}")
+        for name in names:
+            assert_same_values(actual.namespace[name], expected.namespace[name],
+                               f"input {name} after `out{how}` (torch {'sees' if name in seen else 'does not see'} it)")
+
+    for name in names:  # the other direction, each input on a fresh call
+        expected, actual = ctx.pair(drawn)
+        if not _writable(expected.namespace[name]) or not _writable(expected.result):
+            continue
+        how = _write(expected.namespace[name])
+        _write(actual.namespace[name])
+        assert_same_values(actual.result, expected.result, f"output after `{name}{how}`")
+
+
+def repro_steps(ctx: Context) -> list[str]:
+    return ["print(out)", "out.add_(1)  # a write through the output", "print(" + ", ".join(
+        [n for n, s in ((i.name, i) for i in ctx.case.inputs) if s.kind in ("tensor", "ndarray")] or ["out"]) + ")"]

@@ -1,0 +1,107 @@
+"""Reading results back to the host and comparing them with torch's, with readable mismatches.
+
+The implementation is only touched through the tutorial's public API: `detach()`, `cpu()`,
+`numpy()`, `shape`, `dtype`. Nothing here imports the implementation's internals or asks
+`isinstance(x, torch.Tensor)`, so any torch-like module can be judged.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+# torch.testing.assert_close defaults (rtol, atol); integer and bool dtypes compare exactly.
+TOLERANCES = {
+    "float16": (1e-3, 1e-5), "bfloat16": (1.6e-2, 1e-5),
+    "float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7),
+}
+
+
+class Mismatch(AssertionError):
+    """The implementation differs from torch; carries both sides as text for the report."""
+
+    def __init__(self, message: str, expected: str = "", actual: str = ""):
+        super().__init__(message)
+        self.message, self.expected, self.actual = message, expected, actual
+        self.repro = ""
+
+
+def is_tensor_like(obj) -> bool:
+    return (not isinstance(obj, np.ndarray) and hasattr(obj, "shape") and hasattr(obj, "dtype")
+            and callable(getattr(obj, "numpy", None)))
+
+
+def dtype_name(dtype) -> str:
+    """'torch.float32' -> 'float32'; works for any object whose str names the dtype."""
+    return str(dtype).rsplit(".", 1)[-1]
+
+
+def to_host(obj) -> np.ndarray:
+    """A copy of a tensor's values as a NumPy array, through the public API only."""
+    if isinstance(obj, np.ndarray):
+        return np.array(obj, copy=True)
+    value = obj.detach() if callable(getattr(obj, "detach", None)) else obj
+    device = getattr(value, "device", None)
+    if device is not None and getattr(device, "type", str(device)) != "cpu":
+        value = value.cpu()
+    return np.array(value.numpy(), copy=True)
+
+
+def describe(obj) -> str:
+    """Text for a report: shape, dtype and values (full precision) of a tensor, else repr."""
+    if is_tensor_like(obj):
+        try:
+            values = to_host(obj)
+        except Exception as exc:  # a broken numpy() must still leave a readable failure
+            return f"<tensor-like {type(obj).__name__}; numpy() failed: {type(exc).__name__}: {exc}>"
+        return (f"shape={tuple(values.shape)} dtype={dtype_name(obj.dtype)}\n"
+                + np.array2string(values, precision=8, separator=", ", threshold=200))
+    if isinstance(obj, np.ndarray):
+        return f"ndarray shape={obj.shape} dtype={obj.dtype}\n" + np.array2string(obj, precision=8, separator=", ")
+    if isinstance(obj, BaseException):
+        return f"raised {type(obj).__name__}: {obj}"
+    text = repr(obj)
+    return text if len(text) < 2000 else text[:2000] + "..."
+
+
+def assert_same_values(actual, expected, what: str = "output", tolerance=None) -> None:
+    """Values equal within torch's per-dtype tolerance (or `tolerance`), shapes identical."""
+    if is_tensor_like(expected) or isinstance(expected, np.ndarray):
+        _assert_tensor_values(actual, expected, what, tolerance)
+    elif isinstance(expected, (tuple, list)):
+        if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
+            raise Mismatch(f"{what}: torch returns a {type(expected).__name__} of {len(expected)} items, "
+                           f"the implementation {describe(actual)}", describe(expected), describe(actual))
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            assert_same_values(a, e, f"{what}[{i}]", tolerance)
+    elif isinstance(expected, float) and isinstance(actual, (int, float)) and not isinstance(actual, bool):
+        if not (math.isclose(actual, expected, rel_tol=1.3e-6, abs_tol=1e-5)
+                or (math.isnan(actual) and math.isnan(expected))):
+            raise Mismatch(f"{what}: expected {expected!r}, got {actual!r}", repr(expected), repr(actual))
+    elif type(actual) is not type(expected) or actual != expected:
+        raise Mismatch(f"{what}: expected {expected!r} ({type(expected).__name__}), "
+                       f"got {describe(actual)} ({type(actual).__name__})", repr(expected), describe(actual))
+
+
+def _assert_tensor_values(actual, expected, what, tolerance) -> None:
+    want_kind = "ndarray" if isinstance(expected, np.ndarray) else "tensor"
+    got_kind = "ndarray" if isinstance(actual, np.ndarray) else "tensor" if is_tensor_like(actual) else None
+    if got_kind != want_kind:
+        raise Mismatch(f"{what}: torch gives a {want_kind}, the implementation returned "
+                       f"{type(actual).__name__}: {describe(actual)}", describe(expected), describe(actual))
+    want, got = to_host(expected), to_host(actual)
+    if want.shape != got.shape:
+        raise Mismatch(f"{what}: shape {tuple(got.shape)} differs from torch's {tuple(want.shape)}",
+                       describe(expected), describe(actual))
+    name = str(want.dtype) if isinstance(expected, np.ndarray) else dtype_name(expected.dtype)
+    rtol, atol = tolerance or TOLERANCES.get(name, (0.0, 0.0))
+    a, e = got.astype(np.float64), want.astype(np.float64)
+    close = np.abs(a - e) <= atol + rtol * np.abs(e)
+    close |= (a == e) | (np.isnan(a) & np.isnan(e))
+    if not close.all():
+        bad = np.argwhere(~close)
+        index = tuple(int(i) for i in bad[0])
+        raise Mismatch(
+            f"{what}: {len(bad)} of {want.size} elements differ beyond rtol={rtol}, atol={atol}; "
+            f"first at index {index}: torch {e[index]!r}, implementation {a[index]!r}",
+            describe(expected), describe(actual))

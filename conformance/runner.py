@@ -1,0 +1,123 @@
+"""Running one spec case on both sides: the same drawn inputs, torch's call and the implementation's.
+
+This is the CuPy `numpy_cupy_allclose` shape: a body written once, run under two modules.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from .compare import Mismatch, describe
+from .inputs import Drawn, build, input_dtype
+from .spec import Case, Walkthrough
+
+
+class SpecDisagrees(AssertionError):
+    """Real torch does not behave as the spec says: the spec is wrong, not the implementation."""
+
+
+@dataclass
+class Side:
+    """One side of a differential run: the namespace the call saw, its leaves and its result."""
+    module: ModuleType
+    namespace: dict
+    leaves: dict
+    result: Any = None
+    error: BaseException | None = None
+    warnings: list = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    case: Case | None
+    dtype: str
+    device: str
+    impl: ModuleType
+    oracle: ModuleType
+    impl_import: str = "import torch"
+    walkthrough: Walkthrough | None = None
+
+    def run(self, module: ModuleType, drawn: dict, grad_inputs=(), call: str | None = None, nonleaf=()) -> Side:
+        """Build the inputs with `module`'s constructors and evaluate the case's call once.
+
+        Names in `nonleaf` are replaced by `name * 1` first: an in-place op on a leaf that requires
+        grad is an error in torch, so a gradient check of `x.add_(y)` needs a non-leaf receiver.
+        """
+        namespace, leaves = build(module, drawn, self.dtype, self.device, grad_inputs)
+        for name in nonleaf:
+            namespace[name] = namespace[name] * 1
+        side = Side(module, namespace, leaves)
+        scope = {"torch": module, "np": np, **namespace}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                if self.case.seeded:
+                    module.manual_seed(0)
+                if self.case.setup:
+                    exec(self.case.setup, scope)
+                side.result = eval(call or self.case.call, scope)
+            except Exception as exc:  # the implementation's exception is data to compare, not a kit error
+                side.error = exc
+        side.warnings = list(caught)
+        side.namespace = {name: scope[name] for name in namespace}
+        return side
+
+    def pair(self, drawn: dict, grad_inputs=(), call: str | None = None, nonleaf=()) -> tuple[Side, Side]:
+        """Torch's side then the implementation's; raises unless both returned normally."""
+        expected = self.run(self.oracle, drawn, grad_inputs, call, nonleaf)
+        if expected.error is not None:
+            raise SpecDisagrees(
+                f"spec error: real torch raises {type(expected.error).__name__}: {expected.error} "
+                f"for `{call or self.case.call}`; the spec expects a result")
+        actual = self.run(self.impl, drawn, grad_inputs, call, nonleaf)
+        if actual.error is not None:
+            raise Mismatch(
+                f"`{call or self.case.call}` raised {type(actual.error).__name__}: {actual.error} "
+                f"where torch returns a result", describe(expected.result), describe(actual.error))
+        return expected, actual
+
+    def repro(self, drawn: dict, grad_inputs=(), after: list[str] | None = None, call: str | None = None,
+              nonleaf=()) -> str:
+        """A runnable snippet: build the inputs, make the call, then the check's own steps."""
+        lines = [self.impl_import]
+        if any(d.spec.kind == "ndarray" for d in drawn.values()) or "np." in self.case.call:
+            lines.insert(0, "import numpy as np")
+        for name, item in drawn.items():
+            lines.append(f"{name} = {self._literal(item, name in grad_inputs or item.spec.requires_grad)}")
+        lines.extend(f"{name} = {name} * 1  # a non-leaf receiver for the in-place op" for name in nonleaf)
+        if self.case.seeded:
+            lines.append("torch.manual_seed(0)")
+        if self.case.setup:
+            lines.extend(self.case.setup.strip().splitlines())
+        lines.append(f"out = {call or self.case.call}")
+        lines.extend(after if after is not None else ["print(out)"])
+        return "\n".join(lines)
+
+    def _literal(self, item: Drawn, requires_grad: bool) -> str:
+        spec = item.spec
+        if spec.kind in ("dim", "scalar", "literal"):
+            return repr(item.data)
+        data = _shortest(item.data)
+        if spec.kind == "ndarray":
+            return f"np.array({data!r}, dtype=np.{item.data.dtype})"
+        if spec.kind == "list":
+            return repr(data)
+        extra = "" if self.device == "cpu" else f", device={self.device!r}"
+        extra += ", requires_grad=True" if requires_grad else ""
+        dtype = input_dtype(spec, self.dtype)
+        if item.layout == "transposed":
+            return f"torch.tensor({_shortest(item.data.T)!r}, dtype=torch.{dtype}{extra}).t()"
+        return f"torch.tensor({data!r}, dtype=torch.{dtype}{extra})"
+
+
+def _shortest(array: np.ndarray):
+    """Nested lists whose printed decimals round back to exactly the drawn values."""
+    array = np.asarray(array)
+    if array.dtype in (np.float32, np.float16):
+        # NumPy prints the shortest decimal that round-trips in the array's own precision.
+        return array.astype(str).astype(np.float64).tolist()
+    return array.tolist()
