@@ -196,7 +196,7 @@ def _choose_style(shown: np.ndarray, is_float: bool) -> _Style:
     precision = _OPTIONS.precision
     if not is_float:
         width = max((len(str(v)) for v in shown.tolist()), default=1)
-        return _Style(False, True, False, max(width, 1), precision)
+        return _Style(False, False, False, width, precision)
 
     # Zeros, nan and inf print the same in every style, so they neither
     # choose the style nor widen the columns.
