@@ -34,7 +34,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["percent"] = model.percent
     env.filters["anchor"] = anchor
-    env.filters["seconds"] = lambda s: f"{s:.3f}s" if s < 10 else f"{s:.1f}s"
+    env.filters["seconds"] = seconds
     env.filters["show"] = show
     env.globals.update(COLOURS=COLOURS, OUTCOMES=model.OUTCOMES, SCORED=model.SCORED)
     return env
@@ -45,6 +45,14 @@ def anchor(text: str) -> str:
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in str(text))
     digest = hashlib.sha1(str(text).encode()).hexdigest()[:6]
     return f"sec-{safe}-{digest}"
+
+
+def seconds(value) -> str:
+    try:
+        s = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{s:.3f}s" if s < 10 else f"{s:.1f}s"
 
 
 def show(value) -> str:

@@ -165,3 +165,41 @@ def load_json(path: Path) -> dict:
 
 def by_name(record: dict) -> dict[str, dict]:
     return {t["nodeid"].split("::", 1)[1]: t for t in record["tests"]}
+
+
+# ---------------------------------------------------------------- a hostile backend
+
+SCRIPT = "<script>document.body.setAttribute('data-pwned', 'script')</script>"
+IMG = '"><img src=x onerror="document.body.setAttribute(\'data-pwned\', \'img\')">'
+CLOSE = "</pre></td></tr></tbody></table></details><script>document.title='pwned'</script>"
+HOSTILE = SCRIPT + IMG + CLOSE
+
+HOSTILE_TESTS = '''
+import pytest
+
+H = {hostile!r}
+
+def test_hostile(request):
+    request.node.user_properties += [
+        ("section", H), ("section_title", H), ("section_order", 1), ("case", H), ("check", H),
+        ("dtype", H), ("device", H), ("tolerance", {{H: H}}), ("hypothesis_seed", H),
+        ("repro", H), ("expected", H), ("actual", H), ("message", H)]
+    pytest.fail(H, pytrace=False)
+
+def test_hostile_skip(request):
+    request.node.user_properties += [("section", H), ("blocked_by", H)]
+    pytest.skip(H)
+
+@pytest.mark.xfail(reason=H)
+def test_hostile_xfail():
+    assert False
+'''
+
+
+def hostile_run(tmp_path: Path) -> tuple[dict, Path]:
+    """The hostile suite run with --report: (record, html path)."""
+    folder = write_suite(tmp_path, HOSTILE_TESTS.format(hostile=HOSTILE),
+                         env={**KIT_ENV, "impl": HOSTILE, "impl_version": HOSTILE, "impl_origin": HOSTILE})
+    html = tmp_path / "hostile.html"
+    run_pytest(folder, f"--report={html}")
+    return load_json(html.with_suffix(".json")), html
