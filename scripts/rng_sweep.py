@@ -1,0 +1,141 @@
+"""Sweep reference._random against torch's CPU generator and print mismatch counts.
+
+What it sweeps (defaults):
+  * seeds 0..100 (all of them);
+  * sizes: every n in 1..64, then 65..10000 with stride 13 (13 is coprime with 16, so
+    every n % 16 residue recurs), plus 10000 itself;
+  * for each (seed, size), from one manual_seed, in this order: rand f32/f64,
+    uniform_(-2.5, 3.25) f32/f64, randn f32/f64, normal_(2, 3) f32/f64, randint(-5, 100),
+    randint(0, 2**40), non-contiguous normal_(1.5, 2) f32/f64 (a [::2] view), and finally
+    the 5056-byte state; the cached normal carries across these calls as in torch.
+  * --verify-avx2-domain (on by default): runs the AVX2 float32 log/sincos lanes over all
+    2**24 possible float32 uniforms with the fast double-rounded fma and with the exact
+    fma, and counts lanes that differ (the fast kernel is only valid if this is 0).
+
+The code path follows the torch being run: `ATEN_CPU_CAPABILITY=default python
+scripts/rng_sweep.py` sweeps the DEFAULT build (slow: its float32 normals call libm per
+element). Exit status 1 if anything differs.
+"""
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+from reference import _random  # noqa: E402
+from reference.rng import avx2_math, capability  # noqa: E402
+from reference.rng.fma import fma32_via_double  # noqa: E402
+
+
+def sizes(stride):
+    out = list(range(1, 65)) + list(range(65, 10001, stride))
+    return sorted(set(out + [10000]))
+
+
+def cases(gen, n):
+    """(name, ours, torch) thunks in one fixed order per seed."""
+    f32, f64 = torch.float32, torch.float64
+    return [
+        ("rand f32", lambda: gen.uniform(n, "float32"), lambda: torch.rand(n, dtype=f32)),
+        ("rand f64", lambda: gen.uniform(n, "float64"), lambda: torch.rand(n, dtype=f64)),
+        ("uniform_ f32", lambda: gen.uniform(n, "float32", -2.5, 3.25),
+         lambda: torch.empty(n, dtype=f32).uniform_(-2.5, 3.25)),
+        ("uniform_ f64", lambda: gen.uniform(n, "float64", -2.5, 3.25),
+         lambda: torch.empty(n, dtype=f64).uniform_(-2.5, 3.25)),
+        ("randn f32", lambda: gen.normal(n, "float32"), lambda: torch.randn(n, dtype=f32)),
+        ("randn f64", lambda: gen.normal(n, "float64"), lambda: torch.randn(n, dtype=f64)),
+        ("normal_ f32", lambda: gen.normal(n, "float32", 2.0, 3.0),
+         lambda: torch.empty(n, dtype=f32).normal_(2.0, 3.0)),
+        ("normal_ f64", lambda: gen.normal(n, "float64", 2.0, 3.0),
+         lambda: torch.empty(n, dtype=f64).normal_(2.0, 3.0)),
+        ("randint small", lambda: gen.randint(n, -5, 100), lambda: torch.randint(-5, 100, (n,))),
+        ("randint 2^40", lambda: gen.randint(n, 0, 2**40), lambda: torch.randint(0, 2**40, (n,))),
+        ("noncontig normal_ f32", lambda: gen.normal(n, "float32", 1.5, 2.0, contiguous=False),
+         lambda: torch.empty(2 * n, dtype=f32)[::2].normal_(1.5, 2.0)),
+        ("noncontig normal_ f64", lambda: gen.normal(n, "float64", 1.5, 2.0, contiguous=False),
+         lambda: torch.empty(2 * n, dtype=f64)[::2].normal_(1.5, 2.0)),
+        ("state bytes", gen.get_state, lambda: torch.get_rng_state()),
+    ]
+
+
+def ulps(a, b):
+    """Largest distance in units in the last place between two float arrays."""
+    ints = {4: np.int32, 8: np.int64}[a.dtype.itemsize]
+    ia, ib = a.view(ints).astype(np.int64), b.view(ints).astype(np.int64)
+    ia = np.where(ia < 0, np.iinfo(ints).min - ia, ia)   # order the bit patterns like the floats
+    ib = np.where(ib < 0, np.iinfo(ints).min - ib, ib)
+    return int(np.max(np.abs(ia - ib)))
+
+
+def sweep(seeds, size_list):
+    gen = _random.Generator()
+    stats = {}
+    for seed in seeds:
+        for n in size_list:
+            gen.manual_seed(seed)
+            torch.manual_seed(seed)
+            for name, ours_fn, torch_fn in cases(gen, n):
+                ours = ours_fn()
+                theirs = torch_fn().contiguous().numpy().reshape(-1)
+                st = stats.setdefault(name, {"elements": 0, "bad": 0, "max_ulp": 0, "calls": 0})
+                st["calls"] += 1
+                st["elements"] += theirs.size
+                diff = ours.view(np.uint8).reshape(theirs.size, -1) != theirs.view(np.uint8).reshape(theirs.size, -1)
+                bad = int(diff.any(axis=1).sum())
+                st["bad"] += bad
+                if bad and ours.dtype.kind == "f":
+                    st["max_ulp"] = max(st["max_ulp"], ulps(ours, theirs))
+                if bad and st["bad"] == bad:
+                    print(f"  first mismatch: {name} seed={seed} n={n}: {bad} elements", flush=True)
+    return stats
+
+
+def verify_avx2_domain():
+    """Fast vs exact fma over every float32 uniform the AVX2 kernel can see."""
+    bad = 0
+    step = 1 << 21
+    for start in range(0, 1 << 24, step):
+        u = np.arange(start, start + step, dtype=np.uint32).astype(np.float32) * np.float32(2.0 ** -24)
+        u1 = np.float32(1.0) - u
+        theta = avx2_math._TWO_PI * u
+        bad += int(np.count_nonzero(avx2_math.log_ps(u1, fma32_via_double).view(np.uint32)
+                                    != avx2_math.log_ps(u1).view(np.uint32)))
+        for fast, exact in zip(avx2_math.sincos_ps(theta, fma32_via_double), avx2_math.sincos_ps(theta)):
+            bad += int(np.count_nonzero(fast.view(np.uint32) != exact.view(np.uint32)))
+    return bad
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seeds", type=int, default=101, help="sweep seeds 0..SEEDS-1 (default 101)")
+    ap.add_argument("--stride", type=int, default=13, help="size stride above 64 (default 13)")
+    ap.add_argument("--no-verify-avx2-domain", action="store_true")
+    args = ap.parse_args()
+    cap = torch.backends.cpu.get_cpu_capability().lower()
+    capability.set_cpu_capability(cap)
+    size_list = sizes(args.stride)
+    print(f"torch {torch.__version__}, capability {cap}; seeds 0..{args.seeds - 1}; "
+          f"{len(size_list)} sizes (1..64 all, then stride {args.stride} to 10000)", flush=True)
+    failed = False
+    if not args.no_verify_avx2_domain:
+        t0 = time.time()
+        bad = verify_avx2_domain()
+        failed |= bad != 0
+        print(f"AVX2 log/sincos over all 2^24 uniforms, fast vs exact fma: {bad} differing lanes "
+              f"({time.time() - t0:.1f} s)", flush=True)
+    t0 = time.time()
+    stats = sweep(range(args.seeds), size_list)
+    print(f"{'case':24s} {'calls':>7s} {'elements':>11s} {'mismatched':>10s} {'max ulp':>8s}")
+    for name, st in stats.items():
+        failed |= st["bad"] != 0
+        print(f"{name:24s} {st['calls']:7d} {st['elements']:11d} {st['bad']:10d} {st['max_ulp']:8d}")
+    print(f"sweep time {time.time() - t0:.1f} s; {'MISMATCHES FOUND' if failed else 'all bit-exact'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
