@@ -1,0 +1,475 @@
+"""Making tensors: factories (zeros, ones, rand ...), `tensor` from data, `from_numpy`, the legacy
+constructors (Tensor(2, 3), FloatTensor([[1, 2]])) and the *_like / new_* variants.
+
+Every factory takes dtype=, device= and requires_grad= and ends in `_finish`, which checks them once.
+Random draws go through a Generator from reference._random (torch's exact CPU streams).
+"""
+import math
+import warnings
+
+import numpy as np
+
+from . import _dtypes
+from ._device import backend_for
+from ._dtypes import FROM_NUMPY
+from ._storage import Storage
+from ._tensor import Tensor, _new, check_grad_dtype, wrap
+from .ops.shape import size_args
+
+_FROM_NUMPY_TYPES = ("float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, uint32, "
+                     "uint16, uint8, and bool")
+
+
+def _finish(arr, dt, be, requires_grad):
+    t = wrap(arr, dt, be)
+    if requires_grad:
+        check_grad_dtype(dt, "Only Tensors of floating point and complex dtype can require gradients")
+        t._rg = True
+    return t
+
+
+def _shape(args, op):
+    shape = size_args(args, op)
+    if any(n < 0 for n in shape):
+        raise RuntimeError(f"{op}: Dimension size must be non-negative.")
+    return shape
+
+
+def _dt(dtype, default=None):
+    if dtype is None:
+        return default or _dtypes.get_default_dtype()
+    return _dtypes.as_dtype(dtype)
+
+
+def _filled(op, args, value, dtype, device, requires_grad, default=None):
+    shape = _shape(args, op)
+    dt = _dt(dtype, default)
+    be = backend_for(device)
+    xp = be.xp
+    if value is None:
+        arr = xp.empty(shape, dt.np)
+    elif value == 0:
+        arr = xp.zeros(shape, dt.np)
+    else:
+        arr = xp.full(shape, value, dt.np)
+    return _finish(arr, dt, be, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, memory_format=None,
+          out=None):
+    """Uninitialised memory of the given size (its values are whatever was there)."""
+    return _filled("empty", size, None, dtype, device, requires_grad)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+    """zeros(2, 3) or zeros((2, 3)): a tensor of 0s (default dtype float32)."""
+    return _filled("zeros", size, 0, dtype, device, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+    """ones(2, 3): a tensor of 1s."""
+    return _filled("ones", size, 1, dtype, device, requires_grad)
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+    """A tensor of fill_value; its dtype follows the value (bool, int64, or the default float)."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _filled("full", (size,) if isinstance(size, int) else size, fill_value, dtype, device, requires_grad,
+                   default=_dtypes.scalar_dtype(fill_value))
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+    """The n x m identity matrix (m defaults to n)."""
+    m = n if m is None else m
+    if n < 0 or m < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {min(n, m)}")
+    dt, be = _dt(dtype), backend_for(device)
+    return _finish(be.xp.eye(n, m, dtype=dt.np), dt, be, requires_grad)
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+    """Values start, start+step, ... below end; int64 unless an argument is a float."""
+    if end is None:
+        start, end = 0, start
+    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    start, end, step = vals
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    floating = any(isinstance(v, float) for v in vals)
+    dt = _dt(dtype, None if floating else _dtypes.int64)
+    be = backend_for(device)
+    n = max(0, math.ceil((end - start) / step))
+    # torch computes start + i * step in double (or int64) and casts once.
+    arr = (np.float64(start) + np.arange(n, dtype=np.float64) * step) if floating or dt.category >= 2 \
+        else start + np.arange(n, dtype=np.int64) * step
+    return _finish(be.from_host(arr.astype(dt.np)), dt, be, requires_grad)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+    """steps evenly spaced values from start to end, computed from both ends as torch does."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    dt, be = _dt(dtype), backend_for(device)
+    i = np.arange(steps, dtype=np.float64)
+    if steps == 1:
+        arr = np.array([start], np.float64)
+    else:
+        step = (end - start) / (steps - 1)
+        half = steps // 2
+        arr = np.where(i < half, start + step * i, end - step * (steps - i - 1))
+    return _finish(be.from_host(arr.astype(dt.np)), dt, be, requires_grad)
+
+
+# ---- random ------------------------------------------------------------------------------------------
+def _gen(generator):
+    if generator is not None:
+        return generator
+    from ._random import default_generator
+    return default_generator
+
+
+def _random_tensor(op, size, draw, dtype, device, requires_grad):
+    shape = _shape(size, op)
+    dt = _dt(dtype)
+    if dt.category != _dtypes.FLOAT or dt is _dtypes.float16:
+        raise RuntimeError(f"\"{'check_uniform_bounds' if op == 'rand' else 'normal_kernel_cpu'}\" not implemented "
+                           f"for '{dt.c10_name}'")
+    be = backend_for(device)
+    values = draw(math.prod(shape), dt.name).reshape(shape).astype(dt.np, copy=False)
+    return _finish(be.from_host(values), dt, be, requires_grad)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+    """Uniform samples from [0, 1), the same stream as torch.rand for the same seed."""
+    g = _gen(generator)
+    return _random_tensor("rand", size, g.uniform, dtype, device, requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+    """Standard normal samples, the same stream as torch.randn for the same seed."""
+    g = _gen(generator)
+    return _random_tensor("randn", size, g.normal, dtype, device, requires_grad)
+
+
+def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+    """randint(high, size) or randint(low, high, size): integers in [low, high) (int64 by default)."""
+    args = list(args)
+    if size is None and args and isinstance(args[-1], (tuple, list)):
+        size = args.pop()
+    if size is None:
+        raise TypeError("randint() missing required argument 'size'")
+    if len(args) == 1:
+        low, high = 0, args[0]
+    elif len(args) == 2:
+        low, high = args
+    else:
+        raise TypeError("randint() received an invalid combination of arguments")
+    shape = _shape((size,), "randint")
+    dt, be = _dt(dtype, _dtypes.int64), backend_for(device)
+    values = _gen(generator).randint(math.prod(shape), low, high).reshape(shape)
+    return _finish(be.from_host(values.astype(dt.np)), dt, be, requires_grad)
+
+
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+    """A random permutation of 0..n-1."""
+    dt, be = _dt(dtype, _dtypes.int64), backend_for(device)
+    return _finish(be.from_host(_gen(generator).randperm(n).astype(dt.np)), dt, be, requires_grad)
+
+
+def uniform_(self, a=0.0, b=1.0, *, generator=None):
+    """Fill self with uniform samples from [a, b), in place."""
+    from .ops._common import bump, check_inplace
+    check_inplace(self)
+    values = _gen(generator).uniform(self._a.size, self.dtype.name, a, b)
+    self._a[...] = self._st.be.from_host(values.reshape(self._a.shape))
+    return bump(self)
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill self with normal samples, in place."""
+    from .ops._common import bump, check_inplace
+    check_inplace(self)
+    values = _gen(generator).normal(self._a.size, self.dtype.name, mean, std,
+                                    contiguous=self._a.flags.c_contiguous)
+    self._a[...] = self._st.be.from_host(values.reshape(self._a.shape))
+    return bump(self)
+
+
+# ---- *_like ------------------------------------------------------------------------------------------------
+def _like(fn, t, dtype, device, requires_grad, *extra, **kw):
+    return fn(*extra, t._a.shape, dtype=dtype or t.dtype, device=device or t.device,
+              requires_grad=requires_grad, **kw)
+
+
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
+    return _like(zeros, input, dtype, device, requires_grad)
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
+    return _like(ones, input, dtype, device, requires_grad)
+
+
+def empty_like(input, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
+    return _like(empty, input, dtype, device, requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
+    return full(input._a.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
+                requires_grad=requires_grad)
+
+
+def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
+              memory_format=None):
+    return _like(rand, input, dtype, device, requires_grad, generator=generator)
+
+
+def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
+               memory_format=None):
+    return _like(randn, input, dtype, device, requires_grad, generator=generator)
+
+
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input._a.shape, generator=generator, dtype=dtype or input.dtype,
+                   device=device or input.device, requires_grad=requires_grad)
+
+
+def full_like_scalar(value, like):
+    """A 0-dim tensor for a Python number, as torch wraps scalars (used by reflected operators)."""
+    dt = _dtypes.scalar_dtype(value)
+    return wrap(like._st.be.xp.asarray(value, dtype=dt.np), dt, like._st.be)
+
+
+# ---- new_* methods: same dtype and device as self unless given ---------------------------------------------
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+    return zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+    return ones(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+    return empty(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                requires_grad=requires_grad)
+
+
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    return tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
+# ---- tensor(data) --------------------------------------------------------------------------------------------
+def _scan(obj, depth, shape, found):
+    """Walk nested sequences: fix the shape level by level and collect the scalar kinds seen."""
+    if isinstance(obj, Tensor):
+        if obj._a.size != 1 or obj._a.ndim:
+            if obj._a.ndim == 0 or obj._a.size == 1:
+                pass
+            else:
+                raise ValueError("only one element tensors can be converted to Python scalars")
+        found.add(obj.dtype)
+        obj = None
+    elif isinstance(obj, np.ndarray):
+        _scan(obj.tolist(), depth, shape, found) if obj.ndim else found.add(FROM_NUMPY[obj.dtype])
+        return
+    elif isinstance(obj, (list, tuple)):
+        n = len(obj)
+        if depth == len(shape):
+            shape.append(n)
+        elif depth > len(shape) or shape[depth] != n:
+            raise ValueError(f"expected sequence of length {shape[depth] if depth < len(shape) else 0} at dim "
+                             f"{depth} (got {n})")
+        for x in obj:
+            _scan(x, depth + 1, shape, found)
+        return
+    if obj is not None:
+        if isinstance(obj, (bool, np.bool_)):
+            found.add(bool)
+        elif isinstance(obj, (int, np.integer)):
+            found.add(int)
+        elif isinstance(obj, (float, np.floating)):
+            found.add(float)
+        elif isinstance(obj, (complex, np.complexfloating)):
+            found.add(complex)
+        else:
+            raise TypeError(f"new(): invalid data type '{type(obj).__name__}'")
+    found.add(("depth", depth))
+
+
+def _plain(obj):
+    if isinstance(obj, Tensor):
+        return obj.item()
+    if isinstance(obj, (list, tuple)):
+        return [_plain(x) for x in obj]
+    return obj
+
+
+def _infer_dtype(found):
+    kinds = {k for k in found if not isinstance(k, tuple)}
+    tensor_dts = [k for k in kinds if isinstance(k, _dtypes.dtype)]
+    if complex in kinds or any(d.is_complex for d in tensor_dts):
+        return _dtypes.default_complex()
+    if float in kinds:
+        return _dtypes.get_default_dtype()
+    if tensor_dts:
+        d = tensor_dts[0]
+        for e in tensor_dts[1:]:
+            d = _dtypes.promote_types(d, e)
+        if int in kinds and d is _dtypes.bool_:
+            return _dtypes.int64
+        return d
+    if int in kinds:
+        return _dtypes.int64
+    if bool in kinds:
+        return _dtypes.bool_
+    return _dtypes.get_default_dtype()
+
+
+def _depth_check(found, shape):
+    depths = {k[1] for k in found if isinstance(k, tuple)}
+    if len(depths) > 1:
+        raise TypeError("not a sequence")
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor copied from data: a number, nested lists/tuples, a NumPy array or a tensor."""
+    be = backend_for(device if device is not None else (data.device if isinstance(data, Tensor) else None))
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+        dt = _dt(dtype, data.dtype)
+        arr = be.from_host(data._st.be.to_host(data._a)).astype(dt.np, copy=True)
+        return _finish(arr, dt, be, requires_grad)
+    if isinstance(data, np.ndarray):
+        if data.dtype not in FROM_NUMPY:
+            raise TypeError(f"can't convert np.ndarray of type {data.dtype.type.__module__}."
+                            f"{data.dtype.type.__name__}. The only supported types are: {_FROM_NUMPY_TYPES}.")
+        dt = _dt(dtype, FROM_NUMPY[data.dtype])
+        return _finish(be.from_host(np.array(data, dtype=dt.np, copy=True)), dt, be, requires_grad)
+    if isinstance(data, (str, bytes, dict, set)) or data is None:
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    shape, found = [], set()
+    _scan(data, 0, shape, found)
+    _depth_check(found, shape)
+    dt = _dt(dtype, _infer_dtype(found))
+    values = _plain(data)
+    if dt.category < _dtypes.FLOAT and not isinstance(values, (bool, int)):
+        arr = np.array(values, dtype=np.float64 if not (complex in found) else np.complex128)
+        arr = arr.astype(dt.np) if complex not in found else arr.real.astype(dt.np)
+    else:
+        arr = np.array(values, dtype=dt.np)
+    if arr.shape != tuple(shape):
+        arr = arr.reshape(shape)
+    return _finish(be.from_host(arr), dt, be, requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like tensor(), but shares memory with a tensor or NumPy array when no conversion is needed."""
+    if isinstance(data, Tensor):
+        return data.to(dtype=dtype, device=device) if (dtype or device) else data
+    if isinstance(data, np.ndarray) and (dtype is None or _dtypes.as_dtype(dtype).np == data.dtype) \
+            and backend_for(device).is_host and data.dtype in FROM_NUMPY and all(s >= 0 for s in data.strides):
+        return from_numpy(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+_warned_readonly = [False]
+
+
+def from_numpy(ndarray):
+    """A tensor sharing memory with a NumPy array (writes show in both)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    if ndarray.dtype not in FROM_NUMPY:
+        raise TypeError(f"can't convert np.ndarray of type {ndarray.dtype.type.__module__}."
+                        f"{ndarray.dtype.type.__name__}. The only supported types are: {_FROM_NUMPY_TYPES}.")
+    if any(s < 0 for s in ndarray.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                         "strides are not currently supported. (You can probably work around this by making a copy "
+                         "of your array  with array.copy().) ")
+    if any(s % ndarray.itemsize for s in ndarray.strides):
+        raise ValueError("given numpy array strides not a multiple of the element byte size. Copy the numpy array "
+                         "to reallocate the memory.")
+    if not ndarray.flags.writeable and not _warned_readonly[0]:
+        _warned_readonly[0] = True  # torch warns once per process
+        warnings.warn("The given NumPy array is not writable, and PyTorch does not support non-writable tensors. "
+                      "This means writing to this tensor will result in undefined behavior. You may want to copy the "
+                      "array to protect its data or make it writable before converting it to a tensor. This type of "
+                      "warning will be suppressed for the rest of this program.", UserWarning, stacklevel=2)
+    if ndarray.dtype.byteorder not in "=|":
+        raise TypeError("given numpy array has byte order different from the native byte order. Conversion between "
+                        "byte orders is currently not supported.")
+    be = backend_for("cpu")
+    t = _new(Tensor)
+    t._a = ndarray.view()
+    t._st = Storage(ndarray, be)
+    t.dtype = FROM_NUMPY[ndarray.dtype]
+    t._rg = False
+    t.grad_fn = None
+    return t
+
+
+# ---- legacy constructors ---------------------------------------------------------------------------------------
+_OPTIONS_NAME = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "uint8": "unsigned char",
+                 "bool": "bool", "float16": "c10::Half", "int16": "short int", "int8": "signed char"}
+
+
+def legacy_new(cls, dt, *args, device=None, dtype=None):
+    """Tensor(2, 3) / FloatTensor(2, 3): uninitialised; (Size); ([...]) data; (tensor) an alias."""
+    if dtype is not None:
+        raise TypeError("new() received an invalid combination of arguments - got (dtype=...)")
+    be = backend_for(device)
+    if not args:
+        return _finish(be.xp.empty((0,), dt.np), dt, be, False)
+    if len(args) == 1:
+        a = args[0]
+        if isinstance(a, Tensor):
+            if cls is not Tensor and a.dtype is not dt:
+                raise TypeError(f"expected TensorOptions(dtype={_OPTIONS_NAME.get(dt.name, dt.name)}, device=cpu, "
+                                f"layout=Strided, requires_grad=false (default), pinned_memory=false (default), "
+                                f"memory_format=(nullopt)) (got TensorOptions(dtype="
+                                f"{_OPTIONS_NAME.get(a.dtype.name, a.dtype.name)}, device=cpu, layout=Strided, "
+                                f"requires_grad=false (default), pinned_memory=false (default), "
+                                f"memory_format=(nullopt)))")
+            return a.detach()
+        from ._tensor import Size
+        if isinstance(a, Size):
+            return _finish(be.xp.empty(tuple(a), dt.np), dt, be, False)
+        if isinstance(a, (list, tuple, np.ndarray)):
+            return tensor(a, dtype=dt, device=device)
+    if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+        shape = _shape(args, "new")
+        return _finish(be.xp.empty(shape, dt.np), dt, be, False)
+    raise TypeError(f"new(): invalid data type '{type(args[0]).__name__}'")
+
+
+class _LegacyTensorType(type):
+    """torch.FloatTensor & co.: constructors, and isinstance() checks a tensor's dtype."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.is_cpu
+
+    def __repr__(cls):
+        return f"<class 'torch.{cls.__name__}'>"
+
+
+def _legacy_type(dt):
+    def __new__(cls, *args, **kwargs):
+        return legacy_new(cls, dt, *args, **kwargs)
+    return _LegacyTensorType(dt.legacy_name, (), {"__new__": __new__, "dtype": dt, "_dtype": dt,
+                                                   "__module__": __name__, "__doc__": f"Legacy {dt!r} constructor."})
+
+
+LEGACY_TYPES = {dt.legacy_name: _legacy_type(dt) for dt in _dtypes.ALL}
+
+METHODS = {"uniform_": uniform_, "normal_": normal_, "new_zeros": new_zeros, "new_ones": new_ones,
+           "new_empty": new_empty, "new_full": new_full, "new_tensor": new_tensor}

@@ -1,0 +1,66 @@
+"""Storage: one block of memory shared by a tensor and all its views, plus the version counter.
+
+`base` is the array that owns (or first exposed) the memory, in whatever dense layout an op produced it;
+`flat` is a 1-D view over the whole block, built only when someone asks for a strided view.
+Every in-place write bumps `version`; autograd compares it with the version it saved.
+"""
+import numpy as np
+
+__all__ = ["Storage", "fresh_storage"]
+
+_new = object.__new__
+
+
+class Storage:
+    __slots__ = ("base", "be", "version", "_flat")
+
+    def __init__(self, base, be):
+        self.base, self.be, self.version, self._flat = base, be, 0, None
+
+    @property
+    def device(self):
+        return self.be.device
+
+    @property
+    def flat(self):
+        """A 1-D view over the whole block; its first element is storage offset 0."""
+        if self._flat is None:
+            self._flat = _flatten(self.base, self.be.xp)
+        return self._flat
+
+    def nbytes(self):
+        return self.flat.nbytes
+
+    def address(self):
+        return self.be.address(self.flat)
+
+    def alias(self):
+        """Same memory, new version counter: what `.data` gets (torch does not track writes through it)."""
+        s = Storage(self.base, self.be)
+        s._flat = self._flat
+        return s
+
+
+def fresh_storage(arr, be):
+    """Storage for an array an op just allocated (the hot path: no __init__ call)."""
+    s = _new(Storage)
+    s.base = arr
+    s.be = be
+    s.version = 0
+    s._flat = None
+    return s
+
+
+def _flatten(arr, xp):
+    if arr.flags.c_contiguous:
+        return arr.reshape(-1)
+    # A dense block in another axis order (e.g. an op's output for transposed inputs): walk it in
+    # memory order, which makes it C-contiguous, then flatten without copying.
+    order = sorted(range(arr.ndim), key=lambda d: -abs(arr.strides[d]))
+    walked = arr.transpose(order)
+    if walked.flags.c_contiguous:
+        return walked.reshape(-1)
+    # An array with gaps (from_numpy of a strided slice): cover its whole extent, gaps included.
+    item = arr.itemsize
+    extent = 1 + sum((n - 1) * s // item for n, s in zip(arr.shape, arr.strides)) if arr.size else 0
+    return xp.lib.stride_tricks.as_strided(arr, (extent,), (item,))

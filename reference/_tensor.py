@@ -1,0 +1,455 @@
+"""The Tensor class: a strided window (`_a`, a NumPy/CuPy view) on a Storage, plus autograd state.
+
+`_a` is kept as a real strided view of the storage's memory, so shape, strides and storage offset
+are read off it, elementwise ops are one array call, and writes through any view show in all others.
+Ops live in reference/ops/ and are attached to the class at the bottom of reference/__init__.py's
+import chain (see `_bind` in reference/ops/__init__.py).
+"""
+import warnings
+
+import numpy as np
+
+from . import _dtypes
+from ._dtypes import FROM_NUMPY
+from ._storage import Storage, fresh_storage
+from .autograd import grad_mode
+from .autograd.node import grad_accumulator
+
+__all__ = ["Tensor", "Size"]
+
+_new = object.__new__
+_grad_on = grad_mode.enabled
+
+_NONLEAF_GRAD = ("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                 "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                 "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
+                 "by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
+                 "for more information.")
+_NONLEAF_FLAG = ("you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
+                 "in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints that prints as `torch.Size([3, 3])`."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"torch.Size([{', '.join(str(n) for n in self)}])"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+    def __getitem__(self, i):
+        r = tuple.__getitem__(self, i)
+        return Size(r) if isinstance(i, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
+
+
+class _TensorMeta(type):
+    # The tutorial prints type(a) and expects <class 'torch.Tensor'>. Only the class's printed name
+    # changes; __module__ stays 'reference._tensor' so tracebacks and introspection stay truthful.
+    def __repr__(cls):
+        return "<class 'torch.Tensor'>" if cls is Tensor else type.__repr__(cls)
+
+
+def wrap(a, dtype, be):
+    """A new tensor owning a freshly computed array `a` (the one private constructor of results)."""
+    if not a.ndim:  # NumPy turns 0-dim results into scalars; keep an array
+        a = be.xp.asarray(a)
+    t = _new(Tensor)
+    t._a = a
+    t._st = fresh_storage(a, be)
+    t.dtype = dtype
+    t._rg = False
+    t.grad_fn = None
+    return t
+
+
+def wrap_any(a, be):
+    """Like wrap, reading the dtype off the array (for slow paths)."""
+    return wrap(a, FROM_NUMPY[a.dtype], be)
+
+
+def view_of(src, a):
+    """A tensor that is a view `a` of src's memory (shares storage and version counter)."""
+    t = _new(Tensor)
+    t._a = a
+    t._st = src._st
+    t.dtype = src.dtype
+    t._rg = False
+    t.grad_fn = None
+    base = src._base
+    t._base = src if base is None else base
+    return t
+
+
+def check_grad_dtype(dtype, msg="only Tensors of floating point and complex dtype can require gradients"):
+    if dtype.category < _dtypes.FLOAT:
+        raise RuntimeError(msg)
+
+
+class Tensor(metaclass=_TensorMeta):
+    """A multi-dimensional array with autograd. `Tensor(2, 3)` is the legacy (uninitialised) constructor."""
+
+    __slots__ = ("_a", "_st", "dtype", "_rg", "grad_fn", "__dict__", "__weakref__")
+    # Rarely set state lives in the instance dict; these class attributes are the defaults.
+    _base = None
+    _grad = None
+    _acc = None
+    _retains = False
+    __array_priority__ = 1000  # make ndarray (op) Tensor defer to Tensor's reflected op
+
+    def __new__(cls, *args, **kwargs):
+        from ._creation import legacy_new
+        return legacy_new(cls, _dtypes.get_default_dtype(), *args, **kwargs)
+
+    # ---- metadata -------------------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._a.shape)
+
+    def size(self, dim=None):
+        """size() -> torch.Size; size(d) -> int."""
+        if dim is None:
+            return Size(self._a.shape)
+        return self._a.shape[self._dim(dim)]
+
+    def dim(self):
+        return self._a.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return self._a.ndim
+
+    def numel(self):
+        return self._a.size
+
+    nelement = numel
+
+    def stride(self, dim=None):
+        """Strides in elements, as torch reports them."""
+        item = self._a.itemsize
+        strides = tuple(s // item for s in self._a.strides)
+        return strides if dim is None else strides[self._dim(dim)]
+
+    def storage_offset(self):
+        be = self._st.be
+        return (be.address(self._a) - self._st.address()) // self._a.itemsize
+
+    def data_ptr(self):
+        return self._st.be.address(self._a)
+
+    def untyped_storage(self):
+        return self._st
+
+    def element_size(self):
+        return self._a.itemsize
+
+    @property
+    def itemsize(self):
+        return self._a.itemsize
+
+    @property
+    def nbytes(self):
+        return self._a.nbytes
+
+    def is_contiguous(self, memory_format=None):
+        return self._a.flags.c_contiguous
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return self.dtype.is_complex
+
+    @property
+    def device(self):
+        return self._st.be.device
+
+    @property
+    def is_cuda(self):
+        return not self._st.be.is_host
+
+    @property
+    def is_cpu(self):
+        return self._st.be.is_host
+
+    @property
+    def _version(self):
+        return self._st.version
+
+    @property
+    def layout(self):
+        return "torch.strided"
+
+    def _dim(self, dim, ndim=None):
+        """Wrap a possibly negative dim; IndexError in torch's words when out of range."""
+        n = self._a.ndim if ndim is None else ndim
+        lo, hi = (-1, 0) if n == 0 else (-n, n - 1)
+        if not isinstance(dim, int) or isinstance(dim, bool):
+            raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+        if dim < lo or dim > hi:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
+        return dim + (n if dim < 0 else 0) if n else 0
+
+    # ---- autograd state ---------------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        if not isinstance(flag, bool):
+            raise TypeError(f"requires_grad must be a bool, got {type(flag).__name__}")
+        if self.grad_fn is not None:
+            if not flag:
+                raise RuntimeError(_NONLEAF_FLAG)
+            return
+        if flag:
+            check_grad_dtype(self.dtype)
+        self._rg = flag
+
+    def requires_grad_(self, requires_grad=True):
+        """Turn gradient tracking on (or off) for a leaf, in place; returns self."""
+        if self.grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(_NONLEAF_FLAG)
+            return self
+        if requires_grad:
+            check_grad_dtype(self.dtype, "only Tensors of floating point dtype can require gradients")
+        self._rg = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains:
+            warnings.warn(_NONLEAF_GRAD, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if value.device != self.device:
+                raise RuntimeError("assigned grad has data located on a different device")
+            if value._a.shape != self._a.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def retains_grad(self):
+        return self._retains
+
+    def retain_grad(self):
+        """Keep .grad for this non-leaf after backward (a no-op on leaves)."""
+        if not self._rg:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None and not self._retains:
+            self._retains = True
+            self.grad_fn._retain = self
+
+    def register_hook(self, hook):
+        """Call hook(grad) when this tensor's grad is computed; a returned tensor replaces the grad."""
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        node = self.grad_fn if self.grad_fn is not None else grad_accumulator(self)
+        node.register_prehook(hook)
+        return _HookHandle(node, hook)
+
+    def _accumulate(self, g):
+        """Add a grad array into .grad: the first one is copied in, later ones are added in place."""
+        cur = self._grad
+        if cur is None:
+            self._grad = wrap(self._st.be.xp.array(g, dtype=self._a.dtype), self.dtype, self._st.be)
+        else:
+            cur._a += g
+            cur._st.version += 1
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate d(self)/d(leaf) into every leaf's .grad (gradient= weights a non-scalar self)."""
+        from .autograd import backward_impl
+        backward_impl((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
+
+    def detach(self):
+        """Same memory and version counter, no history."""
+        t = view_of(self, self._a.view())
+        t._base = None
+        return t
+
+    def detach_(self):
+        if self._base is not None and self._base._rg:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self.grad_fn = None
+        self._rg = False
+        return self
+
+    @property
+    def data(self):
+        """An alias without history and with its own version counter (writes through it go untracked)."""
+        t = _new(Tensor)
+        t._a = self._a.view()
+        t._st = self._st.alias()
+        t.dtype = self.dtype
+        t._rg = False
+        t.grad_fn = None
+        return t
+
+    @data.setter
+    def data(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(other).__name__}")
+        st = other._st.alias()
+        st.version = self._st.version
+        self._a, self._st, self.dtype = other._a, st, other.dtype
+
+    # ---- conversion to Python and NumPy -----------------------------------------------------------
+    def numpy(self, *, force=False):
+        """The NumPy array sharing this tensor's memory (CPU only; not for tensors that require grad)."""
+        if not force:
+            if self._rg:
+                raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
+                                   "Use tensor.detach().numpy() instead.")
+            if not self._st.be.is_host:
+                raise TypeError(f"can't convert {self.device} device type tensor to numpy. "
+                                f"Use Tensor.cpu() to copy the tensor to host memory first.")
+            return self._a.view()
+        return self._st.be.to_host(self._a.view())
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy(force=True) if not self._rg else self._st.be.to_host(self._a)
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    def _host(self):
+        return self._st.be.to_host(self._a)
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        n = self._a.size
+        if n != 1:
+            raise RuntimeError(f"a Tensor with {n} elements cannot be converted to Scalar")
+        return self._host().reshape(()).item()
+
+    def tolist(self):
+        return self._host().tolist()
+
+    def _scalar_for(self, kind):
+        n = self._a.size
+        if n != 1:
+            raise RuntimeError(f"a Tensor with {n} elements cannot be converted to Scalar")
+        return self.item()
+
+    def __bool__(self):
+        n = self._a.size
+        if n != 1:
+            if n == 0:
+                raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __float__(self):
+        return float(self._scalar_for(float))
+
+    def __int__(self):
+        return int(self._scalar_for(int))
+
+    def __complex__(self):
+        return complex(self._scalar_for(complex))
+
+    def __index__(self):
+        if self.dtype.category != _dtypes.INT or self._a.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __len__(self):
+        if self._a.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._a.shape[0]
+
+    def __iter__(self):
+        if self._a.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._a.shape[0]))
+
+    def __hash__(self):
+        return id(self)
+
+    def __format__(self, spec):
+        if self._a.ndim == 0 and type(self) is Tensor:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __repr__(self, *, tensor_contents=None):
+        try:
+            from ._printing import format_tensor
+        except ImportError:  # the printer is a separate module; keep tensors printable without it
+            return f"tensor({self._host()!r})"
+        return format_tensor(
+            self._host(), self.dtype.name,
+            grad_fn=None if self.grad_fn is None else self.grad_fn.name(),
+            requires_grad=self._rg and self.grad_fn is None,
+            device=None if self._st.be.is_host else str(self.device),
+            default_dtype=_dtypes.get_default_dtype().name)
+
+    __str__ = __repr__
+
+    def __reduce_ex__(self, proto):
+        from ._creation import tensor
+        return (tensor, (self._host().tolist(),), None)
+
+    def __deepcopy__(self, memo):
+        out = self.clone().detach()
+        out.requires_grad_(self._rg and self.grad_fn is None)
+        memo[id(self)] = out
+        return out
+
+    def type(self, dtype=None, non_blocking=False):
+        """type() -> 'torch.FloatTensor'; type(dtype or its string) -> converted tensor."""
+        if dtype is None:
+            prefix = "torch." if self._st.be.is_host else "torch.cuda."
+            return prefix + self.dtype.legacy_name
+        if isinstance(dtype, str):
+            name = dtype.rsplit(".", 1)[-1]
+            match = [d for d in _dtypes.ALL if d.legacy_name == name]
+            if not match:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = match[0]
+        elif not isinstance(dtype, _dtypes.dtype):
+            dtype = getattr(dtype, "_dtype", dtype)
+        return self.to(dtype)
+
+
+class _HookHandle:
+    """What register_hook returns: .remove() unregisters the hook."""
+
+    def __init__(self, node, hook):
+        self.node, self.hook = node, hook
+
+    def remove(self):
+        hooks = self.node._pre_hooks
+        if self.hook in hooks:
+            hooks.remove(self.hook)

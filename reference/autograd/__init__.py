@@ -1,0 +1,123 @@
+"""torch.autograd for the reference: Variable, backward, grad, and the grad-mode switches."""
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .node import AccumulateGrad, Node
+
+__all__ = ["Variable", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
+
+
+def Variable(data, requires_grad=False):
+    """Legacy wrapper: since torch 0.4 it returns a new Tensor sharing `data`'s memory (not `data` itself)."""
+    from .._tensor import Tensor
+    if not isinstance(data, Tensor):
+        raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
+    out = data.detach()
+    if requires_grad:
+        out.requires_grad_(True)
+    return out
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(tensors)/d(leaf) into each leaf's .grad; `grad_tensors` weight non-scalar outputs."""
+    from .._tensor import backward_impl
+    return backward_impl(tensors, grad_tensors, retain_graph, create_graph, inputs)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None):
+    """Return d(outputs)/d(inputs) without touching any .grad."""
+    from .._tensor import grad_impl
+    return grad_impl(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused)
+
+
+def _roots(tensors, grads, op):
+    """Pair each output with its starting grad (ones for a scalar), checked as torch checks them."""
+    from .._tensor import Tensor
+    from .node import grad_accumulator
+    if isinstance(tensors, Tensor):
+        tensors = (tensors,)
+    tensors = tuple(tensors)
+    if grads is None:
+        grads = (None,) * len(tensors)
+    elif isinstance(grads, Tensor):
+        grads = (grads,)
+    grads = tuple(grads)
+    if len(grads) != len(tensors):
+        raise RuntimeError(f"{op}: got {len(grads)} tensors and {len(tensors)} gradients")
+    roots = []
+    for i, (t, g) in enumerate(zip(tensors, grads)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: expected Tensor outputs, got {type(t).__name__}")
+        if not t._rg:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if t._a.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not t.dtype.is_floating_point:
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
+            arr = t._st.be.xp.ones(t._a.shape, t._a.dtype)
+        else:
+            if not isinstance(g, Tensor):
+                raise TypeError(f"{op}: gradient must be a Tensor or None, not {type(g).__name__}")
+            if g._a.shape != t._a.shape:
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
+                                   f"has a shape of {t.shape}.")
+            if g.device != t.device:
+                raise RuntimeError(f"invalid gradient at index {i} - expected device {t.device} but got {g.device}")
+            arr = g._a if g.dtype is t.dtype else g._a.astype(t._a.dtype)
+        roots.append((t.grad_fn if t.grad_fn is not None else grad_accumulator(t), arr))
+    return roots
+
+
+def _wrap_grad(arr):
+    from .._device import CPU
+    from .._tensor import wrap_any
+    return wrap_any(arr if hasattr(arr, "ndim") else CPU.xp.asarray(arr), CPU)
+
+
+def _no_create_graph(create_graph):
+    if create_graph:
+        raise RuntimeError("create_graph=True (higher-order gradients) is not supported by the reference")
+
+
+def backward_impl(tensors, grad_tensors, retain_graph, create_graph, inputs):
+    from .engine import run_backward
+    from .node import grad_accumulator
+    _no_create_graph(create_graph)
+    roots = _roots(tensors, grad_tensors, "backward")
+    keep = bool(create_graph if retain_graph is None else retain_graph)
+    if inputs is None:
+        run_backward(roots, keep, _wrap_grad)
+        return
+    from .._tensor import Tensor
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    if not inputs:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    capture = {(t.grad_fn if t.grad_fn is not None else grad_accumulator(t)): None for t in inputs}
+    run_backward(roots, keep, _wrap_grad, capture)
+    for t in inputs:
+        g = capture[t.grad_fn if t.grad_fn is not None else grad_accumulator(t)]
+        if g is not None:
+            t._accumulate(g)
+
+
+def grad_impl(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):
+    from .._tensor import Tensor, wrap
+    from .engine import run_backward
+    from .node import grad_accumulator
+    _no_create_graph(create_graph)
+    roots = _roots(outputs, grad_outputs, "grad")
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    for t in inputs:
+        if not t._rg:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    nodes = [t.grad_fn if t.grad_fn is not None else grad_accumulator(t) for t in inputs]
+    capture = dict.fromkeys(nodes)
+    keep = bool(create_graph if retain_graph is None else retain_graph)
+    run_backward(roots, keep, _wrap_grad, capture)
+    out = []
+    for t, n in zip(inputs, nodes):
+        g = capture[n]
+        if g is None and not allow_unused:
+            raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+                               "Set allow_unused=True if this is the desired behavior.")
+        out.append(None if g is None else wrap(t._st.be.xp.array(g, dtype=t._a.dtype), t.dtype, t._st.be))
+    return tuple(out)

@@ -1,0 +1,103 @@
+"""The backward pass: a topological walk from the roots that hands each node the sum of its
+incoming grads, and undoes broadcasting in one place (`_fit`) instead of in every backward rule.
+"""
+import numpy as np
+
+from .node import AccumulateGrad, describe_saved, grad_accumulator
+
+__all__ = ["run_backward"]
+
+_FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
+          "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
+          "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "
+          "or if you need to access saved tensors after calling backward.")
+_MODIFIED = ("one of the variables needed for gradient computation has been modified by an inplace operation: "
+             "{what} is at version {now}; expected version {then} instead. Hint: enable anomaly detection to find "
+             "the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, "
+             "check_nan=False).")
+
+
+def _fit(g, meta):
+    """Bring an input's grad back to the input's shape (sum over broadcast dims) and dtype."""
+    shape, dt = meta
+    if g.shape != shape:
+        lead = g.ndim - len(shape)
+        if lead:
+            g = g.sum(axis=tuple(range(lead)))
+        dims = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+        if dims:
+            g = g.sum(axis=dims, keepdims=True)
+        if g.shape != shape:  # a scalar-shaped grad meeting a bigger input (e.g. from expand)
+            g = np.broadcast_to(g, shape)
+    if g.dtype != dt:
+        g = g.astype(dt)
+    return g
+
+
+def _check_saved(node):
+    if node.saved is None:
+        raise RuntimeError(_FREED)
+    for check in node._checks:
+        if check[0].version != check[1]:
+            raise RuntimeError(_MODIFIED.format(what=describe_saved(check), now=check[0].version, then=check[1]))
+
+
+def _run_hooks(node, g, wrap):
+    for hook in node._pre_hooks:
+        out = hook(wrap(g))
+        if out is not None:
+            g = out._a
+    if node._retain is not None:
+        node._retain._accumulate(g)
+    return g
+
+
+def run_backward(roots, keep_graph, wrap, capture=None):
+    """roots: list of (node, grad array). `wrap(array)` makes a Tensor for hooks.
+
+    With `capture` (a dict keyed by nodes) the grads reaching those nodes are stored there and no
+    leaf's .grad is touched: that is autograd.grad.
+    """
+    # Count, for every node reachable from the roots, how many edges point at it.
+    deps = {}
+    stack = [n for n, _ in roots]
+    seen = set(stack)
+    while stack:
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is not None:
+                deps[nxt] = deps.get(nxt, 0) + 1
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+    grads = {}
+    for n, g in roots:
+        grads[n] = grads[n] + g if n in grads else g
+    ready = [n for n in dict.fromkeys(n for n, _ in roots) if not deps.get(n)]
+    # A node runs once all its consumers ran, so its grad is complete.
+    while ready:
+        node = ready.pop()
+        g = grads.pop(node, None)
+        if g is not None and (node._pre_hooks or node._retain is not None):
+            g = _run_hooks(node, g, wrap)
+        if capture is not None and node in capture and g is not None:
+            capture[node] = g
+        if node.__class__ is AccumulateGrad:
+            if g is not None and capture is None:
+                node.variable._accumulate(g)
+            continue
+        outs = ()
+        if g is not None:
+            _check_saved(node)
+            outs = node.backward(g)
+            if not keep_graph:
+                node.release()
+        for i, (nxt, _) in enumerate(node.next_functions):
+            if nxt is None:
+                continue
+            gi = outs[i] if outs else None
+            if gi is not None:
+                gi = _fit(gi, node._meta[i])
+                grads[nxt] = grads[nxt] + gi if nxt in grads else gi
+            deps[nxt] -= 1
+            if not deps[nxt]:
+                ready.append(nxt)

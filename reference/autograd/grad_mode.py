@@ -1,0 +1,75 @@
+"""Whether ops record history: `no_grad`, `enable_grad`, `set_grad_enabled`.
+
+One process-wide flag (torch keeps one per thread; the reference is single-threaded by design).
+It lives in a one-element list so the hot path reads it with a single index.
+"""
+import functools
+
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
+
+enabled = [True]
+
+
+def is_grad_enabled():
+    return enabled[0]
+
+
+class _GradMode:
+    """Base for the context managers; also usable as a decorator, as in torch."""
+
+    mode = True
+
+    def __enter__(self):
+        self.prev = enabled[0]
+        enabled[0] = self.mode
+
+    def __exit__(self, *exc):
+        enabled[0] = self.prev
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.clone():
+                return fn(*args, **kwargs)
+        return wrapper
+
+    def clone(self):
+        return self.__class__()
+
+
+class no_grad(_GradMode):
+    """Ops inside `with no_grad():` record no graph: their results have requires_grad=False."""
+
+    mode = False
+
+
+class enable_grad(_GradMode):
+    """Turn recording back on inside a `no_grad` block."""
+
+    mode = True
+
+
+class set_grad_enabled(_GradMode):
+    """set_grad_enabled(False) switches recording off right away, and restores it on exit when used with `with`."""
+
+    def __init__(self, mode):
+        if not isinstance(mode, bool):
+            raise TypeError(f"set_grad_enabled(): argument 'mode' must be bool, not {type(mode).__name__}")
+        self.prev = enabled[0]
+        self.mode = mode
+        enabled[0] = mode
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        enabled[0] = self.prev
+        return False
+
+    def __call__(self, fn):
+        enabled[0] = self.prev  # as a decorator, the mode applies only inside calls
+        return super().__call__(fn)
+
+    def clone(self):
+        return self.__class__(self.mode)

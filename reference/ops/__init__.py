@@ -1,0 +1,27 @@
+"""The ops, one module per family; `bind` attaches them to Tensor as methods and operators."""
+from . import compare, concat, convert, elementwise, indexing, linalg, reductions, shape, unary
+
+_MODULES = (elementwise, unary, compare, reductions, shape, indexing, concat, linalg, convert)
+
+
+def bind(tensor_cls, extra_methods=()):
+    for mod in _MODULES:
+        for name, fn in getattr(mod, "METHODS", {}).items():
+            setattr(tensor_cls, name, fn)
+        for name, fn in getattr(mod, "OPERATORS", {}).items():
+            setattr(tensor_cls, name, fn)
+        for name, fn in getattr(mod, "PROPERTIES", {}).items():
+            setattr(tensor_cls, name, property(fn))
+    for methods in extra_methods:
+        for name, fn in methods.items():
+            setattr(tensor_cls, name, fn)
+    # Comparison operators return tensors, so hashing must be declared again (by identity, as torch).
+    tensor_cls.__hash__ = lambda self: id(self)
+
+
+def functions():
+    """The torch.<name> functions the ops provide."""
+    out = {}
+    for mod in _MODULES:
+        out.update(getattr(mod, "FUNCTIONS", {}))
+    return out

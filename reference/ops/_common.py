@@ -1,0 +1,134 @@
+"""Shared plumbing for ops: operand checks, dtype resolution and the in-place rules."""
+import numpy as np
+
+from .. import _dtypes
+from .._dtypes import FLOAT, INT, _combine, scalar_dtype
+from .._tensor import Tensor, wrap
+from ..autograd.grad_mode import enabled as grad_on
+
+# torch never warns on overflow, 0/0 or log(0); NumPy would warn on each such element-wise op, and
+# an errstate() block per op costs more than the op itself on small tensors.
+np.seterr(all="ignore")
+
+NUMBERS = (bool, int, float, complex)
+
+
+def device_mismatch(a, b):
+    return RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
+                        f"{a.device} and {b.device}!")
+
+
+def scalar_result(dt, s):
+    """dtype of (tensor of dtype dt) op (Python scalar s): the tensor wins unless s is of a higher category."""
+    cls = s.__class__
+    if cls is float:
+        return dt if dt.category >= FLOAT else _dtypes.get_default_dtype()
+    if cls is int:
+        return dt if dt.category >= INT else _dtypes.int64
+    return _combine(dt, scalar_dtype(s))
+
+
+def as_number(value):
+    """A Python number from a Python/NumPy scalar, or None when `value` is no number."""
+    if value.__class__ in NUMBERS:
+        return value
+    if isinstance(value, (np.generic,)) and value.ndim == 0 and value.dtype.kind in "biufc":
+        return value.item()
+    if isinstance(value, NUMBERS):  # subclasses such as IntEnum
+        return value
+    return None
+
+
+def operands(a, b, op):
+    """Cast a binary op's operands to its result dtype: (x, y, dtype); y may stay a Python number.
+
+    Returns None when `b` is neither a tensor nor a number (so operators can return NotImplemented).
+    """
+    if isinstance(b, Tensor):
+        if a._st.be is not b._st.be:
+            raise device_mismatch(a, b)
+        if a.dtype is b.dtype:
+            return a._a, b._a, a.dtype
+        dt = _dtypes.result_type(a, b)
+        return (a._a if a.dtype is dt else a._a.astype(dt.np),
+                b._a if b.dtype is dt else b._a.astype(dt.np), dt)
+    s = as_number(b)
+    if s is None:
+        return None
+    dt = scalar_result(a.dtype, s)
+    if dt.category < FLOAT and s.__class__ is int and not _fits(s, dt):
+        s = np.array(s).astype(dt.np)  # torch wraps an out-of-range integer scalar into the dtype
+    return (a._a if a.dtype is dt else a._a.astype(dt.np)), s, dt
+
+
+def _fits(s, dt):
+    info = np.iinfo(dt.np) if dt.np.kind in "iu" else None
+    return info is None or info.min <= s <= info.max
+
+
+def bad_operand(op, a, b):
+    return TypeError(f"{op}(): argument 'other' must be Tensor or Number, not {type(b).__name__}")
+
+
+def check_inplace(t):
+    """torch refuses in-place writes into leaves (or views of leaves) that require grad."""
+    if grad_on[0]:
+        if t._rg and t.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        base = t._base
+        if base is not None and base._rg and base.grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def check_cast(dt, out_dt):
+    if dt is not out_dt and not _dtypes.can_cast(dt, out_dt):
+        raise RuntimeError(f"result type {dt.c10_name} can't be cast to the desired output type {out_dt.c10_name}")
+
+
+def check_out_shape(out_shape, *shapes):
+    """An in-place op may broadcast its other operand, never its receiver."""
+    try:
+        full = np.broadcast_shapes(out_shape, *shapes)
+    except ValueError:
+        raise broadcast_error(out_shape, *shapes) from None
+    if full != tuple(out_shape):
+        raise RuntimeError(f"output with shape {list(out_shape)} doesn't match the broadcast shape {list(full)}")
+
+
+def broadcast_error(sa, sb, *rest):
+    """torch's text for shapes that do not broadcast, naming the first bad dimension from the right."""
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + tuple(sa), (1,) * (n - len(sb)) + tuple(sb)
+    for i in range(n - 1, -1, -1):
+        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+            return RuntimeError(f"The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) "
+                                f"at non-singleton dimension {i}")
+    return RuntimeError(f"shapes {list(sa)} and {list(sb)} cannot be broadcast together")
+
+
+def snapshot(t, copy):
+    """The pre-write identity of a tensor about to be modified in place, for the graph: its old
+    grad_fn and, when backward needs the old values, a copy of them."""
+    old = wrap(t._a.copy() if copy else t._a, t.dtype, t._st.be)
+    old._rg = t._rg
+    old.grad_fn = t.grad_fn
+    if t._acc is not None:
+        old._acc = t._acc
+    return old
+
+
+def bump(t):
+    t._st.version += 1
+    return t
+
+
+def ensure_tensor(x, like, op="op"):
+    """Tensor from a tensor or a Python number (on like's device, with torch's scalar dtype)."""
+    if isinstance(x, Tensor):
+        return x
+    s = as_number(x)
+    if s is None:
+        raise TypeError(f"{op}(): expected Tensor or Number, got {type(x).__name__}")
+    dt = scalar_dtype(s)
+    be = like._st.be
+    return wrap(be.xp.asarray(s, dtype=dt.np), dt, be)

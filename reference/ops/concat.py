@@ -1,0 +1,90 @@
+"""cat and stack: always a copy into new memory; backward splits the grad back into the pieces."""
+import numpy as np
+
+from .. import _dtypes
+from .._tensor import Tensor, wrap
+from ..autograd.node import Node, record
+from ._common import device_mismatch, grad_on
+
+
+class CatBackward0(Node):
+    def __init__(self, dim, sizes):
+        self.dim, self.sizes = dim, sizes
+
+    def backward(self, g):
+        bounds = np.cumsum(self.sizes)[:-1]
+        return tuple(np.split(g, bounds, axis=self.dim)) if g.ndim else (g,)
+
+
+class StackBackward0(Node):
+    def __init__(self, dim):
+        self.dim = dim
+
+    def backward(self, g):
+        return tuple(np.moveaxis(g, self.dim, 0))
+
+
+def _check_list(tensors, op):
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{op}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    if not tensors:
+        raise ValueError(f"torch.{op}(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
+    for t in tensors[1:]:
+        if t._st.be is not tensors[0]._st.be:
+            raise device_mismatch(tensors[0], t)
+    return _dtypes.result_type(*[t for t in tensors]) if len(tensors) > 1 else tensors[0].dtype
+
+
+def _finish(node, tensors, arr, dt):
+    out = wrap(arr, dt, tensors[0]._st.be)
+    if grad_on[0] and any(t._rg for t in tensors):
+        record(node, tuple(tensors), out)
+    return out
+
+
+def cat(tensors, dim=0):
+    """Join tensors along an existing dim (all other sizes must match)."""
+    dt = _promote_all(tensors, "cat")
+    # torch skips 1-D empty tensors, a legacy allowance for "nothing yet" accumulators.
+    parts = [t for t in tensors if not (t._a.ndim == 1 and t._a.shape[0] == 0)] or [tensors[0]]
+    ref = parts[0]
+    if ref._a.ndim == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    d = ref._dim(dim)
+    for i, t in enumerate(parts):
+        if t._a.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+        if t._a.ndim != ref._a.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref._a.ndim} and {t._a.ndim}")
+        for k in range(ref._a.ndim):
+            if k != d and t._a.shape[k] != ref._a.shape[k]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
+                                   f"{ref._a.shape[k]} but got size {t._a.shape[k]} for tensor number "
+                                   f"{tensors.index(t) if isinstance(tensors, list) else list(tensors).index(t)} "
+                                   f"in the list.")
+    arr = np.concatenate([t._a.astype(dt.np, copy=False) for t in parts], axis=d)
+    return _finish(CatBackward0(d, [t._a.shape[d] for t in parts]), parts, arr, dt)
+
+
+def _promote_all(tensors, op):
+    return _check_list(tensors, op)
+
+
+def stack(tensors, dim=0):
+    """Join same-shaped tensors along a new dim."""
+    dt = _promote_all(tensors, "stack")
+    ref = tensors[0]
+    for i, t in enumerate(tensors):
+        if t._a.shape != ref._a.shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref._a.shape)} at entry 0 "
+                               f"and {list(t._a.shape)} at entry {i}")
+    d = ref._dim(dim, ref._a.ndim + 1)
+    arr = np.stack([t._a.astype(dt.np, copy=False) for t in tensors], axis=d)
+    return _finish(StackBackward0(d), list(tensors), arr, dt)
+
+
+FUNCTIONS = {"cat": cat, "concat": cat, "concatenate": cat, "stack": stack}

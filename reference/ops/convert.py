@@ -1,0 +1,157 @@
+"""Moving between dtypes and devices (`to` and friends) and whole-tensor writes (copy_, fill_, zero_)."""
+import numpy as np
+
+from .. import _dtypes
+from .._device import backend_for
+from .._tensor import Tensor, wrap
+from ..autograd.node import Node, record
+from ._common import as_number, bump, check_inplace, check_out_shape, grad_on, snapshot
+
+
+class ToCopyBackward0(Node):
+    """out = a converted to another dtype and/or device; the engine casts the grad back"""
+
+    def __init__(self, src_be):
+        self.src_be = src_be
+
+    def backward(self, g):
+        # A grad from another device comes home; the dtype cast back is the engine's job.
+        if not hasattr(g, "__array_interface__") and self.src_be.is_host:
+            g = g.get()
+        elif hasattr(g, "__array_interface__") and not self.src_be.is_host:
+            g = self.src_be.from_host(g)
+        return (g,)
+
+
+def _parse_to(args, kwargs):
+    dev = kwargs.pop("device", None)
+    dt = kwargs.pop("dtype", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() received an invalid combination of arguments - got unexpected keyword "
+                        f"{next(iter(kwargs))!r}")
+    for a in args:
+        if isinstance(a, Tensor):
+            dev, dt = a.device, a.dtype
+        elif isinstance(a, _dtypes.dtype):
+            dt = a
+        elif isinstance(a, bool):
+            pass  # non_blocking / copy positional flags
+        elif a is not None:
+            dev = a
+    return dev, dt, copy
+
+
+def to(self, *args, **kwargs):
+    """to(dtype), to(device), to(device, dtype), to(other): self when nothing changes (unless copy=True)."""
+    dev, dt, copy = _parse_to(args, dict(kwargs))
+    dt = self.dtype if dt is None else _dtypes.as_dtype(dt)
+    be = self._st.be if dev is None else backend_for(dev)
+    if dt is self.dtype and be is self._st.be and not copy:
+        return self
+    arr = self._a
+    if be is not self._st.be:
+        arr = be.from_host(self._st.be.to_host(arr))
+    arr = arr.astype(dt.np, copy=arr is self._a)
+    out = wrap(arr, dt, be)
+    if grad_on[0] and self._rg:
+        if dt.category < _dtypes.FLOAT:
+            return out
+        record(ToCopyBackward0(self._st.be), (self,), out)
+    return out
+
+
+def _caster(dt):
+    def cast(self, memory_format=None):
+        return to(self, dt)
+    cast.__doc__ = f"self as {dt!r} (self itself when it already is)."
+    return cast
+
+
+def cpu(self, memory_format=None):
+    return to(self, "cpu")
+
+
+def cuda(self, device=None, non_blocking=False, memory_format=None):
+    """A copy on the GPU (CuPy); RuntimeError when no GPU is usable."""
+    if device is None:
+        device = "cuda"
+    elif isinstance(device, int):
+        device = f"cuda:{device}"
+    return to(self, device)
+
+
+class CopyBackwards(Node):
+    """self.copy_(src): self's old value is overwritten, so only src gets the grad"""
+
+    def backward(self, g):
+        return np.zeros_like(g), g
+
+
+def copy_(self, src, non_blocking=False):
+    """Write src (broadcast, cast to self's dtype, from any device) into self; returns self."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    check_out_shape(self._a.shape, src._a.shape)
+    check_inplace(self)
+    arr = src._a
+    if src._st.be is not self._st.be:
+        arr = self._st.be.from_host(src._st.be.to_host(arr))
+    needs = grad_on[0] and (self._rg or src._rg)
+    old = snapshot(self, copy=False) if needs else None
+    self._a[...] = arr
+    bump(self)
+    if needs:
+        record(CopyBackwards(), (old, src), self)
+    return self
+
+
+class FillBackward2(Node):
+    def backward(self, g):
+        return (np.zeros_like(g),)
+
+
+ZeroBackward0 = type("ZeroBackward0", (FillBackward2,), {})
+
+
+def fill_(self, value):
+    """Set every element to value (a number or a 0-dim tensor); returns self."""
+    if isinstance(value, Tensor):
+        if value._a.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value._a.ndim} dimensions.")
+        value = value.item()
+    v = as_number(value)
+    if v is None:
+        raise TypeError(f"fill_(): argument 'value' (position 1) must be Number, not {type(value).__name__}")
+    return _fill(self, v, FillBackward2)
+
+
+def zero_(self):
+    """Set every element to 0; returns self."""
+    return _fill(self, 0, ZeroBackward0)
+
+
+def _fill(self, v, node_cls):
+    check_inplace(self)
+    needs = grad_on[0] and self._rg
+    old = snapshot(self, copy=False) if needs else None
+    self._a[...] = v
+    bump(self)
+    if needs:
+        record(node_cls(), (old,), self)
+    return self
+
+
+def view_dtype(self, dt):
+    raise RuntimeError("view(dtype) is not supported by the reference")
+
+
+_CASTS = {"float": _dtypes.float32, "double": _dtypes.float64, "half": _dtypes.float16, "long": _dtypes.int64,
+          "int": _dtypes.int32, "short": _dtypes.int16, "char": _dtypes.int8, "byte": _dtypes.uint8,
+          "bool": _dtypes.bool_, "cfloat": _dtypes.complex64, "cdouble": _dtypes.complex128}
+METHODS = {name: _caster(dt) for name, dt in _CASTS.items()}
+METHODS.update(to=to, cpu=cpu, cuda=cuda, copy_=copy_, fill_=fill_, zero_=zero_)
+FUNCTIONS = {}

@@ -1,0 +1,409 @@
+"""Elementwise arithmetic and comparisons: each op's forward sits next to its backward.
+
+A binary op (1) resolves the result dtype with torch's promotion rule, (2) computes with one
+NumPy ufunc and, only when autograd records, (3) runs the op's Node, whose `forward` saves what its
+`backward` needs. Broadcasting is undone by the engine, so backward rules return full-shape grads.
+"""
+import math
+
+import numpy as np
+
+from .. import _dtypes
+from .._dtypes import BOOL, FLOAT, INT
+from .._tensor import Tensor, wrap
+from ..autograd.node import Node, record
+from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape,
+                      grad_on, operands, snapshot)
+
+
+class AddBackward0(Node):
+    """out = a + alpha * b"""
+
+    def __init__(self, alpha=1):
+        self.alpha = alpha
+
+    def forward(self, a, b):
+        return a + b if self.alpha == 1 else a + b * self.alpha
+
+    def backward(self, g):
+        return g, (g if self.alpha == 1 else g * self.alpha)
+
+
+class SubBackward0(Node):
+    """out = a - alpha * b"""
+
+    def __init__(self, alpha=1):
+        self.alpha = alpha
+
+    def forward(self, a, b):
+        return a - b if self.alpha == 1 else a - b * self.alpha
+
+    def backward(self, g):
+        return g, -g if self.alpha == 1 else -g * self.alpha
+
+
+class RsubBackward1(Node):
+    """out = b - alpha * a, for `number - tensor`"""
+
+    def __init__(self, alpha=1):
+        self.alpha = alpha
+
+    def forward(self, a, b):
+        return b - a if self.alpha == 1 else b - a * self.alpha
+
+    def backward(self, g):
+        return (-g if self.alpha == 1 else -g * self.alpha), None
+
+
+class MulBackward0(Node):
+    """out = a * b"""
+
+    saved_inputs = (0, 1)
+
+    def forward(self, a, b):
+        self.saved = (a, b)
+        return a * b
+
+    def backward(self, g):
+        a, b = self.saved
+        return g * b, (g * a if self.next_functions[1][0] is not None else None)
+
+
+class DivBackward0(Node):
+    """out = a / b"""
+
+    saved_inputs = (0, 1)
+
+    def forward(self, a, b):
+        self.saved = (a, b)
+        return a / b
+
+    def backward(self, g):
+        a, b = self.saved
+        gb = -g * a / (b * b) if self.next_functions[1][0] is not None else None
+        return g / b, gb
+
+
+class PowBackward0(Node):
+    """out = a ** e, e a number"""
+
+    saved_inputs = (0,)
+
+    def forward(self, a, e):
+        self.saved = (a, e)
+        return a ** e
+
+    def backward(self, g):
+        a, e = self.saved
+        if e == 0:
+            return np.zeros_like(g), None
+        return g * (e * a ** (e - 1)), None
+
+
+class PowBackward1(Node):
+    """out = a ** b, both tensors"""
+
+    saved_inputs = (0, 1)
+    saves_result = True
+
+    def forward(self, a, b):
+        out = a ** b
+        self.saved = (a, b, out)
+        return out
+
+    def backward(self, g):
+        a, b, out = self.saved
+        ga = np.where(b == 0, 0, g * (b * a ** (b - 1)))
+        gb = None
+        if self.next_functions[1][0] is not None:
+            gb = g * np.where((a == 0) & (b >= 0), 0, out * np.log(a))
+        return ga, gb
+
+
+class PowBackward2(Node):
+    """out = s ** b, s a number: the tensor is the exponent"""
+
+    saved_inputs = (0,)
+    saves_result = True
+
+    def forward(self, b, s):
+        out = s ** b
+        self.saved = (b, s, out)
+        return out
+
+    def backward(self, g):
+        b, s, out = self.saved
+        if s == 0:  # d/db 0**b is 0 where b >= 0 (torch masks the log(0) there)
+            return np.where(b >= 0, 0, g * out * -np.inf).astype(g.dtype), None
+        return g * out * math.log(s), None
+
+
+def _binary(a, b, ufunc, node_cls, op, *params):
+    prep = operands(a, b, op)
+    if prep is None:
+        raise bad_operand(op, a, b)
+    x, y, dt = prep
+    try:
+        if grad_on[0] and (a._rg or (b.__class__ is Tensor and b._rg)):
+            node = node_cls(*params)
+            return record(node, (a, b), wrap(node.forward(x, y), dt, a._st.be))
+        if params and params[0] != 1:  # alpha
+            y = y * params[0]
+        return wrap(ufunc(x, y), dt, a._st.be)
+    except ValueError:
+        raise broadcast_error(a._a.shape, np.shape(b._a if isinstance(b, Tensor) else b)) from None
+
+
+def _binary_(a, b, ufunc, node_cls, op, *params):
+    """The in-place form: validate everything first, so a failed op leaves `a` untouched."""
+    prep = operands(a, b, op)
+    if prep is None:
+        raise bad_operand(op, a, b)
+    x, y, dt = prep
+    check_inplace(a)
+    check_cast(dt, a.dtype)
+    if isinstance(b, Tensor) and b._a.shape != a._a.shape:
+        check_out_shape(a._a.shape, b._a.shape)
+    if grad_on[0] and (a._rg or (b.__class__ is Tensor and b._rg)):
+        node = node_cls(*params)
+        old = snapshot(a, copy=0 in node_cls.saved_inputs)
+        r = node.forward(old._a if old.dtype is dt else old._a.astype(dt.np), y)
+        a._a[...] = r
+        bump(a)
+        return record(node, (old, b), a)
+    if params and params[0] != 1:
+        y = y * params[0]
+    ufunc(x, y, out=a._a, casting="unsafe")
+    return bump(a)
+
+
+def _check_alpha(a, alpha):
+    if isinstance(alpha, float) and a.dtype.category < FLOAT:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+
+
+def _no_bool_sub(a, b):
+    if a.dtype is _dtypes.bool_ and (getattr(b, "dtype", None) is _dtypes.bool_ or b.__class__ is bool):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+
+
+# ---- public functions and methods ---------------------------------------------------------------
+def add(input, other, *, alpha=1):
+    """input + alpha * other, broadcasting, with torch's type promotion."""
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    if alpha != 1:
+        _check_alpha(input, alpha)
+    return _binary(input, other, np.add, AddBackward0, "add", alpha)
+
+
+def add_(self, other, *, alpha=1):
+    if alpha != 1:
+        _check_alpha(self, alpha)
+    return _binary_(self, other, np.add, AddBackward0, "add_", alpha)
+
+
+def sub(input, other, *, alpha=1):
+    _no_bool_sub(input, other)
+    if alpha != 1:
+        _check_alpha(input, alpha)
+    return _binary(input, other, np.subtract, SubBackward0, "sub", alpha)
+
+
+def sub_(self, other, *, alpha=1):
+    _no_bool_sub(self, other)
+    return _binary_(self, other, np.subtract, SubBackward0, "sub_", alpha)
+
+
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input (torch.rsub)."""
+    if isinstance(other, Tensor):
+        return sub(other, input, alpha=alpha)
+    prep = operands(input, other, "rsub")
+    if prep is None:
+        raise bad_operand("rsub", input, other)
+    x, y, dt = prep
+    if input.dtype is _dtypes.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+    if grad_on[0] and input._rg:
+        node = RsubBackward1(alpha)
+        return record(node, (input, None), wrap(node.forward(x, y), dt, input._st.be))
+    return wrap(y - (x if alpha == 1 else x * alpha), dt, input._st.be)
+
+
+def mul(input, other):
+    """Elementwise product, broadcasting."""
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return _binary(input, other, np.multiply, MulBackward0, "mul")
+
+
+def mul_(self, other):
+    return _binary_(self, other, np.multiply, MulBackward0, "mul_")
+
+
+def _true_div_operands(a, b):
+    """Division always gives a floating result: int / int is float32 (the default dtype)."""
+    if isinstance(b, Tensor):
+        if a.dtype.category < FLOAT and b.dtype.category < FLOAT:
+            d = _dtypes.get_default_dtype()
+            return a.to(d), b.to(d)
+    elif a.dtype.category < FLOAT and not isinstance(b, (float, complex)):
+        return a.to(_dtypes.get_default_dtype()), b
+    return a, b
+
+
+def div(input, other, *, rounding_mode=None):
+    """input / other (true division unless rounding_mode is 'trunc' or 'floor')."""
+    if rounding_mode is not None:
+        return _rounded_div(input, other, rounding_mode)
+    a, b = _true_div_operands(input, other)
+    return _binary(a, b, np.true_divide, DivBackward0, "div")
+
+
+def div_(self, other, *, rounding_mode=None):
+    if rounding_mode is not None:
+        return self.copy_(_rounded_div(self, other, rounding_mode))
+    if self.dtype.category < FLOAT:
+        prep = operands(self, other, "div_")
+        if prep is not None:
+            check_cast(_dtypes.get_default_dtype() if prep[2].category < FLOAT else prep[2], self.dtype)
+    return _binary_(self, other, np.true_divide, DivBackward0, "div_")
+
+
+def _rounded_div(a, b, mode):
+    if mode not in ("trunc", "floor"):
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
+    prep = operands(a, b, "div")
+    if prep is None:
+        raise bad_operand("div", a, b)
+    x, y, dt = prep
+    if dt.category < FLOAT:
+        if np.any(np.asarray(y) == 0):
+            raise RuntimeError("ZeroDivisionError")
+        q = np.floor_divide(x, y) if mode == "floor" else np.trunc(np.true_divide(x, y)).astype(dt.np)
+    else:
+        q = np.floor(x / y) if mode == "floor" else np.trunc(x / y)
+    return wrap(np.asarray(q).astype(dt.np, copy=False), dt, a._st.be)
+
+
+def pow(input, exponent):
+    """input ** exponent; a Python number as `input` gives PowBackward2 (grad w.r.t. the exponent)."""
+    if not isinstance(input, Tensor):
+        return _rpow(exponent, input)
+    if isinstance(exponent, Tensor):
+        _no_negative_int_pow(input, exponent)
+        return _binary(input, exponent, np.power, PowBackward1, "pow")
+    prep = operands(input, exponent, "pow")
+    if prep is None:
+        raise bad_operand("pow", input, exponent)
+    x, e, dt = prep
+    _no_negative_int_pow(input, e, dt)
+    if grad_on[0] and input._rg:
+        node = PowBackward0()
+        return record(node, (input, None), wrap(node.forward(x, e), dt, input._st.be))
+    return wrap(x ** e, dt, input._st.be)
+
+
+def _no_negative_int_pow(a, e, dt=None):
+    dt = dt or _dtypes.result_type(a, e)
+    if dt.category == INT or dt.category == BOOL:
+        neg = e < 0 if not isinstance(e, Tensor) else bool((e._a < 0).any())
+        if neg:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+def _rpow(t, s):
+    """s ** t for a number s."""
+    prep = operands(t, s, "pow")
+    if prep is None:
+        raise bad_operand("pow", t, s)
+    x, s_, dt = prep
+    _no_negative_int_pow(t, t, dt)
+    if grad_on[0] and t._rg:
+        node = PowBackward2()
+        return record(node, (t, None), wrap(node.forward(x, s_), dt, t._st.be))
+    return wrap(np.power(s_, x), dt, t._st.be)
+
+
+def pow_(self, exponent):
+    if isinstance(exponent, Tensor):
+        return _binary_(self, exponent, np.power, PowBackward1, "pow_")
+    return _binary_(self, exponent, np.power, PowBackward0, "pow_")
+
+
+# ---- Python operators ------------------------------------------------------------------------------
+def __add__(self, other):
+    # The hot path: same dtype, same device, nothing to record -> one ufunc and a wrap.
+    if other.__class__ is Tensor and self.dtype is other.dtype and self._st.be is other._st.be \
+            and not (grad_on[0] and (self._rg or other._rg)):
+        try:
+            return wrap(self._a + other._a, self.dtype, self._st.be)
+        except ValueError:
+            raise broadcast_error(self._a.shape, other._a.shape) from None
+    if operands(self, other, "add") is None:
+        return NotImplemented
+    return _binary(self, other, np.add, AddBackward0, "add", 1)
+
+
+def __mul__(self, other):
+    if other.__class__ is Tensor and self.dtype is other.dtype and self._st.be is other._st.be \
+            and not (grad_on[0] and (self._rg or other._rg)):
+        try:
+            return wrap(self._a * other._a, self.dtype, self._st.be)
+        except ValueError:
+            raise broadcast_error(self._a.shape, other._a.shape) from None
+    if operands(self, other, "mul") is None:
+        return NotImplemented
+    return _binary(self, other, np.multiply, MulBackward0, "mul")
+
+
+def _operator(fn, op):
+    def method(self, other):
+        if not isinstance(other, Tensor) and operands(self, other, op) is None:
+            return NotImplemented
+        return fn(self, other)
+    method.__name__ = op
+    return method
+
+
+def _reflected(fn, op):
+    def method(self, other):
+        if operands(self, other, op) is None:
+            return NotImplemented
+        return fn(other, self)
+    method.__name__ = op
+    return method
+
+
+def __rtruediv__(self, other):
+    """number / tensor is reciprocal(tensor) * number in torch (hence MulBackward0)."""
+    if operands(self, other, "div") is None:
+        return NotImplemented
+    from .unary import reciprocal
+    return mul(reciprocal(self), other)
+
+
+def _inplace_operator(fn):
+    def method(self, other):
+        return fn(self, other)
+    return method
+
+
+OPERATORS = {
+    "__add__": __add__, "__radd__": __add__, "__iadd__": _inplace_operator(add_),
+    "__sub__": _operator(sub, "__sub__"), "__rsub__": _reflected(lambda o, s: rsub(s, o), "__rsub__"),
+    "__isub__": _inplace_operator(sub_),
+    "__mul__": __mul__, "__rmul__": __mul__, "__imul__": _inplace_operator(mul_),
+    "__truediv__": _operator(div, "__truediv__"), "__rtruediv__": __rtruediv__,
+    "__itruediv__": _inplace_operator(div_),
+    "__pow__": _operator(pow, "__pow__"), "__rpow__": _reflected(lambda o, s: _rpow(s, o), "__rpow__"),
+    "__ipow__": _inplace_operator(pow_),
+}
+
+METHODS = {"add": add, "add_": add_, "sub": sub, "sub_": sub_, "subtract": sub, "mul": mul, "mul_": mul_,
+           "multiply": mul, "div": div, "div_": div_, "divide": div, "true_divide": div, "pow": pow,
+           "pow_": pow_}
+FUNCTIONS = dict(METHODS, rsub=rsub)

@@ -1,0 +1,304 @@
+"""Indexing: `t[...]` and `t[...] = v`.
+
+Like torch, basic indices are applied one by one as views (an int is a `select`, a slice a `slice`,
+None an `unsqueeze`), each recording its node; tensor/list/bool indices then gather a copy in one
+step (IndexBackward0), following NumPy's placement rule for the gathered dims (which torch shares).
+"""
+import numpy as np
+
+from .. import _dtypes
+from .._dtypes import FLOAT
+from .._tensor import Tensor, wrap
+from ..autograd.node import Node, record
+from ._common import as_number, bump, check_inplace, grad_on, snapshot
+from .shape import AliasBackward0, make_view, unsqueeze
+
+
+class SelectBackward0(Node):
+    def __init__(self, dim, index):
+        self.dim, self.index = dim, index
+
+    def backward(self, g):
+        out = np.zeros(self.in_shape, g.dtype)
+        out[(slice(None),) * self.dim + (self.index,)] = g
+        return (out,)
+
+
+class SliceBackward0(Node):
+    def __init__(self, dim, sl):
+        self.dim, self.sl = dim, sl
+
+    def backward(self, g):
+        out = np.zeros(self.in_shape, g.dtype)
+        out[(slice(None),) * self.dim + (self.sl,)] = g
+        return (out,)
+
+
+class IndexBackward0(Node):
+    """out = a[index] with tensor indices: a gather, so backward scatters (adding repeats)."""
+
+    def __init__(self, index):
+        self.index = index
+
+    def forward(self, a):
+        self.in_shape = a.shape
+        return a[self.index]
+
+    def backward(self, g):
+        out = np.zeros(self.in_shape, g.dtype)
+        np.add.at(out, self.index, g)
+        return (out,)
+
+
+class CopySlices(Node):
+    """t[index] = v, recorded on t: the overwritten region passes no grad to t's old value."""
+
+    def __init__(self, steps, adv):
+        self.steps, self.adv = steps, adv
+
+    def backward(self, g):
+        g_self = np.array(g)
+        region = _locate(g_self, self.steps)
+        if self.adv is not None:
+            g_value = region[self.adv]
+            region[self.adv] = 0
+        else:
+            g_value = region.copy()
+            region[...] = 0
+        return g_self, g_value
+
+
+# ---- the primitive views ---------------------------------------------------------------------------
+def select(self, dim, index):
+    """The slice at `index` along `dim`, without that dim (a view)."""
+    d = self._dim(dim)
+    size = self._a.shape[d]
+    i = _int_index(index)
+    if i < -size or i >= size:
+        raise IndexError(f"index {i} is out of bounds for dimension {d} with size {size}")
+    i += size if i < 0 else 0
+    return make_view(self, self._a[(slice(None),) * d + (i,)], SelectBackward0(d, i))
+
+
+def slice_dim(self, d, start, stop, step):
+    sl = slice(start, stop, step)
+    return make_view(self, self._a[(slice(None),) * d + (sl,)], SliceBackward0(d, sl))
+
+
+def _int_index(i):
+    if isinstance(i, Tensor):
+        return int(i.item())
+    return int(i)
+
+
+def _is_int(x):
+    return (isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))) or \
+        (isinstance(x, Tensor) and x._a.ndim == 0 and x.dtype.category == 1 and x.dtype is not _dtypes.bool_)
+
+
+def _advanced(x, t, dim):
+    """A tensor/list/ndarray index as a NumPy integer or bool array, checked like torch."""
+    if isinstance(x, Tensor):
+        arr = x._st.be.to_host(x._a)
+        dt = x.dtype
+    else:
+        try:
+            arr = np.asarray(x)
+        except Exception:
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                             "valid indices") from None
+        dt = _dtypes.FROM_NUMPY.get(arr.dtype) if arr.size else _dtypes.int64
+        if arr.size == 0:
+            arr = arr.astype(np.int64)
+    if dt is None or dt.category >= FLOAT:
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    if arr.dtype == np.bool_:
+        shp = t._a.shape
+        for k, n in enumerate(arr.shape):
+            if dim + k >= len(shp) or shp[dim + k] != n:
+                raise IndexError(f"The shape of the mask {list(arr.shape)} at index {k} does not match the shape "
+                                 f"of the indexed tensor {list(shp)} at index {dim + k}")
+        return arr
+    size = t._a.shape[dim] if dim < t._a.ndim else 0
+    bad = arr[(arr >= size) | (arr < -size)]
+    if bad.size:
+        raise IndexError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {dim} with size {size}")
+    return arr.astype(np.intp, copy=False)
+
+
+def _normalise(t, index):
+    """Split an index into basic steps and one advanced index, with torch's checks."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    consumed = 0
+    for x in index:
+        if x is None or x is Ellipsis or isinstance(x, bool):
+            continue
+        if isinstance(x, Tensor) and x.dtype is _dtypes.bool_:
+            consumed += max(x.ndim, 1)
+        else:
+            consumed += 1
+    if consumed > t._a.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {t._a.ndim}")
+    if sum(1 for x in index if x is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    expanded = []
+    for x in index:
+        if x is Ellipsis:
+            expanded.extend([slice(None)] * (t._a.ndim - consumed))
+        else:
+            expanded.append(x)
+    return expanded
+
+
+def getitem(self, index):
+    """Views for ints/slices/None/..., a copy for tensor, list and bool-mask indices."""
+    items = _normalise(self, index)
+    cur, dim, adv = self, 0, {}
+    single_slice = not isinstance(index, tuple) and isinstance(index, slice)
+    for x in items:
+        if _is_int(x):
+            cur = select(cur, dim, x)
+        elif isinstance(x, slice):
+            start, stop, step = x.start, x.stop, x.step
+            if step is not None and _int_index(step) == 0:
+                raise ValueError("slice step cannot be zero")
+            if step is not None and _int_index(step) < 0:
+                raise ValueError("step must be greater than zero")
+            if single_slice or not (start in (None, 0) and stop is None and step in (None, 1)):
+                cur = slice_dim(cur, dim, *(None if v is None else _int_index(v) for v in (start, stop, step)))
+            dim += 1
+        elif x is None:
+            cur = unsqueeze(cur, dim)
+            dim += 1
+        elif isinstance(x, (Tensor, list, tuple, np.ndarray)):
+            arr = _advanced(x, cur, dim)
+            adv[dim] = arr
+            dim += arr.ndim if arr.dtype == np.bool_ else 1
+        else:
+            raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                             f"valid indices (got {type(x).__name__})")
+    if adv:
+        full = _adv_tuple(cur, adv)
+        node = IndexBackward0(full)
+        if grad_on[0] and cur._rg:
+            return record(node, (cur,), wrap(node.forward(cur._a), cur.dtype, cur._st.be))
+        return wrap(np.asarray(cur._a[full]), cur.dtype, cur._st.be)
+    if cur is self:
+        return make_view(self, self._a.view(), AliasBackward0())
+    return cur
+
+
+def _adv_tuple(t, adv):
+    out, d = [], 0
+    while d < t._a.ndim:
+        if d in adv:
+            out.append(adv[d])
+            d += adv[d].ndim if adv[d].dtype == np.bool_ else 1
+        else:
+            out.append(slice(None))
+            d += 1
+    return tuple(out)
+
+
+def _locate(arr, steps):
+    """Apply recorded basic steps to a NumPy array: the region a setitem wrote."""
+    for kind, d, arg in steps:
+        if kind == "select":
+            arr = arr[(slice(None),) * d + (arg,)]
+        elif kind == "slice":
+            arr = arr[(slice(None),) * d + (arg,)]
+        else:
+            arr = np.expand_dims(arr, d)
+    return arr
+
+
+def _steps(t, items):
+    """The same walk as getitem, on shapes only: basic steps plus the advanced index tuple."""
+    from .._tensor import view_of
+    steps, cur, dim, adv = [], t._a, 0, {}
+    for x in items:
+        if _is_int(x):
+            size = cur.shape[dim]
+            i = _int_index(x)
+            if i < -size or i >= size:
+                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+            i += size if i < 0 else 0
+            steps.append(("select", dim, i))
+            cur = cur[(slice(None),) * dim + (i,)]
+        elif isinstance(x, slice):
+            if x.step is not None and _int_index(x.step) <= 0:
+                raise ValueError("step must be greater than zero" if _int_index(x.step) < 0
+                                 else "slice step cannot be zero")
+            sl = slice(*(None if v is None else _int_index(v) for v in (x.start, x.stop, x.step)))
+            steps.append(("slice", dim, sl))
+            cur = cur[(slice(None),) * dim + (sl,)]
+            dim += 1
+        elif x is None:
+            steps.append(("unsqueeze", dim, None))
+            cur = np.expand_dims(cur, dim)
+            dim += 1
+        elif isinstance(x, (Tensor, list, tuple, np.ndarray)):
+            arr = _advanced(x, view_of(t, cur), dim)
+            adv[dim] = arr
+            dim += arr.ndim if arr.dtype == np.bool_ else 1
+        else:
+            raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                             f"valid indices (got {type(x).__name__})")
+    full = None
+    if adv:
+        out, d = [], 0
+        while d < cur.ndim:
+            if d in adv:
+                out.append(adv[d])
+                d += adv[d].ndim if adv[d].dtype == np.bool_ else 1
+            else:
+                out.append(slice(None))
+                d += 1
+        full = tuple(out)
+    return steps, cur, full
+
+
+def setitem(self, index, value):
+    """Write `value` (a tensor or number, broadcast) into the indexed region, in place."""
+    items = _normalise(self, index)
+    steps, region, adv = _steps(self, items)
+    target_shape = region[adv].shape if adv is not None else region.shape
+    if isinstance(value, Tensor):
+        if value._st.be is not self._st.be:
+            from ._common import device_mismatch
+            raise device_mismatch(self, value)
+        v = value._a
+        if v.ndim > len(target_shape) and any(n != 1 for n in v.shape[:v.ndim - len(target_shape)]):
+            from .shape import _fmt
+            raise RuntimeError(f"expand(torch.{value.dtype.legacy_name}{{{_fmt(v.shape)}}}, "
+                               f"size={_fmt(target_shape)}): the number of sizes provided ({len(target_shape)}) must "
+                               f"be greater or equal to the number of dimensions in the tensor ({v.ndim})")
+        v = v.reshape(v.shape[v.ndim - len(target_shape):]) if v.ndim > len(target_shape) else v
+        try:
+            np.broadcast_shapes(v.shape, target_shape)
+        except ValueError:
+            k = next(i for i in range(1, v.ndim + 1) if v.shape[-i] not in (1, target_shape[-i]))
+            from .shape import _fmt
+            raise RuntimeError(f"The expanded size of the tensor ({target_shape[-k]}) must match the existing size "
+                               f"({v.shape[-k]}) at non-singleton dimension {len(target_shape) - k}.  Target sizes: "
+                               f"{_fmt(target_shape)}.  Tensor sizes: {_fmt(v.shape)}") from None
+    else:
+        n = as_number(value)
+        if n is None:
+            raise TypeError(f"can't assign a {type(value).__name__} to a torch.{self.dtype.legacy_name}")
+        v = n
+    check_inplace(self)
+    needs = grad_on[0] and (self._rg or (isinstance(value, Tensor) and value._rg))
+    old = snapshot(self, copy=False) if needs else None
+    if adv is not None:
+        region[adv] = v
+    else:
+        region[...] = v
+    bump(self)
+    if needs:
+        record(CopySlices(steps, adv), (old, value if isinstance(value, Tensor) else None), self)
+
+
+METHODS = {"select": select, "__getitem__": getitem, "__setitem__": setitem}
+FUNCTIONS = {"select": select}

@@ -1,0 +1,157 @@
+"""Matrix products: mm, mv, dot, and matmul's dispatch over them (batched via NumPy's matmul)."""
+import numpy as np
+
+from .._tensor import Tensor, wrap
+from ..autograd.node import Node, record
+from ._common import device_mismatch, grad_on
+
+# The C type names torch prints in its "same dtype" errors.
+_CNAME = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "int16": "short int",
+          "int8": "signed char", "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half",
+          "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+
+
+class MmBackward0(Node):
+    """out = a @ b for matrices"""
+
+    saved_inputs = (0, 1)
+
+    def forward(self, a, b):
+        self.saved = (a, b)
+        return a @ b
+
+    def backward(self, g):
+        a, b = self.saved
+        return g @ b.T, a.T @ g
+
+
+class MvBackward0(Node):
+    """out = A @ v"""
+
+    saved_inputs = (0, 1)
+
+    def forward(self, a, v):
+        self.saved = (a, v)
+        return a @ v
+
+    def backward(self, g):
+        a, v = self.saved
+        return np.outer(g, v), a.T @ g
+
+
+class DotBackward0(Node):
+    """out = sum(a * b) for vectors"""
+
+    saved_inputs = (0, 1)
+
+    def forward(self, a, b):
+        self.saved = (a, b)
+        return np.dot(a, b)
+
+    def backward(self, g):
+        a, b = self.saved
+        return g * b, g * a
+
+
+class BmmBackward0(Node):
+    """out = a @ b for stacks of matrices (broadcast batch dims are summed by the engine)"""
+
+    saved_inputs = (0, 1)
+
+    def forward(self, a, b):
+        self.saved = (a, b)
+        return np.matmul(a, b)
+
+    def backward(self, g):
+        a, b = self.saved
+        return np.matmul(g, np.swapaxes(b, -1, -2)), np.matmul(np.swapaxes(a, -1, -2), g)
+
+
+def _check(a, b, op):
+    if not isinstance(b, Tensor):
+        raise TypeError(f"{op}(): argument 'mat2' (position 1) must be Tensor, not {type(b).__name__}")
+    if a._st.be is not b._st.be:
+        raise device_mismatch(a, b)
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_CNAME[a.dtype.name]} != "
+                           f"{_CNAME[b.dtype.name]}")
+
+
+def _run(node_cls, a, b):
+    node = node_cls()
+    if grad_on[0] and (a._rg or b._rg):
+        return record(node, (a, b), wrap(node.forward(a._a, b._a), a.dtype, a._st.be))
+    return wrap(np.asarray(node.forward(a._a, b._a)), a.dtype, a._st.be)
+
+
+def mm(input, mat2):
+    """Matrix product of two 2-D tensors."""
+    _check(input, mat2, "mm")
+    if input._a.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2._a.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    (n, k), (k2, m) = input._a.shape, mat2._a.shape
+    if k != k2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
+    return _run(MmBackward0, input, mat2)
+
+
+def mv(input, vec):
+    _check(input, vec, "mv")
+    if input._a.ndim != 2 or vec._a.ndim != 1 or input._a.shape[1] != vec._a.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({input._a.shape[0] if input._a.ndim else 0}), mat "
+                           f"({'x'.join(map(str, input._a.shape))}), vec ({vec._a.shape[0] if vec._a.ndim else 0})")
+    return _run(MvBackward0, input, vec)
+
+
+def dot(input, other):
+    _check(input, other, "dot")
+    if input._a.ndim != 1 or other._a.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input._a.ndim}D and {other._a.ndim}D tensors")
+    n, m = input._a.shape[0], other._a.shape[0]
+    if n != m:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same number "
+                           f"of elements, but got {n} and {m} elements respectively")
+    return _run(DotBackward0, input, other)
+
+
+def matmul(input, other):
+    """`@`: dot for vectors, mv / mm for matrices, batched matmul (broadcasting) above that."""
+    if not isinstance(other, Tensor):
+        raise TypeError(f"matmul(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+    da, db = input._a.ndim, other._a.ndim
+    if da == 0 or db == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
+    if da == 1 and db == 1:
+        return dot(input, other)
+    if da == 2 and db == 1:
+        return mv(input, other)
+    if da == 1 and db == 2:
+        return mm(input.unsqueeze(0), other).squeeze(0)
+    if da == 2 and db == 2:
+        return mm(input, other)
+    _check(input, other, "matmul")
+    a = input.unsqueeze(0) if da == 1 else input
+    b = other.unsqueeze(-1) if db == 1 else other
+    if a._a.shape[-1] != b._a.shape[-2]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{b._a.shape[0]}, {a._a.shape[-1]}] but got: [{b._a.shape[0]}, {b._a.shape[-2]}].")
+    out = _run(BmmBackward0, a, b)
+    if da == 1:
+        out = out.squeeze(-2)
+    if db == 1:
+        out = out.squeeze(-1)
+    return out
+
+
+def _rmatmul(self, other):
+    if not isinstance(other, Tensor):
+        return NotImplemented
+    return matmul(other, self)
+
+
+METHODS = {"mm": mm, "mv": mv, "dot": dot, "matmul": matmul}
+OPERATORS = {"__matmul__": lambda self, other: matmul(self, other) if isinstance(other, Tensor)
+             else NotImplemented, "__rmatmul__": _rmatmul}
+FUNCTIONS = dict(METHODS)

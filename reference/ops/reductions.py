@@ -1,0 +1,397 @@
+"""Reductions (sum, mean, norm, max/min, amax/amin, argmax/argmin, prod): forward next to backward.
+
+A reduction's backward spreads the output grad back over the reduced dims (re-inserting them when
+keepdim=False) and broadcasts to the input's shape.
+"""
+import math
+
+import numpy as np
+
+from .. import _dtypes
+from .._dtypes import FLOAT
+from .._tensor import Tensor, wrap
+from ..autograd.node import Node, record
+from ._common import grad_on
+
+
+def dims_of(t, dim, op):
+    """Normalise dim (int, tuple or list) into a sorted tuple of non-negative dims."""
+    if isinstance(dim, (tuple, list)):
+        dims = tuple(t._dim(d) for d in dim)
+        for d in dims:
+            if dims.count(d) > 1:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        return tuple(sorted(dims)) if dims else tuple(range(t.ndim))
+    return (t._dim(dim),)
+
+
+def _spread(g, in_shape, dims, keepdim):
+    """A reduced grad back to the input's shape."""
+    if not keepdim and dims:
+        g = np.expand_dims(g, dims) if in_shape else g
+    return np.broadcast_to(g, in_shape)
+
+
+class SumBackward0(Node):
+    """out = a.sum()"""
+
+    def forward(self, a, dt):
+        self.shape = a.shape
+        return a.sum(dtype=dt)
+
+    def backward(self, g):
+        return (np.broadcast_to(g, self.shape),)
+
+
+class SumBackward1(Node):
+    """out = a.sum(dims, keepdim)"""
+
+    def __init__(self, dims, keepdim):
+        self.dims, self.keepdim = dims, keepdim
+
+    def forward(self, a, dt):
+        self.shape = a.shape
+        return a.sum(axis=self.dims, keepdims=self.keepdim, dtype=dt)
+
+    def backward(self, g):
+        return (_spread(g, self.shape, self.dims, self.keepdim),)
+
+
+class MeanBackward0(Node):
+    """out = a.mean()"""
+
+    def forward(self, a, dt):
+        self.shape = a.shape
+        return a.mean(dtype=dt)
+
+    def backward(self, g):
+        return (np.broadcast_to(g / math.prod(self.shape), self.shape),)
+
+
+class MeanBackward1(Node):
+    """out = a.mean(dims, keepdim)"""
+
+    def __init__(self, dims, keepdim):
+        self.dims, self.keepdim = dims, keepdim
+
+    def forward(self, a, dt):
+        self.shape = a.shape
+        return a.mean(axis=self.dims, keepdims=self.keepdim, dtype=dt)
+
+    def backward(self, g):
+        n = math.prod(self.shape[d] for d in self.dims) if self.shape else 1
+        return (_spread(g / n, self.shape, self.dims, self.keepdim),)
+
+
+def _reduce(input, dim, keepdim, dtype, full_node, dim_node, out_dtype, op):
+    if dtype is not None:
+        out_dtype = dtype
+    x = input._a
+    if dim is None or (isinstance(dim, (tuple, list)) and not dim and op == "sum"):
+        node, args = full_node(), ()
+        if keepdim:
+            node, args = dim_node(tuple(range(x.ndim)), True), ()
+    else:
+        node = dim_node(dims_of(input, dim, op) if x.ndim else (), keepdim)
+    if grad_on[0] and input._rg:
+        return record(node, (input,), wrap(node.forward(x, out_dtype.np), out_dtype, input._st.be))
+    return wrap(np.asarray(node.forward(x, out_dtype.np)), out_dtype, input._st.be)
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    """Sum of all elements, or over `dim` (int or tuple). Integer and bool inputs sum to int64."""
+    dt = input.dtype if input.dtype.category >= FLOAT else _dtypes.int64
+    return _reduce(input, dim, keepdim, dtype, SumBackward0, SumBackward1, dt, "sum")
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    """Mean of all elements, or over `dim`; floating and complex inputs only (as torch)."""
+    dt = dtype or input.dtype
+    if dt.category < FLOAT:
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                           f"complex dtype. Got: {dt.c10_name}")
+    return _reduce(input, dim, keepdim, dtype, MeanBackward0, MeanBackward1, dt, "mean")
+
+
+class LinalgVectorNormBackward0(Node):
+    """out = (sum |a|^p)^(1/p); the 2-norm's grad is a / out"""
+
+    saved_inputs = (0,)
+    saves_result = True
+
+    def __init__(self, p, dims, keepdim):
+        self.p, self.dims, self.keepdim = p, dims, keepdim
+
+    def forward(self, a):
+        out = _vector_norm(a, self.p, self.dims, self.keepdim)
+        self.saved = (a, out)
+        return out
+
+    def backward(self, g):
+        a, out = self.saved
+        shape, dims, keep = a.shape, self.dims, self.keepdim
+        g, out = _spread(g, shape, dims, keep), _spread(out, shape, dims, keep)
+        p = self.p
+        if p == 2:
+            return (np.where(out == 0, 0, g * a / out).astype(a.dtype),)
+        if p == math.inf:
+            hit = np.abs(a) == out
+            count = _spread(hit.sum(axis=dims, keepdims=True), shape, dims, True)
+            return (g * np.sign(a) * hit / count,)
+        if p == 0:
+            return (np.zeros_like(a),)
+        scale = np.sign(a) * np.abs(a) ** (p - 1) / out ** (p - 1)
+        return (np.where(out == 0, 0, g * scale).astype(a.dtype),)
+
+
+def _vector_norm(a, p, dims, keepdim):
+    # Accumulate in double and round once: as close to torch's vectorised float32 sum as NumPy gets.
+    acc = np.abs(a.astype(np.float64) if a.dtype == np.float32 or a.dtype == np.float16 else a)
+    if p == 2:
+        r = np.sqrt((acc * acc).sum(axis=dims, keepdims=keepdim))
+    elif p == math.inf:
+        r = acc.max(axis=dims, keepdims=keepdim, initial=0)
+    elif p == -math.inf:
+        r = acc.min(axis=dims, keepdims=keepdim)
+    elif p == 0:
+        r = (acc != 0).sum(axis=dims, keepdims=keepdim).astype(acc.dtype)
+    else:
+        r = (acc ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
+    return np.asarray(r).astype(a.dtype.type(0).real.dtype)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """Vector 2-norm by default (all elements); p may be a number, inf or 'fro'."""
+    if input.dtype.category < FLOAT:
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {input.dtype.c10_name}")
+    if p == "fro" or p is None:
+        p = 2
+    if isinstance(p, str):
+        raise RuntimeError(f"norm(): unsupported norm type '{p}' in the reference")
+    x = input if dtype is None else input.to(dtype)
+    dims = tuple(range(x.ndim)) if dim is None else dims_of(x, dim, "norm")
+    node = LinalgVectorNormBackward0(float(p), dims, keepdim)
+    out_dt = x.dtype.to_real()
+    if grad_on[0] and x._rg:
+        return record(node, (x,), wrap(node.forward(x._a), out_dt, x._st.be))
+    return wrap(_vector_norm(x._a, float(p), dims, keepdim), out_dt, x._st.be)
+
+
+# ---- max / min -----------------------------------------------------------------------------------------
+def _return_type(name):
+    """torch.return_types.<name>: a (values, indices) tuple with torch's repr."""
+    def __repr__(self):
+        return f"torch.return_types.{name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+    cls = type(name, (tuple,), {"__slots__": (), "__repr__": __repr__,
+                                "values": property(lambda self: self[0]),
+                                "indices": property(lambda self: self[1])})
+    cls.__module__ = "torch.return_types"
+    return cls
+
+
+MaxResult, MinResult = _return_type("max"), _return_type("min")
+
+
+class _EvenlyBackward(Node):
+    """A full max/min/amax/amin: the grad is shared evenly by every element equal to the result."""
+
+    saved_inputs = (0,)
+    saves_result = True
+
+    def __init__(self, pick, dims=None, keepdim=False):
+        self.pick, self.dims, self.keepdim = pick, dims, keepdim
+
+    def forward(self, a):
+        out = self.pick(a, axis=self.dims, keepdims=self.keepdim)
+        self.saved = (a, out)
+        return out
+
+    def backward(self, g):
+        a, out = self.saved
+        dims = self.dims if self.dims is not None else tuple(range(a.ndim))
+        out = _spread(out, a.shape, dims, self.keepdim)
+        hit = a == out
+        count = _spread(hit.sum(axis=dims, keepdims=True), a.shape, dims, True)
+        return (_spread(g, a.shape, dims, self.keepdim) * hit / count,)
+
+
+MaxBackward1 = type("MaxBackward1", (_EvenlyBackward,), {})
+MinBackward1 = type("MinBackward1", (_EvenlyBackward,), {})
+AmaxBackward0 = type("AmaxBackward0", (_EvenlyBackward,), {})
+AminBackward0 = type("AminBackward0", (_EvenlyBackward,), {})
+
+
+class _IndexedBackward(Node):
+    """max/min along a dim: the grad goes to the element each index picked."""
+
+    def __init__(self, dim, keepdim, indices):
+        self.dim, self.keepdim, self.indices = dim, keepdim, indices
+
+    def forward(self, a):
+        self.shape = a.shape
+        return None
+
+    def backward(self, g):
+        idx = self.indices
+        if not self.keepdim and self.shape:
+            g, idx = np.expand_dims(g, self.dim), np.expand_dims(idx, self.dim)
+        out = np.zeros(self.shape, dtype=g.dtype)
+        if self.shape:
+            np.put_along_axis(out, idx, g, axis=self.dim)
+        else:
+            out = g
+        return (out,)
+
+
+MaxBackward0 = type("MaxBackward0", (_IndexedBackward,), {})
+MinBackward0 = type("MinBackward0", (_IndexedBackward,), {})
+
+
+def _extreme(input, dim, keepdim, other, is_max):
+    name = "max" if is_max else "min"
+    if other is not None:
+        return maximum(input, other) if is_max else minimum(input, other)
+    x = input._a
+    pick = np.max if is_max else np.min
+    if dim is None:
+        if x.size == 0:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               f"Specify the reduction dim with the 'dim' argument.")
+        node_cls = MaxBackward1 if is_max else MinBackward1
+        if grad_on[0] and input._rg:
+            node = node_cls(pick)
+            return record(node, (input,), wrap(node.forward(x), input.dtype, input._st.be))
+        return wrap(np.asarray(pick(x)), input.dtype, input._st.be)
+    d = input._dim(dim)
+    if x.ndim and x.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    arg = (np.argmax if is_max else np.argmin)(x, axis=d if x.ndim else None, keepdims=keepdim)
+    ax = d if x.ndim else None
+    values = np.take_along_axis(x, arg if keepdim else np.expand_dims(arg, d), axis=d) if x.ndim else x.copy()
+    if x.ndim and not keepdim:
+        values = values.squeeze(d)
+    be = input._st.be
+    vt = wrap(values, input.dtype, be)
+    if grad_on[0] and input._rg:
+        node = (MaxBackward0 if is_max else MinBackward0)(ax, keepdim, arg)
+        node.forward(x)
+        record(node, (input,), vt)
+    it = wrap(np.asarray(arg, dtype=np.int64), _dtypes.int64, be)
+    return (MaxResult if is_max else MinResult)((vt, it))
+
+
+def max(input, dim=None, keepdim=False, *, other=None):
+    """max() -> the largest element; max(dim) -> (values, indices); max(tensor) -> elementwise maximum."""
+    if isinstance(dim, Tensor):
+        dim, other = None, dim
+    return _extreme(input, dim, keepdim, other, True)
+
+
+def min(input, dim=None, keepdim=False, *, other=None):
+    """min() -> the smallest element; min(dim) -> (values, indices); min(tensor) -> elementwise minimum."""
+    if isinstance(dim, Tensor):
+        dim, other = None, dim
+    return _extreme(input, dim, keepdim, other, False)
+
+
+def _amax(input, dim, keepdim, is_max):
+    dims = tuple(range(input.ndim)) if dim is None or dim == () else dims_of(input, dim, "amax")
+    pick = np.max if is_max else np.min
+    node_cls = AmaxBackward0 if is_max else AminBackward0
+    if grad_on[0] and input._rg:
+        node = node_cls(pick, dims, keepdim)
+        return record(node, (input,), wrap(node.forward(input._a), input.dtype, input._st.be))
+    return wrap(np.asarray(pick(input._a, axis=dims, keepdims=keepdim)), input.dtype, input._st.be)
+
+
+def amax(input, dim=(), keepdim=False):
+    return _amax(input, dim, keepdim, True)
+
+
+def amin(input, dim=(), keepdim=False):
+    return _amax(input, dim, keepdim, False)
+
+
+def _arg(input, dim, keepdim, fn):
+    x = input._a
+    if dim is None:
+        r = fn(x.reshape(-1))
+        if keepdim:
+            r = np.reshape(r, (1,) * x.ndim)
+    else:
+        r = fn(x, axis=input._dim(dim), keepdims=keepdim) if x.ndim else np.asarray(0)
+    return wrap(np.asarray(r, dtype=np.int64), _dtypes.int64, input._st.be)
+
+
+def argmax(input, dim=None, keepdim=False):
+    return _arg(input, dim, keepdim, np.argmax)
+
+
+def argmin(input, dim=None, keepdim=False):
+    return _arg(input, dim, keepdim, np.argmin)
+
+
+class MaximumBackward0(Node):
+    """out = max(a, b) elementwise; ties split the grad in half"""
+
+    saved_inputs = (0, 1)
+
+    def __init__(self, take_max=True):
+        self.take_max = take_max
+
+    def forward(self, a, b):
+        self.saved = (a, b)
+        return np.maximum(a, b) if self.take_max else np.minimum(a, b)
+
+    def backward(self, g):
+        a, b = self.saved
+        win = (a > b) if self.take_max else (a < b)
+        tie = (a == b) * 0.5
+        return g * (win + tie), g * ((~win & (a != b)) + tie)
+
+
+MinimumBackward0 = type("MinimumBackward0", (MaximumBackward0,), {})
+
+
+def maximum(input, other):
+    from .elementwise import _binary
+    return _binary(input, other, np.maximum, MaximumBackward0, "maximum")
+
+
+def minimum(input, other):
+    from .elementwise import _binary
+    return _binary(input, other, np.minimum, lambda: MinimumBackward0(False), "minimum")
+
+
+class ProdBackward0(Node):
+    saved_inputs = (0,)
+    saves_result = True
+
+    def forward(self, a, dt):
+        out = a.prod(dtype=dt)
+        self.saved = (a, out)
+        return out
+
+    def backward(self, g):
+        a, out = self.saved
+        if np.all(a != 0):
+            return (g * out / a,)
+        # With zeros, divide-free: the product of all the other elements, one element at a time.
+        flat = a.reshape(-1)
+        others = np.array([np.prod(np.delete(flat, i)) for i in range(flat.size)], dtype=a.dtype)
+        return (g * others.reshape(a.shape),)
+
+
+def prod(input, dtype=None):
+    """Product of all elements (integers and bool give int64)."""
+    dt = dtype or (input.dtype if input.dtype.category >= FLOAT else _dtypes.int64)
+    if grad_on[0] and input._rg:
+        node = ProdBackward0()
+        return record(node, (input,), wrap(node.forward(input._a, dt.np), dt, input._st.be))
+    return wrap(np.asarray(input._a.prod(dtype=dt.np)), dt, input._st.be)
+
+
+METHODS = {"sum": sum, "mean": mean, "norm": norm, "max": max, "min": min, "amax": amax, "amin": amin,
+           "argmax": argmax, "argmin": argmin, "maximum": maximum, "minimum": minimum, "prod": prod}
+FUNCTIONS = dict(METHODS)

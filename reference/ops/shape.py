@@ -1,0 +1,373 @@
+"""Views and reshapes: results share the input's storage (and version counter) wherever torch's do.
+
+`view` follows torch's stride rule (computeStride in ATen): it succeeds exactly when the new shape can
+be laid over the old strides; `reshape` copies when it cannot. Every view records its own node, whose
+backward only rearranges the grad.
+"""
+import math
+
+import numpy as np
+
+from .._tensor import Tensor, view_of, wrap
+from ..autograd.node import Node, record
+from ._common import grad_on
+
+
+# ---- building a view with torch's exact strides ------------------------------------------------
+def _strided(t, candidate, shape, strides):
+    """`candidate` is NumPy's own view; keep it when its strides are torch's, else lay torch's out."""
+    item = t._a.itemsize
+    want = tuple(s * item for s in strides)
+    if candidate is not None and candidate.strides == want:
+        return candidate
+    return t._st.be.xp.lib.stride_tricks.as_strided(t._a, shape, want)
+
+
+def make_view(t, arr, node=None):
+    """Wrap array `arr` (a view of t's memory) as a tensor, recording `node` when autograd is on."""
+    out = view_of(t, arr)
+    if node is not None and grad_on[0] and t._rg:
+        node.in_shape = t._a.shape
+        record(node, (t,), out)
+    return out
+
+
+def compute_stride(oldshape, oldstride, newshape):
+    """Strides for viewing (oldshape, oldstride) as newshape, or None when no view exists (ATen's rule)."""
+    if not oldshape:
+        return (1,) * len(newshape)
+    numel = math.prod(oldshape)
+    if numel == 0 and tuple(oldshape) == tuple(newshape):
+        return tuple(oldstride)
+    newstride = [0] * len(newshape)
+    if numel == 0:
+        for d in range(len(newshape) - 1, -1, -1):
+            newstride[d] = 1 if d == len(newshape) - 1 else max(newshape[d + 1], 1) * newstride[d + 1]
+        return tuple(newstride)
+    view_d = len(newshape) - 1
+    chunk_base_stride = oldstride[-1]
+    tensor_numel = view_numel = 1
+    for tensor_d in range(len(oldshape) - 1, -1, -1):
+        tensor_numel *= oldshape[tensor_d]
+        # At the start of a contiguous chunk of the old layout, fill the view dims that cover it.
+        if tensor_d == 0 or (oldshape[tensor_d - 1] != 1 and
+                             oldstride[tensor_d - 1] != tensor_numel * chunk_base_stride):
+            while view_d >= 0 and (view_numel < tensor_numel or newshape[view_d] == 1):
+                newstride[view_d] = view_numel * chunk_base_stride
+                view_numel *= newshape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if tensor_d > 0:
+                chunk_base_stride = oldstride[tensor_d - 1]
+                tensor_numel = view_numel = 1
+    if view_d != -1:
+        return None
+    return tuple(newstride)
+
+
+def infer_shape(shape, numel):
+    """Resolve one -1 entry; torch's errors for bad sizes."""
+    shape = list(shape)
+    holes = [i for i, n in enumerate(shape) if n == -1]
+    if len(holes) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for n in shape:
+        if n < -1:
+            raise RuntimeError(f"invalid shape dimension {n}")
+    known = math.prod(n for n in shape if n != -1)
+    if holes:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
+        shape[holes[0]] = numel // known
+    elif known != numel:
+        raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+def _fmt(shape):
+    return "[" + ", ".join(str(n) for n in shape) + "]"
+
+
+def size_args(args, op):
+    """(2, 3), ((2, 3),), ([2, 3],) and (Size,) all mean the shape (2, 3)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    out = []
+    for n in args:
+        if isinstance(n, Tensor) and n.numel() == 1:
+            n = int(n.item())
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+            raise TypeError(f"{op}(): argument 'size' must be tuple of ints, but found element of type "
+                            f"{type(n).__name__} at pos {len(out)}")
+        out.append(int(n))
+    return tuple(out)
+
+
+# ---- view-like nodes ---------------------------------------------------------------------------
+class ViewBackward0(Node):
+    def backward(self, g):
+        return (g.reshape(self.in_shape),)
+
+
+UnsafeViewBackward0 = type("UnsafeViewBackward0", (ViewBackward0,), {})
+
+
+class TBackward0(Node):
+    def backward(self, g):
+        return (g.T,)
+
+
+class TransposeBackward0(Node):
+    def __init__(self, d0, d1):
+        self.d0, self.d1 = d0, d1
+
+    def backward(self, g):
+        return (np.swapaxes(g, self.d0, self.d1),)
+
+
+class PermuteBackward0(Node):
+    def __init__(self, perm):
+        self.perm = perm
+
+    def backward(self, g):
+        return (np.transpose(g, np.argsort(self.perm)),)
+
+
+class ExpandBackward0(Node):
+    def backward(self, g):
+        return (g,)  # the engine sums the broadcast dims away
+
+
+class UnsqueezeBackward0(ViewBackward0):
+    pass
+
+
+class SqueezeBackward0(ViewBackward0):
+    pass
+
+
+class SqueezeBackward1(ViewBackward0):
+    pass
+
+
+class SqueezeBackward2(ViewBackward0):
+    pass
+
+
+class AliasBackward0(ViewBackward0):
+    pass
+
+
+class CloneBackward0(Node):
+    def backward(self, g):
+        return (g,)
+
+
+# ---- public ops ----------------------------------------------------------------------------------
+def view(self, *shape):
+    """Same memory, new shape; raises when the strides do not allow it (use reshape then)."""
+    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer, tuple, list, Tensor)):
+        from .convert import view_dtype
+        return view_dtype(self, shape[0])
+    shape = infer_shape(size_args(shape, "view"), self._a.size)
+    strides = compute_stride(self._a.shape, self.stride(), shape)
+    if strides is None:
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
+                           "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+    try:
+        cand = self._a.reshape(shape, copy=False)
+    except (ValueError, TypeError):
+        cand = None
+    return make_view(self, _strided(self, cand, shape, strides), ViewBackward0())
+
+
+def reshape(self, *shape):
+    """view when the layout allows, else a contiguous copy (recorded as UnsafeViewBackward0)."""
+    shape = infer_shape(size_args(shape, "reshape"), self._a.size)
+    if compute_stride(self._a.shape, self.stride(), shape) is not None:
+        return view(self, shape)
+    copy = clone(self, contiguous=True)
+    out = wrap(copy._a.reshape(shape), self.dtype, self._st.be)
+    out._st = copy._st
+    if grad_on[0] and copy._rg:
+        node = UnsafeViewBackward0()
+        node.in_shape = copy._a.shape
+        record(node, (copy,), out)
+    return out
+
+
+def view_as(self, other):
+    return view(self, other._a.shape)
+
+
+def reshape_as(self, other):
+    return reshape(self, other._a.shape)
+
+
+def flatten(self, start_dim=0, end_dim=-1):
+    """Merge dims start_dim..end_dim into one (a view when possible, a copy otherwise)."""
+    if self._a.ndim == 0:
+        return reshape(self, (1,))
+    s, e = self._dim(start_dim), self._dim(end_dim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return self
+    shp = self._a.shape
+    return reshape(self, shp[:s] + (math.prod(shp[s:e + 1]),) + shp[e + 1:])
+
+
+def unflatten(self, dim, sizes):
+    d = self._dim(dim)
+    shp = self._a.shape
+    sizes = infer_shape(tuple(sizes), shp[d])
+    return view(self, shp[:d] + sizes + shp[d + 1:])
+
+
+def t(self):
+    """Transpose of a matrix (a 0-D or 1-D tensor is returned as a view of itself)."""
+    if self._a.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._a.ndim}D")
+    return make_view(self, self._a.T, TBackward0())
+
+
+def transpose(self, dim0, dim1):
+    """Swap two dims (a view)."""
+    d0, d1 = self._dim(dim0), self._dim(dim1)
+    if self._a.ndim == 0:
+        return make_view(self, self._a.view(), TransposeBackward0(0, 0))
+    return make_view(self, np.swapaxes(self._a, d0, d1), TransposeBackward0(d0, d1))
+
+
+def permute(self, *dims):
+    """Reorder dims (a view)."""
+    dims = size_args(dims, "permute")
+    n = self._a.ndim
+    if len(dims) != n:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                           f"length of the desired ordering of dimensions i.e. input.dim() = {n} is not equal to "
+                           f"len(dims) = {len(dims)}")
+    perm = tuple(self._dim(d) for d in dims)
+    if len(set(perm)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return make_view(self, self._a.transpose(perm), PermuteBackward0(perm))
+
+
+def T(self):
+    n = self._a.ndim
+    if n != 2 and n != 0 and n != 1:
+        import warnings
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+                      "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+                      "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+                      "dimensions of a tensor.", UserWarning, stacklevel=3)
+    return permute(self, tuple(range(n - 1, -1, -1)))
+
+
+def mT(self):
+    if self._a.ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return transpose(self, -2, -1)
+
+
+def unsqueeze(self, dim):
+    """Insert a size-1 dim at `dim` (a view)."""
+    n = self._a.ndim
+    d = self._dim(dim, n + 1)
+    shape = self._a.shape[:d] + (1,) + self._a.shape[d:]
+    st = self.stride()
+    new = 1 if d >= n else self._a.shape[d] * st[d]
+    strides = st[:d] + (new,) + st[d:]
+    cand = np.expand_dims(self._a, d)
+    return make_view(self, _strided(self, cand, shape, strides), UnsqueezeBackward0())
+
+
+def squeeze(self, dim=None):
+    """Drop size-1 dims (all, or just `dim` / the dims in a tuple) (a view)."""
+    shp = self._a.shape
+    if dim is None:
+        dims, node = tuple(i for i, n in enumerate(shp) if n == 1), SqueezeBackward0()
+    elif isinstance(dim, (tuple, list)):
+        dims = tuple(self._dim(d) for d in dim if shp and shp[self._dim(d)] == 1)
+        node = SqueezeBackward2()
+    else:
+        d = self._dim(dim)
+        dims, node = ((d,) if shp and shp[d] == 1 else ()), SqueezeBackward1()
+    return make_view(self, np.squeeze(self._a, axis=dims) if dims else self._a.view(), node)
+
+
+def expand(self, *sizes):
+    """Broadcast size-1 dims to bigger sizes without copying (stride 0); -1 keeps a size."""
+    sizes = size_args(sizes, "expand")
+    shp, st = self._a.shape, self.stride()
+    n_new = len(sizes) - len(shp)
+    if n_new < 0:
+        raise RuntimeError(f"expand(torch.FloatTensor{{{_fmt(shp)}}}, size={_fmt(sizes)}): the number of sizes "
+                           f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the "
+                           f"tensor ({len(shp)})")
+    shape, strides = [], []
+    for i, want in enumerate(sizes):
+        j = i - n_new
+        if j < 0:
+            if want < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({want}) isn't allowed in a leading, "
+                                   f"non-existing dimension {i}")
+            shape.append(want)
+            strides.append(0)
+            continue
+        have = shp[j]
+        if want == -1:
+            want = have
+        if have != want:
+            if have != 1:
+                raise RuntimeError(f"The expanded size of the tensor ({want}) must match the existing size "
+                                   f"({have}) at non-singleton dimension {i}.  Target sizes: {_fmt(sizes)}.  "
+                                   f"Tensor sizes: {_fmt(shp)}")
+            shape.append(want)
+            strides.append(0)
+        else:
+            shape.append(have)
+            strides.append(st[j])
+    return make_view(self, _strided(self, None, tuple(shape), tuple(strides)), ExpandBackward0())
+
+
+def expand_as(self, other):
+    return expand(self, other._a.shape)
+
+
+def clone(self, *, memory_format=None, contiguous=False):
+    """A copy in new memory (layout preserved unless contiguous), recorded as CloneBackward0."""
+    arr = self._a.copy(order="C" if contiguous else "K")
+    out = wrap(arr, self.dtype, self._st.be)
+    if grad_on[0] and self._rg:
+        record(CloneBackward0(), (self,), out)
+    return out
+
+
+def contiguous(self, memory_format=None):
+    """self when already contiguous, else a contiguous copy."""
+    if self._a.flags.c_contiguous:
+        return self
+    return clone(self, contiguous=True)
+
+
+def narrow(self, dim, start, length):
+    from .indexing import slice_dim
+    d = self._dim(dim)
+    size = self._a.shape[d]
+    if start < 0:
+        start += size
+    if start < 0 or start > size or length < 0 or start + length > size:
+        raise IndexError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return slice_dim(self, d, start, start + length, 1)
+
+
+METHODS = {"view": view, "reshape": reshape, "view_as": view_as, "reshape_as": reshape_as, "flatten": flatten,
+           "unflatten": unflatten, "t": t, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
+           "permute": permute, "unsqueeze": unsqueeze, "squeeze": squeeze, "expand": expand,
+           "expand_as": expand_as, "clone": clone, "contiguous": contiguous, "narrow": narrow}
+PROPERTIES = {"T": T, "mT": mT}
+FUNCTIONS = {"reshape": reshape, "flatten": flatten, "t": t, "transpose": transpose, "swapaxes": transpose,
+             "permute": permute, "unsqueeze": unsqueeze, "squeeze": squeeze, "clone": clone, "narrow": narrow,
+             "unflatten": unflatten}
