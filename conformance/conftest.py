@@ -8,7 +8,7 @@ from types import ModuleType
 import pytest
 from hypothesis import settings
 
-from . import profiles
+from . import profiles, record
 from .backend import Backend, BackendError, load
 from .items import SpecSuite
 
@@ -26,6 +26,7 @@ def pytest_addoption(parser):
                     help="implementation under test: reference, torch, a module, module:attr, or path/to/file.py")
     group.addoption("--device", dest="conformance_device", default="cpu", choices=("cpu", "cuda"),
                     help="device for both the implementation and the torch oracle")
+    record.add_options(parser)
 
 
 def pytest_configure(config):
@@ -47,6 +48,7 @@ def pytest_configure(config):
         "device": device, "device_name": _device_name(torch, device) if not skip else "unavailable",
         "profile": settings.get_current_profile_name(), "seed": config.getoption("hypothesis_seed", None),
     }
+    record.configure(config)
 
 
 def _device_name(torch, device: str) -> str:

@@ -6,6 +6,8 @@ tutorial's own example first.
 """
 from __future__ import annotations
 
+import traceback
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 
@@ -14,6 +16,18 @@ from .compare import Mismatch
 from .inputs import case_inputs, example_inputs
 from .runner import Context, SpecDisagrees
 from .spec import FLOAT_DTYPES, Case, Section, load_all
+
+
+def unexpected(exc: Exception, check: str) -> Mismatch:
+    """An exception escaping while the kit used the implementation's objects: a readable failure.
+
+    Whatever the backend does (raise inside `add_`, return a list where a tensor belongs), the
+    user sees which call broke and where, not a traceback through the kit's internals.
+    """
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" (raised at {frame.filename}:{frame.lineno} in {frame.name})" if frame else ""
+    return Mismatch(f"the {check} check failed: {type(exc).__name__}: {exc}{where}",
+                    "torch completes this step", f"{type(exc).__name__}: {exc}")
 
 
 class SpecSuite(pytest.File):
@@ -78,7 +92,12 @@ class CheckItem(pytest.Item):
             if check.draws_inputs:
                 self._hypothesis_loop(ctx, check)
             else:
-                check.body(ctx)
+                try:
+                    check.body(ctx)
+                except (Mismatch, SpecDisagrees):
+                    raise
+                except Exception as exc:
+                    raise unexpected(exc, self.check) from exc
         except Mismatch as mismatch:
             self.user_properties.extend([
                 ("message", mismatch.message), ("expected", mismatch.expected), ("actual", mismatch.actual),
@@ -94,7 +113,12 @@ class CheckItem(pytest.Item):
 
         def body(drawn):
             try:
-                check.body(ctx, drawn)
+                try:
+                    check.body(ctx, drawn)
+                except (Mismatch, SpecDisagrees):
+                    raise
+                except Exception as exc:
+                    raise unexpected(exc, self.check) from exc
             except Mismatch as mismatch:
                 steps = check.repro_steps(ctx, drawn) if check.repro_steps else None
                 grad_names = case.differentiable if self.check == "grad" else ()

@@ -25,6 +25,7 @@ LAYOUTS = ("contiguous", "transposed")
 EXCEPTIONS = ("RuntimeError", "TypeError", "ValueError", "IndexError")
 WARNINGS = ("UserWarning", "DeprecationWarning")
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+_IMPORTS_TORCH = re.compile(r"^\s*(import\s+torch|from\s+torch[\s.])", re.MULTILINE)
 _DIM_RANGE = (1, 5)
 
 
@@ -261,9 +262,14 @@ def _check_consistency(r: _Reader, case: Case) -> None:
         r.fail("dtypes", "the 'grad' check needs at least one floating dtype")
     try:
         compile(case.call, f"{case.id}.call", "eval")
-        compile(case.setup, f"{case.id}.setup", "exec")
     except SyntaxError as exc:
         r.fail("call", f"not a Python expression: {exc.msg}")
+    try:
+        compile(case.setup, f"{case.id}.setup", "exec")
+    except SyntaxError as exc:
+        r.fail("setup", f"not valid Python: {exc.msg}")
+    if _IMPORTS_TORCH.search(case.setup):
+        r.fail("setup", "must not import torch: `torch` is already bound to the module under test")
     symbols = {d for spec in case.inputs for d in spec.shape if isinstance(d, str)}
     symbols |= {spec.name for spec in case.inputs if spec.kind == "dim"}
     unknown = sorted(set(case.dims) - symbols)
@@ -283,6 +289,9 @@ def _walkthrough(path: Path, table: Any, section_devices: tuple) -> Walkthrough:
             compile(step, f"walkthrough step {i}", "exec")
         except SyntaxError as exc:
             r.fail(f"steps[{i}]", f"not valid Python: {exc.msg}")
+        if _IMPORTS_TORCH.search(step):
+            # `torch` is bound to the module under test; an import would reach real torch instead.
+            r.fail(f"steps[{i}]", "must not import torch; use the bound name, e.g. `Variable = torch.autograd.Variable`")
     return Walkthrough(
         summary=r.get("summary", str), steps=steps, data=r.get("data", dict, {}),
         dtypes=tuple(r.get("dtypes", list, ["any"], DTYPES + ("any",))),
