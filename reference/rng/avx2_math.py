@@ -3,12 +3,14 @@
 torch's AVX2 build draws float32 normals with the Cephes-style `log256_ps` and
 `sincos256_ps` of ATen/native/cpu/avx_mathfun.h. The compiler contracts many of their
 multiply-add pairs into FMA instructions; which ones was read from the disassembly of
-libtorch_cpu.so (torch 2.13.0). Every fused step below is `fma32`, everything else is
-plain float32 arithmetic, so each lane rounds exactly as the vector unit does.
+libtorch_cpu.so (torch 2.13.0, NormalFill16<float>). `log_ps`/`sincos_ps` are the
+faithful transcription: every fused step is the exact `fma32`, everything else plain
+float32 arithmetic. `log_fast`/`sincos_fast` compute the same bits faster and are what
+`box_muller16` runs.
 """
 import numpy as np
 
-from .fma import fma32, fma32_via_double
+from .fma import fma32
 
 f32 = np.float32
 _ONE = f32(1.0)
@@ -70,24 +72,96 @@ def sincos_ps(x, fma=fma32):
     return s, c
 
 
+# ---- fast lanes --------------------------------------------------------------------
+# The same arithmetic as log_ps/sincos_ps, reorganised for NumPy speed: each fma is
+# rounded through double (float32 operands multiply exactly in double, so only the sum
+# rounds twice), and the three-step angle reduction, whose partial sums are exact, is
+# summed in double and rounded once. Neither shortcut is valid for arbitrary floats, but
+# scripts/rng_sweep.py checks both kernels agree on every one of the 2^24 float32
+# uniforms torch can feed them (tests/reference/test_rng_parity.py checks a sample).
+
+def _d(x):
+    return x.astype(np.float64)
+
+
+def _r32(x):
+    """Round a double holding `a * b + c` of float32 operands: a double-rounded fma."""
+    return x.astype(f32)
+
+
+def _horner(y, x64, p):
+    """_r32(y * x + p) for float32 y, reusing one double temporary."""
+    t = y.astype(np.float64)
+    t *= x64
+    t += p
+    return t.astype(f32)
+
+
+_LOG_P64 = [np.float64(p) for p in _LOG_P]
+_SINCOF64 = [np.float64(p) for p in _SINCOF]
+_COSCOF64 = [np.float64(p) for p in _COSCOF]
+
+
+def log_fast(x):
+    bits = x.view(np.uint32)
+    e = (bits >> np.uint32(23)).astype(np.int32) - 126
+    m = ((bits & np.uint32(0x807FFFFF)) | np.uint32(0x3F000000)).view(f32)
+    small = m < _SQRTHF
+    e = (e - small).astype(f32)
+    m = (m - _ONE) + m * small           # (x - 1) + x below sqrt(1/2), else x - 1
+    z = m * m
+    m64 = _d(m)
+    y = _r32(m64 * _LOG_P64[0] + _LOG_P64[1])
+    for p in _LOG_P64[2:]:
+        y = _horner(y, m64, p)
+    y = _r32(_d(y * m) * z + e * _LOG_Q1)
+    y = (y - z * f32(0.5)) + m
+    return _r32(_d(e) * np.float64(_LOG_Q2) + y)
+
+
+def sincos_fast(ax):
+    """sincos_ps for x >= 0 (theta = 2*pi*u is never negative)."""
+    j = (ax * _FOPI).astype(np.int32)
+    j = (j + 1) & ~1
+    y64 = _d(j)
+    sign_sin = (j & 4).astype(np.uint32) << np.uint32(29)
+    sign_cos = ((~(j - 2)) & 4).astype(np.uint32) << np.uint32(29)
+    use_cos_poly_for_sin = (j & 2) != 0
+    r = _r32(_d(ax) + y64 * _MINUS_DP[0] + y64 * _MINUS_DP[1] + y64 * _MINUS_DP[2])
+    z = r * r
+    z64 = _d(z)
+    yc = _horner(_r32(z64 * _COSCOF64[0] + _COSCOF64[1]), z64, _COSCOF64[2])
+    yc = _r32(_d(z * yc) * z64 - z * f32(0.5)) + _ONE
+    ys = _horner(_r32(z64 * _SINCOF64[0] + _SINCOF64[1]), z64, _SINCOF64[2])
+    ys = _r32(_d(z * ys) * r + r)
+    s = np.where(use_cos_poly_for_sin, yc, ys)
+    c = np.where(use_cos_poly_for_sin, ys, yc)
+    s.view(np.uint32)[...] ^= sign_sin
+    c.view(np.uint32)[...] ^= sign_cos
+    return s, c
+
+
 _CHUNK_ROWS = 8192   # keeps each step's temporaries in cache
 
 
 def box_muller16(blocks, mean, std):
     """NormalFill16<float> (AVX2) on an (m, 16) float32 array of uniforms; returns (m, 16).
 
-    Lane j of a block pairs u1 = 1 - u[j] with u2 = u[j + 8]. log and sincos take
-    the fast double-rounded fma: over all 2^24 possible uniforms it equals the exact one.
+    Lane j of a block pairs u1 = 1 - u[j] with u2 = u[j + 8].
     """
     out = np.empty_like(blocks)
     for start in range(0, len(blocks), _CHUNK_ROWS):
         part = blocks[start:start + _CHUNK_ROWS]
         u1 = _ONE - part[:, :8]
         theta = _TWO_PI * part[:, 8:]
-        radius = np.sqrt(log_ps(u1, fma32_via_double) * f32(-2.0))
-        sin, cos = sincos_ps(theta, fma32_via_double)
-        out[start:start + len(part), :8] = fma_affine32(radius * cos, std, mean)
-        out[start:start + len(part), 8:] = fma_affine32(radius * sin, std, mean)
+        radius = log_fast(u1)
+        radius *= f32(-2.0)
+        np.sqrt(radius, out=radius)
+        sin, cos = sincos_fast(theta)
+        cos *= radius
+        sin *= radius
+        out[start:start + len(part), :8] = fma_affine32(cos, std, mean)
+        out[start:start + len(part), 8:] = fma_affine32(sin, std, mean)
     return out
 
 

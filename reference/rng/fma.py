@@ -83,16 +83,3 @@ def fma64(a, b, c):
     if zero.any():
         out = np.where(zero, np.broadcast_to(a * b + c, out.shape), out)
     return out
-
-
-def fma32_via_double(a, b, c):
-    """round_to_float32(a * b + c computed in double): fma32 except at rare double-rounding ties.
-
-    Only for kernels whose whole input domain has been checked against `fma32`
-    (see scripts/rng_sweep.py --verify-avx2-domain); a, b, c hold float32 values.
-    """
-    d = np.array(a, dtype=np.float64)
-    d *= b
-    d += c
-    return d.astype(np.float32)
-

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from reference import _random
-from reference.rng import capability
+from reference.rng import avx2_math, capability
 from reference.rng.fma import fma32, fma64
 
 SEEDS = [0, 1, 17, 42, 99, 100]
@@ -211,6 +211,16 @@ def test_capability_follows_env(monkeypatch):
     assert capability.detect() in capability.CAPABILITIES
     with pytest.raises(ValueError):
         capability.set_cpu_capability("sse9")
+
+
+def test_fast_avx2_lanes_equal_faithful_ones_on_a_domain_sample():
+    # scripts/rng_sweep.py checks all 2^24 float32 uniforms; a strided sample stays fast here.
+    k = np.concatenate([np.arange(0, 1 << 24, 61), np.arange(0, 4096), (1 << 24) - 1 - np.arange(4096)])
+    u = k.astype(np.uint32).astype(np.float32) * np.float32(2.0 ** -24)
+    u1, theta = np.float32(1.0) - u, avx2_math._TWO_PI * u
+    assert avx2_math.log_fast(u1).tobytes() == avx2_math.log_ps(u1).tobytes()
+    for fast, faithful in zip(avx2_math.sincos_fast(theta), avx2_math.sincos_ps(theta)):
+        assert fast.tobytes() == faithful.tobytes()
 
 
 def _exact_fma(a, b, c, to):
