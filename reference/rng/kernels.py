@@ -10,19 +10,24 @@ import numpy as np
 from . import avx2_math, capability, libm
 from .fma import fma32, fma64
 
-_F32_MASK = np.uint32((1 << 24) - 1)
-_F64_MASK = np.uint64((1 << 53) - 1)
+_F32_MASK = np.uint64((1 << 24) - 1)
 _TWO_PI = 2.0 * math.pi
 
 
 def unit_float32(engine, n):
     """uniform_real_distribution<float>(0, 1): low 24 bits of a 32-bit draw times 2^-24."""
-    return (engine.random32(n) & _F32_MASK).astype(np.float32) * np.float32(2.0 ** -24)
+    w = engine.random32(n)
+    w &= _F32_MASK
+    x = w.astype(np.float32)
+    x *= np.float32(2.0 ** -24)
+    return x
 
 
 def unit_float64(engine, n):
     """uniform_real_distribution<double>(0, 1): low 53 bits of a 64-bit draw times 2^-53."""
-    return (engine.random64(n) & _F64_MASK).astype(np.float64) * 2.0 ** -53
+    x = engine.random64(n, mask=(1 << 53) - 1).astype(np.float64)
+    x *= 2.0 ** -53
+    return x
 
 
 def affine(x, scale, shift, dtype):
@@ -140,7 +145,7 @@ def randint(engine, n, low, high):
     if span >= 1 << 28:
         raw = engine.random64(n)
     else:
-        raw = engine.random32(n).astype(np.uint64)
+        raw = engine.random32(n)
     vals = raw % np.uint64(span)
     return vals.astype(np.int64) + np.int64(low)   # wraps like torch's uint64 arithmetic
 
@@ -150,7 +155,7 @@ def randperm(engine, n):
     perm = np.arange(n, dtype=np.int64)
     if n < 2:
         return perm
-    z = engine.random32(n - 1).astype(np.int64) % np.arange(n, 1, -1, dtype=np.int64)
+    z = engine.random32(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)
     p = perm.tolist()
     for i, k in enumerate(z.tolist()):
         j = i + k

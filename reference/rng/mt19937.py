@@ -64,20 +64,31 @@ class MT19937:
         return self.seed, N + 1 - pos, pos, st["key"].astype(np.uint32)
 
     def random32(self, count):
-        """Next `count` 32-bit outputs as a uint32 array."""
-        out = np.empty(count, dtype=np.uint32)
+        """Next `count` 32-bit outputs, held in a uint64 array (NumPy's native width)."""
         take = min(count, len(self._pending))
-        if take:
-            out[:take] = self._pending[:take]
-            self._pending = self._pending[take:]
-            self._pending_next += take
-        rest = count - take
-        if rest:
-            out[take:] = self._bits.random_raw(rest)
+        if take == 0:
+            if count:
+                self._in_bits = True
+            return self._bits.random_raw(count)
+        out = np.empty(count, dtype=np.uint64)
+        out[:take] = self._pending[:take]
+        self._pending = self._pending[take:]
+        self._pending_next += take
+        if count > take:
+            out[take:] = self._bits.random_raw(count - take)
             self._in_bits = True
         return out
 
-    def random64(self, count):
-        """Next `count` 64-bit outputs: two 32-bit draws, the first is the high word."""
-        w = self.random32(2 * count).astype(np.uint64)
-        return (w[0::2] << np.uint64(32)) | w[1::2]
+    def random64(self, count, mask=None):
+        """Next `count` 64-bit outputs: two 32-bit draws, the first is the high word.
+
+        `mask`, when given, is applied to the high word before combining (cheaper than
+        masking the 64-bit result).
+        """
+        w = self.random32(2 * count)
+        hi = w[0::2]
+        if mask is not None:
+            hi &= np.uint64(mask >> 32)
+        hi <<= np.uint64(32)
+        hi |= w[1::2]
+        return hi
