@@ -67,9 +67,14 @@ def wrap(a, dtype, be):
     """A new tensor owning a freshly computed array `a` (the one private constructor of results)."""
     if not a.ndim:  # NumPy turns 0-dim results into scalars; keep an array
         a = be.xp.asarray(a)
+    st = _new(Storage)  # fresh_storage(), inlined: this is the hot path of every op
+    st.base = a
+    st.be = be
+    st.version = 0
+    st._flat = None
     t = _new(Tensor)
     t._a = a
-    t._st = fresh_storage(a, be)
+    t._st = st
     t.dtype = dtype
     t._rg = False
     t.grad_fn = None

@@ -40,6 +40,22 @@ def _nograd_(ufunc, op):
     return fn
 
 
+def _division(fn, kernel):
+    """floor_divide / remainder: no bool kernel, and integer division by zero raises (as in torch)."""
+    def checked(input, other):
+        prep = operands(input, other, kernel)
+        if prep is None:
+            raise bad_operand(kernel, input, other)
+        dt = prep[2]
+        if dt is _dtypes.bool_:
+            raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
+        if dt.category < FLOAT and np.any(np.asarray(prep[1]) == 0):
+            raise RuntimeError("ZeroDivisionError")
+        return fn(input, other)
+    checked.__name__ = fn.__name__
+    return checked
+
+
 def _integral_only(fn, op):
     def checked(input, other):
         d = _dtypes.result_type(input, other) if isinstance(other, (Tensor, int, bool)) else None
@@ -55,8 +71,8 @@ lt = _nograd(np.less, "lt", _dtypes.bool_)
 le = _nograd(np.less_equal, "le", _dtypes.bool_)
 gt = _nograd(np.greater, "gt", _dtypes.bool_)
 ge = _nograd(np.greater_equal, "ge", _dtypes.bool_)
-floor_divide = _nograd(np.floor_divide, "floor_divide")
-remainder = _nograd(np.remainder, "remainder")
+floor_divide = _division(_nograd(np.floor_divide, "floor_divide"), "div_floor")
+remainder = _division(_nograd(np.remainder, "remainder"), "remainder")
 bitwise_and = _integral_only(_nograd(np.bitwise_and, "bitwise_and"), "bitwise_and")
 bitwise_or = _integral_only(_nograd(np.bitwise_or, "bitwise_or"), "bitwise_or")
 bitwise_xor = _integral_only(_nograd(np.bitwise_xor, "bitwise_xor"), "bitwise_xor")

@@ -56,6 +56,7 @@ def cat(tensors, dim=0):
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     d = ref._dim(dim)
     for i, t in enumerate(parts):
+        number = next(k for k, u in enumerate(tensors) if u is t)
         if t._a.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
         if t._a.ndim != ref._a.ndim:
@@ -64,8 +65,7 @@ def cat(tensors, dim=0):
             if k != d and t._a.shape[k] != ref._a.shape[k]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
                                    f"{ref._a.shape[k]} but got size {t._a.shape[k]} for tensor number "
-                                   f"{tensors.index(t) if isinstance(tensors, list) else list(tensors).index(t)} "
-                                   f"in the list.")
+                                   f"{number} in the list.")
     arr = np.concatenate([t._a.astype(dt.np, copy=False) for t in parts], axis=d)
     return _finish(CatBackward0(d, [t._a.shape[d] for t in parts]), parts, arr, dt)
 

@@ -160,10 +160,10 @@ def _binary_(a, b, ufunc, node_cls, op, *params):
     if prep is None:
         raise bad_operand(op, a, b)
     x, y, dt = prep
-    check_inplace(a)
-    check_cast(dt, a.dtype)
     if isinstance(b, Tensor) and b._a.shape != a._a.shape:
         check_out_shape(a._a.shape, b._a.shape)
+    check_inplace(a)
+    check_cast(dt, a.dtype)
     if grad_on[0] and (a._rg or (b.__class__ is Tensor and b._rg)):
         node = node_cls(*params)
         old = snapshot(a, copy=0 in node_cls.saved_inputs)
@@ -183,9 +183,14 @@ def _check_alpha(a, alpha):
 
 
 def _no_bool_sub(a, b):
-    if a.dtype is _dtypes.bool_ and (getattr(b, "dtype", None) is _dtypes.bool_ or b.__class__ is bool):
+    a_bool = getattr(a, "dtype", None) is _dtypes.bool_ or a.__class__ is bool
+    b_bool = getattr(b, "dtype", None) is _dtypes.bool_ or b.__class__ is bool
+    if a_bool and b_bool:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
+    if a_bool or b_bool:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 # ---- public functions and methods ---------------------------------------------------------------
@@ -224,9 +229,7 @@ def rsub(input, other, *, alpha=1):
     if prep is None:
         raise bad_operand("rsub", input, other)
     x, y, dt = prep
-    if input.dtype is _dtypes.bool_:
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
-                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+    _no_bool_sub(other, input)
     if grad_on[0] and input._rg:
         node = RsubBackward1(alpha)
         return record(node, (input, None), wrap(node.forward(x, y), dt, input._st.be))
@@ -266,6 +269,8 @@ def div(input, other, *, rounding_mode=None):
 def div_(self, other, *, rounding_mode=None):
     if rounding_mode is not None:
         return self.copy_(_rounded_div(self, other, rounding_mode))
+    if isinstance(other, Tensor):
+        check_out_shape(self._a.shape, other._a.shape)
     if self.dtype.category < FLOAT:
         prep = operands(self, other, "div_")
         if prep is not None:
@@ -304,11 +309,13 @@ def pow(input, exponent):
     if grad_on[0] and input._rg:
         node = PowBackward0()
         return record(node, (input, None), wrap(node.forward(x, e), dt, input._st.be))
-    return wrap(x ** e, dt, input._st.be)
+    return wrap((x ** e).astype(dt.np, copy=False), dt, input._st.be)
 
 
 def _no_negative_int_pow(a, e, dt=None):
     dt = dt or _dtypes.result_type(a, e)
+    if dt is _dtypes.bool_ and isinstance(e, Tensor):
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if dt.category == INT or dt.category == BOOL:
         neg = e < 0 if not isinstance(e, Tensor) else bool((e._a < 0).any())
         if neg:

@@ -77,7 +77,7 @@ def select(self, dim, index):
     if i < -size or i >= size:
         raise IndexError(f"index {i} is out of bounds for dimension {d} with size {size}")
     i += size if i < 0 else 0
-    return make_view(self, self._a[(slice(None),) * d + (i,)], SelectBackward0(d, i))
+    return make_view(self, self._a[(slice(None),) * d + (i, Ellipsis)], SelectBackward0(d, i))
 
 
 def slice_dim(self, d, start, stop, step):
@@ -205,7 +205,7 @@ def _locate(arr, steps):
     """Apply recorded basic steps to a NumPy array: the region a setitem wrote."""
     for kind, d, arg in steps:
         if kind == "select":
-            arr = arr[(slice(None),) * d + (arg,)]
+            arr = arr[(slice(None),) * d + (arg, Ellipsis)]
         elif kind == "slice":
             arr = arr[(slice(None),) * d + (arg,)]
         else:
@@ -225,7 +225,7 @@ def _steps(t, items):
                 raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
             i += size if i < 0 else 0
             steps.append(("select", dim, i))
-            cur = cur[(slice(None),) * dim + (i,)]
+            cur = cur[(slice(None),) * dim + (i, Ellipsis)]
         elif isinstance(x, slice):
             if x.step is not None and _int_index(x.step) <= 0:
                 raise ValueError("step must be greater than zero" if _int_index(x.step) < 0

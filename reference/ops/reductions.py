@@ -62,7 +62,7 @@ class MeanBackward0(Node):
 
     def forward(self, a, dt):
         self.shape = a.shape
-        return a.mean(dtype=dt)
+        return a.mean(dtype=dt) if a.size else a.sum(dtype=dt) / 0
 
     def backward(self, g):
         return (np.broadcast_to(g / math.prod(self.shape), self.shape),)
@@ -76,7 +76,9 @@ class MeanBackward1(Node):
 
     def forward(self, a, dt):
         self.shape = a.shape
-        return a.mean(axis=self.dims, keepdims=self.keepdim, dtype=dt)
+        n = math.prod(a.shape[d] for d in self.dims) if a.ndim else 1
+        return a.sum(axis=self.dims, keepdims=self.keepdim, dtype=dt) / n if n == 0 else \
+            a.mean(axis=self.dims, keepdims=self.keepdim, dtype=dt)
 
     def backward(self, g):
         n = math.prod(self.shape[d] for d in self.dims) if self.shape else 1
@@ -314,6 +316,8 @@ def amin(input, dim=(), keepdim=False):
 
 
 def _arg(input, dim, keepdim, fn):
+    if input.dtype is _dtypes.bool_:
+        raise RuntimeError(f"{fn.__name__}(): does not support bool input")
     x = input._a
     if dim is None:
         r = fn(x.reshape(-1))
