@@ -1,0 +1,1 @@
+"""The conformance kit's own tests: planted-bug backends, spec loading, bad implementations."""
