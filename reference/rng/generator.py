@@ -85,14 +85,23 @@ class Generator:
         return kernels.uniform(self._engine, n, dt, low, high)
 
     def normal(self, n, dtype, mean=0.0, std=1.0, contiguous=True):
-        """n values of torch.randn / Tensor.normal_(mean, std), in the tensor's memory order."""
+        """n values of torch.randn / Tensor.normal_(mean, std).
+
+        `contiguous` is the target tensor's `is_contiguous()`: 16+ contiguous elements take
+        torch's 16-wide path, anything else the per-element one with the cached sample.
+        Like every draw here, values come in the order torch's TensorIterator visits the
+        tensor: logical order when contiguous, memory order (dims by stride) otherwise,
+        e.g. for a transposed tensor or randn_like of one.
+        """
         n, dt = _count("normal_", n), _float_dtype("normal_", dtype)
         mean, std = float(mean), float(std)
         if not std >= 0.0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         if n >= 16 and contiguous:
             return kernels.normal_chunked(self._engine, n, dt, mean, std)
-        return kernels.normal_per_element(self, n, dt, mean, std)
+        out, self._next_double_normal = kernels.normal_per_element(
+            self._engine, n, dt, mean, std, self._next_double_normal)
+        return out
 
     def randint(self, n, low, high):
         """n int64 values of torch.randint(low, high)."""

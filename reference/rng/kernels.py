@@ -53,21 +53,22 @@ def uniform(engine, n, dtype, low, high):
     return out
 
 
-def normal_per_element(gen, n, dtype, mean, std):
+def normal_per_element(engine, n, dtype, mean, std, cached):
     """normal_distribution<double> element by element (numel < 16 or non-contiguous).
 
     Box-Muller pairs: the cosine is returned, the sine cached in the generator and used
-    by the next element, even one in a later call.
+    by the next element, even one in a later call. `cached` is the generator's cached
+    sample or None; returns (values, the cache to keep).
     """
     out = np.empty(n, dtype=np.float64)
     start = 0
-    if n and gen._next_double_normal is not None:
-        out[0] = gen._next_double_normal
-        gen._next_double_normal = None
+    if n and cached is not None:
+        out[0] = cached
+        cached = None
         start = 1
     pairs = (n - start + 1) // 2
     if pairs:
-        u = unit_float64(gen._engine, 2 * pairs)
+        u = unit_float64(engine, 2 * pairs)
         u1, u2 = u[0::2], u[1::2]
         r = np.sqrt(-2.0 * libm.log1p(-u2))
         theta = _TWO_PI * u1
@@ -76,8 +77,8 @@ def normal_per_element(gen, n, dtype, mean, std):
         both[1::2] = r * libm.sin(theta)
         out[start:] = both[:n - start]
         if (n - start) % 2:
-            gen._next_double_normal = float(both[-1])
-    return affine(out, std, mean, np.float64).astype(dtype)
+            cached = float(both[-1])
+    return affine(out, std, mean, np.float64).astype(dtype), cached
 
 
 def normal_chunked(engine, n, dtype, mean, std):
