@@ -34,6 +34,11 @@ class Storage:
     def address(self):
         return self.be.address(self.flat)
 
+    data_ptr = address
+
+    def size(self):
+        return self.flat.size
+
     def alias(self):
         """Same memory, new version counter: what `.data` gets (torch does not track writes through it)."""
         s = Storage(self.base, self.be)

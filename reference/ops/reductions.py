@@ -396,6 +396,20 @@ def prod(input, dtype=None):
     return wrap(np.asarray(input._a.prod(dtype=dt.np)), dt, input._st.be)
 
 
-METHODS = {"sum": sum, "mean": mean, "norm": norm, "max": max, "min": min, "amax": amax, "amin": amin,
+def _logical(fn, name):
+    def reduce(input, dim=None, keepdim=False):
+        """True where every (all) / some (any) element is non-zero, over all dims or `dim`."""
+        x = input._a
+        axis = None if dim is None else dims_of(input, dim, name)
+        out_dt = _dtypes.uint8 if input.dtype is _dtypes.uint8 else _dtypes.bool_
+        r = fn(x, axis=axis if x.ndim else None, keepdims=keepdim)
+        return wrap(np.asarray(r).astype(out_dt.np), out_dt, input._st.be)
+    reduce.__name__ = name
+    return reduce
+
+
+all, any = _logical(np.all, "all"), _logical(np.any, "any")
+
+METHODS = {"all": all, "any": any, "sum": sum, "mean": mean, "norm": norm, "max": max, "min": min, "amax": amax, "amin": amin,
            "argmax": argmax, "argmin": argmin, "maximum": maximum, "minimum": minimum, "prod": prod}
 FUNCTIONS = dict(METHODS)

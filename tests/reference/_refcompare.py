@@ -21,6 +21,8 @@ def as_plain(x):
         t = x.detach()
         vals = t.cpu().numpy() if isinstance(x, torch.Tensor) else t.numpy()
         return ("tensor", str(x.dtype).replace("torch.", ""), tuple(x.shape), vals, x.requires_grad)
+    if isinstance(x, np.ndarray):
+        return ("tensor", "ndarray:" + str(x.dtype), x.shape, x, False)
     if isinstance(x, (torch.dtype, reference.dtype)):
         return ("dtype", repr(x))
     if isinstance(x, (tuple, list)):
