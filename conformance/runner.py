@@ -51,7 +51,7 @@ class Context:
         for name in nonleaf:
             namespace[name] = namespace[name] * 1
         side = Side(module, namespace, leaves)
-        scope = {"torch": module, "np": np, **namespace}
+        scope = {"torch": module, "np": np, "device": self.device, **namespace}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
@@ -86,6 +86,8 @@ class Context:
         lines = [self.impl_import]
         if any(d.spec.kind == "ndarray" for d in drawn.values()) or "np." in self.case.call:
             lines.insert(0, "import numpy as np")
+        if "device" in self.case.call + self.case.setup:
+            lines.append(f"device = {self.device!r}")
         for name, item in drawn.items():
             lines.append(f"{name} = {self._literal(item, name in grad_inputs or item.spec.requires_grad)}")
         lines.extend(f"{name} = {name} * 1  # a non-leaf receiver for the in-place op" for name in nonleaf)

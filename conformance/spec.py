@@ -25,6 +25,7 @@ LAYOUTS = ("contiguous", "transposed")
 EXCEPTIONS = ("RuntimeError", "TypeError", "ValueError", "IndexError")
 WARNINGS = ("UserWarning", "DeprecationWarning")
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+_RESERVED = {"torch", "np", "device"}  # names every call's scope binds
 _IMPORTS_TORCH = re.compile(r"^\s*(import\s+torch|from\s+torch[\s.])", re.MULTILINE)
 _DIM_RANGE = (1, 5)
 
@@ -162,8 +163,9 @@ class _Reader:
 def _input_spec(path: Path, case: str, name: str, table: Any) -> InputSpec:
     if not isinstance(table, dict):
         raise SpecError(path, case, f"inputs.{name}", f"expected a table, got {type(table).__name__}")
-    if not _IDENT.match(name) or name == "torch":
-        raise SpecError(path, case, f"inputs.{name}", "input names must be lower-case identifiers other than 'torch'")
+    if not _IDENT.match(name) or name in _RESERVED:
+        raise SpecError(path, case, f"inputs.{name}",
+                        f"input names must be lower-case identifiers other than {', '.join(sorted(_RESERVED))}")
     r = _Reader(path, case, table, _INPUT_FIELDS, prefix=f"inputs.{name}.")
     kind = r.get("kind", str, "tensor", INPUT_KINDS)
     shape = tuple(r.get("shape", list, []))
@@ -277,7 +279,7 @@ def _check_consistency(r: _Reader, case: Case) -> None:
         r.fail("dims", f"symbol {unknown[0]!r} is used by no input")
 
 
-def _walkthrough(path: Path, table: Any, section_devices: tuple) -> Walkthrough:
+def _walkthrough(path: Path, table: Any) -> Walkthrough:
     if not isinstance(table, dict):
         raise SpecError(path, "walkthrough", None, "must be a table")
     r = _Reader(path, "walkthrough", table, _WALK_FIELDS)
@@ -295,7 +297,8 @@ def _walkthrough(path: Path, table: Any, section_devices: tuple) -> Walkthrough:
     return Walkthrough(
         summary=r.get("summary", str), steps=steps, data=r.get("data", dict, {}),
         dtypes=tuple(r.get("dtypes", list, ["any"], DTYPES + ("any",))),
-        devices=tuple(r.get("devices", list, list(section_devices), DEVICES)),
+        # Walkthroughs replay the tutorial's own spellings, which create CPU tensors: CPU unless stated.
+        devices=tuple(r.get("devices", list, ["cpu"], DEVICES)),
         seeded=r.get("seeded", bool, False), shape_only=tuple(r.get("shape_only", list, [])),
     )
 
@@ -319,7 +322,7 @@ def load_section(path: Path) -> Section:
         if case.id in seen:
             raise SpecError(path, case.id, "id", "duplicate case id")
         seen.add(case.id)
-    walk = _walkthrough(path, table["walkthrough"], devices) if "walkthrough" in table else None
+    walk = _walkthrough(path, table["walkthrough"]) if "walkthrough" in table else None
     if not cases and walk is None:
         r.fail("case", "a section needs cases or a walkthrough")
     return Section(

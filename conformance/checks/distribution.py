@@ -37,7 +37,7 @@ def _problems(ctx: Context, module) -> tuple[list[str], object]:
     dist, problems = ctx.case.distribution, []
     if callable(getattr(module, "manual_seed", None)):
         module.manual_seed(SEED)  # reproducible where the implementation can be seeded
-    scope = {"torch": module, "np": np}
+    scope = {"torch": module, "np": np, "device": ctx.device}
     sample = eval(ctx.case.sample or ctx.case.call, scope)
     if not is_tensor_like(sample):
         return [f"returned {describe(sample)}, not a tensor"], sample
