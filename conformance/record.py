@@ -12,7 +12,9 @@ import datetime
 import importlib.metadata
 import json
 import platform
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -193,6 +195,8 @@ class ResultsRecorder:
         self.started = time.time()
         self.t0 = time.perf_counter()
         self.interrupted = False
+        self.stop_reason: str | None = None  # "SIGTERM", "KeyboardInterrupt" or pytest's -x/maxfail reason
+        self._sigterm_installed = False
         self.exitstatus: int | None = None
         self.problems: list[str] = []  # reports we could not fold in
         self.write_problems: list[str] = []  # from the latest write only
@@ -230,19 +234,36 @@ class ResultsRecorder:
         except Exception as exc:  # a strange report must not cost us the whole record
             self.problems.append(f"could not record {report.nodeid}: {exc!r}")
 
+    # -- stopping: SIGTERM (CI timeouts, `kill`) ends the run like Ctrl-C, so the record is still written
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, self._on_sigterm)
+            self._sigterm_installed = True
+
+    def _on_sigterm(self, signum, frame) -> None:
+        self.stop_reason = "SIGTERM"
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM kills as usual
+        raise KeyboardInterrupt("SIGTERM")
+
     # -- writing
 
     def pytest_keyboard_interrupt(self, excinfo) -> None:
         self.interrupted = True
+        self.stop_reason = self.stop_reason or "KeyboardInterrupt"
         self.write()
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
         self.exitstatus = int(exitstatus)
+        if not self.stop_reason and (session.shouldfail or session.shouldstop):
+            self.stop_reason = str(session.shouldfail or session.shouldstop)
         if self.exitstatus == int(pytest.ExitCode.INTERRUPTED):
             self.interrupted = True
         self.write()
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
+        if self._sigterm_installed and signal.getsignal(signal.SIGTERM) == self._on_sigterm:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if not self.written:  # sessionfinish never ran (e.g. an internal error)
             self.write()
 
@@ -269,6 +290,7 @@ class ResultsRecorder:
             "format_version": FORMAT_VERSION,
             "complete": not self.interrupted and ok_exit and not missing and self.exitstatus is not None,
             "interrupted": self.interrupted,
+            "stop_reason": self.stop_reason,
             "exitstatus": self.exitstatus,
             "collected": len(self.collected),
             "not_run": len(missing),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kit_fakes import load_json, run_pytest, write_suite
+from kit_fakes import hostile_run, load_json, run_pytest, write_suite
 
 
 @pytest.fixture(scope="session")
@@ -15,3 +15,9 @@ def serial_run(tmp_path_factory):
     proc = run_pytest(folder, f"--report={html}")
     assert html.with_suffix(".json").exists(), proc.stdout + proc.stderr
     return load_json(html.with_suffix(".json")), html, proc
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory):
+    """(record, html path) of a run whose backend strings are all HTML/JS injections."""
+    return hostile_run(tmp_path_factory.mktemp("hostile"))

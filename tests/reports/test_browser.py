@@ -13,7 +13,7 @@ import pytest
 from html_probe import Probe
 from reports import browser, model, render
 from sample_record import ROOT, sample_record
-from kit_fakes import HOSTILE, hostile_run
+from kit_fakes import HOSTILE
 
 pytestmark = pytest.mark.skipif(
     browser.find_chromium() is None,
@@ -62,8 +62,8 @@ def test_screenshot_is_a_png(sample_page, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
 
 
-def test_hostile_report_runs_no_injected_code(tmp_path):
-    _, html = hostile_run(tmp_path)
+def test_hostile_report_runs_no_injected_code(hostile):
+    _, html = hostile
     dom = browser.dump_dom(html)
     assert re.search(r'<html[^>]*class="js"', dom)  # the page's own script did run
     body = re.search(r"<body[^>]*>", dom).group(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from html_probe import Probe
-from kit_fakes import HOSTILE, by_name, hostile_run
+from kit_fakes import HOSTILE, by_name
 from reports import render
 
 
@@ -16,8 +16,8 @@ def assert_inert(html: str) -> None:
     assert not [t for t, a in Probe(html).tags if t == "img" or any(k.startswith("on") for k in a)]
 
 
-def test_hostile_backend_strings_are_escaped_in_the_report(tmp_path):
-    record, html = hostile_run(tmp_path)
+def test_hostile_backend_strings_are_escaped_in_the_report(hostile):
+    record, html = hostile
     tests = by_name(record)
     assert tests["test_hostile"]["actual"] == HOSTILE  # the record keeps the data as it was
     assert tests["test_hostile_skip"]["outcome"] == "blocked"
@@ -27,8 +27,8 @@ def test_hostile_backend_strings_are_escaped_in_the_report(tmp_path):
     assert text.count("&lt;img src=x onerror=") >= 8  # message, repro, both values, titles, reasons ...
 
 
-def test_hostile_strings_in_a_comparison_are_escaped(tmp_path):
-    record, _ = hostile_run(tmp_path)
+def test_hostile_strings_in_a_comparison_are_escaped(hostile):
+    record, _ = hostile
     other = json.loads(json.dumps(record))
     other["tests"][0]["outcome"] = "passed"
     assert_inert(render.render_compare([record, other]))

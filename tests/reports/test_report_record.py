@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 
 import numpy
@@ -133,6 +134,45 @@ def test_ctrl_c_writes_what_ran(tmp_path):
     assert "Interrupted run" in html.read_text()
 
 
+TERMINATED = '''
+import os
+import signal
+
+def test_one():
+    pass
+
+def test_term():
+    os.kill({target}, signal.SIGTERM)
+
+def test_never():
+    pass
+'''
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_sigterm_writes_what_ran(tmp_path, workers):
+    if workers:
+        pytest.importorskip("xdist")
+    # In a worker the controller is the parent process; serially the test runs in pytest's own process.
+    folder = write_suite(tmp_path, TERMINATED.format(target="os.getppid()" if workers else "os.getpid()"))
+    html = tmp_path / "report.html"
+    run_pytest(folder, *workers, "-p", "no:randomly", f"--report={html}")
+    record = load_json(html.with_suffix(".json"))
+    assert record["interrupted"] is True and record["complete"] is False and record["stop_reason"] == "SIGTERM"
+    if not workers:  # under xdist, reports still queued on the channel when the signal lands are lost
+        assert by_name(record)["test_one"]["outcome"] == "passed" and "test_never" not in by_name(record)
+    assert "Interrupted run (SIGTERM)" in html.read_text()
+
+
+def test_maxfail_stop_is_incomplete_with_a_reason(tmp_path):
+    folder = write_suite(tmp_path, "def test_a():\n    assert False\n\ndef test_b():\n    pass\n")
+    html = tmp_path / "report.html"
+    run_pytest(folder, "-x", f"--report={html}")
+    record = load_json(html.with_suffix(".json"))
+    assert record["complete"] is False and record["interrupted"] is False and record["not_run"] == 1
+    assert "stopping after 1 failures" in record["stop_reason"]
+
+
 def test_render_failure_keeps_json_and_exit_status(tmp_path):
     folder = write_suite(tmp_path, "def test_ok():\n    pass\n")
     (tmp_path / "blocker").write_text("a file where the HTML's folder should be")
@@ -201,3 +241,6 @@ def test_atomic_write_replaces_whole_file(tmp_path):
     atomic_write_text(target, "first")
     atomic_write_text(target, "second")
     assert target.read_text() == "second" and sorted(p.name for p in target.parent.iterdir()) == ["r.json"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
