@@ -18,13 +18,11 @@ def Variable(data, requires_grad=False):
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulate d(tensors)/d(leaf) into each leaf's .grad; `grad_tensors` weight non-scalar outputs."""
-    from .._tensor import backward_impl
     return backward_impl(tensors, grad_tensors, retain_graph, create_graph, inputs)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None):
     """Return d(outputs)/d(inputs) without touching any .grad."""
-    from .._tensor import grad_impl
     return grad_impl(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused)
 
 
@@ -114,10 +112,10 @@ def grad_impl(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_u
     keep = bool(create_graph if retain_graph is None else retain_graph)
     run_backward(roots, keep, _wrap_grad, capture)
     out = []
-    for t, n in zip(inputs, nodes):
+    for i, (t, n) in enumerate(zip(inputs, nodes)):
         g = capture[n]
         if g is None and not allow_unused:
-            raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+            raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                                "Set allow_unused=True if this is the desired behavior.")
         out.append(None if g is None else wrap(t._st.be.xp.array(g, dtype=t._a.dtype), t.dtype, t._st.be))
     return tuple(out)

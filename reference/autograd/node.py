@@ -30,6 +30,7 @@ class Node(metaclass=_NodeMeta):
     _checks = ()          # (storage, version, description) of every saved tensor
     _pre_hooks = ()
     _retain = None        # the non-leaf output tensor that asked for retain_grad()
+    one_input = False     # True when torch's node has no edge for a Python-number operand
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {id(self):#x}>"
@@ -72,12 +73,14 @@ def grad_accumulator(t):
 
 def describe_saved(check):
     """torch's text for a saved tensor in the 'modified by an inplace operation' error."""
-    st, _version, shape, dt, fn = check
+    st, _version, shape, dt, fn, is_view = check
     dims = ", ".join(str(n) for n in shape)
     place = "torch." if st.be.is_host else "torch.cuda."
     text = f"[{place}{dt.legacy_name} [{dims}]]"
     if fn is not None:
-        text += f", which is output 0 of {re.sub(r'Backward[0-9]*$', '', fn.name())}"
+        # torch regenerates a modified view's grad_fn as AsStridedBackward0 before it reports it.
+        name = "AsStrided" if is_view else re.sub(r"Backward[0-9]*$", "", fn.name())
+        text += f", which is output 0 of {name},"
     return text
 
 
@@ -85,6 +88,8 @@ def record(node, inputs, out):
     """Link `node` (already run forward) as `out.grad_fn`, with an edge per input (None where no grad)."""
     edges = []
     meta = []
+    if node.one_input:
+        inputs = inputs[:1]
     for t in inputs:
         if t is not None and t.__class__ is not float and getattr(t, "_rg", False):
             edges.append((t.grad_fn if t.grad_fn is not None else grad_accumulator(t), 0))
@@ -101,8 +106,8 @@ def record(node, inputs, out):
         for i in node.saved_inputs:
             t = inputs[i]
             if hasattr(t, "_st"):
-                checks.append((t._st, t._st.version, t._a.shape, t.dtype, t.grad_fn))
+                checks.append((t._st, t._st.version, t._a.shape, t.dtype, t.grad_fn, t._base is not None))
         if node.saves_result:
-            checks.append((out._st, out._st.version, out._a.shape, out.dtype, node))
+            checks.append((out._st, out._st.version, out._a.shape, out.dtype, node, out._base is not None))
         node._checks = checks
     return out

@@ -45,6 +45,8 @@ class SubBackward0(Node):
 class RsubBackward1(Node):
     """out = b - alpha * a, for `number - tensor`"""
 
+    one_input = True
+
     def __init__(self, alpha=1):
         self.alpha = alpha
 
@@ -87,6 +89,8 @@ class DivBackward0(Node):
 class PowBackward0(Node):
     """out = a ** e, e a number"""
 
+    one_input = True
+
     saved_inputs = (0,)
 
     def forward(self, a, e):
@@ -122,6 +126,8 @@ class PowBackward1(Node):
 
 class PowBackward2(Node):
     """out = s ** b, s a number: the tensor is the exponent"""
+
+    one_input = True
 
     saved_inputs = (0,)
     saves_result = True

@@ -116,6 +116,18 @@ def dot(input, other):
     return _run(DotBackward0, input, other)
 
 
+def _unsafe_view(t):
+    """torch reshapes a batched product back with _unsafe_view, so its grad_fn is UnsafeViewBackward0."""
+    from .shape import UnsafeViewBackward0
+    if not t._rg:
+        return t
+    out = wrap(t._a, t.dtype, t._st.be)
+    out._st = t._st
+    node = UnsafeViewBackward0()
+    node.in_shape = t._a.shape
+    return record(node, (t,), out)
+
+
 def matmul(input, other):
     """`@`: dot for vectors, mv / mm for matrices, batched matmul (broadcasting) above that."""
     if not isinstance(other, Tensor):
@@ -137,7 +149,7 @@ def matmul(input, other):
     if a._a.shape[-1] != b._a.shape[-2]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{b._a.shape[0]}, {a._a.shape[-1]}] but got: [{b._a.shape[0]}, {b._a.shape[-2]}].")
-    out = _run(BmmBackward0, a, b)
+    out = _unsafe_view(_run(BmmBackward0, a, b))
     if da == 1:
         out = out.squeeze(-2)
     if db == 1:
