@@ -20,8 +20,9 @@ def _per_element(fn):
     return lambda x: ufunc(x).astype(np.float64)
 
 
-def _trusted(name, np_fn, math_fn, sample):
+def _trusted(name, np_fn, math_fn):
     if name not in _checked:
+        sample = _probe(name)
         agrees = np.array_equal(np_fn(sample), np.array([math_fn(v) for v in sample.tolist()]))
         _checked[name] = np_fn if agrees else _per_element(math_fn)
     return _checked[name]
@@ -39,19 +40,19 @@ def _probe(kind):
 
 
 def log(x):
-    return _trusted("log", np.log, math.log, _probe("log"))(x)
+    return _trusted("log", np.log, math.log)(x)
 
 
 def log1p(x):
-    return _trusted("log1p", np.log1p, math.log1p, _probe("log1p"))(x)
+    return _trusted("log1p", np.log1p, math.log1p)(x)
 
 
 def cos(x):
-    return _trusted("cos", np.cos, math.cos, _probe("cos"))(x)
+    return _trusted("cos", np.cos, math.cos)(x)
 
 
 def sin(x):
-    return _trusted("sin", np.sin, math.sin, _probe("sin"))(x)
+    return _trusted("sin", np.sin, math.sin)(x)
 
 
 # float32 libm entry points: NumPy's float32 ufuncs are its own SIMD code, not glibc's.
