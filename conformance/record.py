@@ -4,6 +4,16 @@ The kit's conftest calls `add_options(parser)` and `configure(config)`; with `--
 a `ResultsRecorder` collects every test report on the controller (pytest-xdist sends workers'
 reports there), merges setup/call/teardown into one outcome per test, and at the end writes
 `PATH.json` atomically and renders `PATH.html` from it with `reports.render`.
+
+The JSON (format "conformance-results", format_version 1):
+  complete, interrupted, stop_reason, exitstatus, collected, not_run,
+  environment: the kit's config._conformance_env (impl, impl_version, impl_origin, device, device_name,
+      profile, seed) plus python, numpy, torch, pytest, platform, command_line, started_at, wall_time_s, workers
+  counts: {outcome: n} over passed, failed, error, skipped, xfailed, xpassed, blocked
+  tests: [{nodeid, section, section_title, section_order, case, check, dtype, device, outcome, duration,
+      message, repro, expected, actual, tolerance, hypothesis_seed, reason, blocked_by, longrepr, phases}]
+in collection order. A crashed xdist worker's test is "failed" with xdist's "worker ... crashed" message;
+Ctrl-C and SIGTERM stop the run with what ran written and interrupted = true.
 """
 
 from __future__ import annotations
@@ -130,6 +140,8 @@ def merge_report(entry: dict, report) -> None:
             entry[key] = props[key]
     entry["duration"] = round(entry["duration"] + float(getattr(report, "duration", 0.0) or 0.0), 6)
     entry["phases"].append(report.when)
+    if report.outcome not in ("passed", "failed", "skipped"):
+        return  # e.g. pytest-rerunfailures' "rerun": the final attempt's reports decide
 
     outcome = phase_outcome(report)
     if report.when == "teardown" and outcome == "passed":
@@ -195,7 +207,7 @@ class ResultsRecorder:
         self.started = time.time()
         self.t0 = time.perf_counter()
         self.interrupted = False
-        self.stop_reason: str | None = None  # "SIGTERM", "KeyboardInterrupt" or pytest's -x/maxfail reason
+        self.stop_reason: str | None = None  # "SIGTERM", "KeyboardInterrupt", pytest's -x/maxfail or collection reason
         self._sigterm_installed = False
         self.exitstatus: int | None = None
         self.problems: list[str] = []  # reports we could not fold in
@@ -250,7 +262,9 @@ class ResultsRecorder:
 
     def pytest_keyboard_interrupt(self, excinfo) -> None:
         self.interrupted = True
-        self.stop_reason = self.stop_reason or "KeyboardInterrupt"
+        # pytest also stops this way on collection errors ("Interrupted: 1 error during collection")
+        detail = str(excinfo.value)
+        self.stop_reason = self.stop_reason or (f"{excinfo.typename}: {detail}" if detail else excinfo.typename)
         self.write()
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus) -> None:
@@ -275,7 +289,8 @@ class ResultsRecorder:
 
     def record(self) -> dict:
         order = {nodeid: i for i, nodeid in enumerate(self.collected)}
-        tests = sorted(self.entries.values(), key=lambda e: (order.get(e["nodeid"], len(order)), e["nodeid"]))
+        ordered = sorted(self.entries.values(), key=lambda e: (order.get(e["nodeid"], len(order)), e["nodeid"]))
+        tests = [dict(e) for e in ordered]  # copies: a write mid-run must not change what later reports merge into
         for entry in tests:
             if entry["outcome"] is None:  # only a setup report arrived before the run stopped
                 entry["outcome"] = "error"

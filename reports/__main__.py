@@ -23,7 +23,8 @@ def _render(args) -> str:
 def _compare(args) -> str:
     runs = [model.load(p) for p in args.results]
     atomic_write_text(args.output, render.render_compare(runs))
-    return f"{args.output}: " + " vs ".join(f"{lab} {model.percent(r.score)}" for lab, r in zip(model.labels_for(runs), runs))
+    scores = [f"{label} {model.percent(run.score)}" for label, run in zip(model.labels_for(runs), runs)]
+    return f"{args.output}: " + " vs ".join(scores)
 
 
 def _screenshot(args) -> str:

@@ -44,7 +44,8 @@ def outcome_of(section: str, case: str, check: str, dtype: str) -> tuple[str, di
             "expected": "tensor(5.)", "actual": "tensor(1.)"}
     if section == "view" and check == "errors" and case == "view_infer":
         return "failed", {
-            "message": "view(-1, -1) must raise RuntimeError('only one dimension can be inferred'); it returned a tensor",
+            "message": "view(-1, -1) must raise RuntimeError('only one dimension can be inferred'); "
+                       "it returned a tensor",
             "repro": "import myimpl as torch\nx = torch.rand(4, 4)\nx.view(-1, -1)",
             "expected": "RuntimeError: only one dimension can be inferred",
             "actual": "tensor([[0.4963, 0.7682, 0.0885, 0.1320, ...]])  # no error"}

@@ -173,6 +173,17 @@ def test_maxfail_stop_is_incomplete_with_a_reason(tmp_path):
     assert "stopping after 1 failures" in record["stop_reason"]
 
 
+def test_collection_error_is_recorded_as_an_error(tmp_path):
+    folder = write_suite(tmp_path, "def test_ok():\n    pass\n")
+    (folder / "test_broken.py").write_text("def test_x(:\n")
+    html = tmp_path / "report.html"
+    run_pytest(folder, f"--report={html}")
+    record = load_json(html.with_suffix(".json"))
+    broken = next(t for t in record["tests"] if t["nodeid"] == "test_broken.py")
+    assert broken["outcome"] == "error" and broken["message"].startswith("collection error")
+    assert record["complete"] is False and "during collection" in record["stop_reason"]
+
+
 def test_render_failure_keeps_json_and_exit_status(tmp_path):
     folder = write_suite(tmp_path, "def test_ok():\n    pass\n")
     (tmp_path / "blocker").write_text("a file where the HTML's folder should be")

@@ -194,3 +194,12 @@ def test_page_reads_without_javascript(serial_run):
     assert ".js-only { display: none !important; } html.js .js-only" in html
     for t in serial_run[0]["tests"]:
         assert f"t-{render.anchor(t['nodeid'])}" in probe.ids
+
+
+def test_empty_and_odd_records_still_render():
+    empty = render.render_report({"format": "conformance-results", "tests": []})
+    assert "n/a" in empty and 'id="matrix"' in empty
+    odd = {"format": "conformance-results", "environment": {"wall_time_s": "soon", "command_line": "pytest"},
+           "tests": [{"nodeid": "a", "outcome": "weird", "section_order": "z", "duration": "q"}]}
+    html = render.render_report(odd)
+    assert "unknown outcome &#39;weird&#39;" in html and model.from_record(odd).counts["error"] == 1
