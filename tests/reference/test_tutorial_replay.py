@@ -63,7 +63,7 @@ def _rng_matches():
 
 def _structure(text):
     text = _ADDRESS.sub("0x?", text)
-    return re.sub(r"\s+", " ", _NUMBER.sub("N", text)).strip()
+    return re.sub(r"\s+", "", _NUMBER.sub("N", text))
 
 
 @pytest.mark.parametrize("index", range(len(CELLS)))
