@@ -16,6 +16,7 @@ import jinja2
 from . import model
 
 TEMPLATES = Path(__file__).with_name("templates")
+FAILURES_LISTED = 50  # the headline list of failures; every one is still in its section
 
 # Outcome colours, shared by the CSS legend and the SVG donut.
 COLOURS = {
@@ -36,7 +37,7 @@ def _environment() -> jinja2.Environment:
     env.filters["anchor"] = anchor
     env.filters["seconds"] = seconds
     env.filters["show"] = show
-    env.globals.update(COLOURS=COLOURS, OUTCOMES=model.OUTCOMES, SCORED=model.SCORED)
+    env.globals.update(COLOURS=COLOURS, OUTCOMES=model.OUTCOMES, SCORED=model.SCORED, FAILURES_LISTED=FAILURES_LISTED)
     return env
 
 

@@ -203,3 +203,16 @@ def test_empty_and_odd_records_still_render():
            "tests": [{"nodeid": "a", "outcome": "weird", "section_order": "z", "duration": "q"}]}
     html = render.render_report(odd)
     assert "unknown outcome &#39;weird&#39;" in html and model.from_record(odd).counts["error"] == 1
+
+
+def test_headline_failure_list_is_capped_but_every_failure_keeps_its_row():
+    from sample_record import sample_record
+    record = sample_record()
+    for t in record["tests"]:
+        t.update(outcome="failed", message=f"broken {t['nodeid']}")
+    probe = Probe(render.render_report(record))
+    listed = probe.text_by_id["failures"]
+    assert listed.count("broken ") == render.FAILURES_LISTED
+    assert f"and {len(record['tests']) - render.FAILURES_LISTED} more" in listed
+    for t in record["tests"]:
+        assert f"broken {t['nodeid']}" in probe.text_by_id[f"t-{render.anchor(t['nodeid'])}"]
