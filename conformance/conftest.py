@@ -1,8 +1,8 @@
-"""The kit's pytest entry point: options, loading the implementation and the oracle, collection."""
+"""The kit's pytest entry point: options, loading the implementation and the oracle, the gate, collection."""
 from __future__ import annotations
 
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 
 import pytest
@@ -10,7 +10,12 @@ from hypothesis import settings
 
 from . import profiles, record
 from .backend import Backend, BackendError, load
-from .items import SpecSuite
+from .blocking import Probes
+from .gate import EntryList, GateFileError, Tolerances, read_entries, read_tolerances
+from .items import SpecSuite, all_test_ids
+from .summary import EXIT_BACKEND_IMPORT, GateSummary
+
+DEFAULT_CASE_TIMEOUT = 60.0
 
 
 @dataclass
@@ -18,14 +23,32 @@ class Kit:
     backend: Backend
     oracle: ModuleType
     skip_reason: str | None = None
+    xfails: EntryList = field(default_factory=lambda: EntryList("xfails"))
+    skips: EntryList = field(default_factory=lambda: EntryList("skips"))
+    tolerances: Tolerances = field(default_factory=Tolerances)
+    case_timeout: float | None = DEFAULT_CASE_TIMEOUT
+    probes: Probes | None = None
+    stale: list = field(default_factory=list)
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("conformance", "tutorial conformance kit")
     group.addoption("--impl", dest="conformance_impl", default="reference",
-                    help="implementation under test: reference, torch, a module, module:attr, or path/to/file.py")
+                    help="implementation under test: reference, torch, a module, module:attr, path/to/file.py, "
+                         "or a name registered in the tutorial_conformance.backends entry-point group")
     group.addoption("--device", dest="conformance_device", default="cpu", choices=("cpu", "cuda"),
                     help="device for both the implementation and the torch oracle")
+    group.addoption("--xfails-file", dest="conformance_xfails", metavar="PATH", default=None,
+                    help="expected failures: one test id or id prefix per line, then `# reason [link]`")
+    group.addoption("--skips-file", dest="conformance_skips", metavar="PATH", default=None,
+                    help="tests to skip (unsupported features): same format as --xfails-file")
+    group.addoption("--tolerances-file", dest="conformance_tolerances", metavar="PATH.toml", default=None,
+                    help="per-dtype and per-case (rtol, atol) overrides for value comparisons")
+    group.addoption("--strict-xfails", dest="conformance_strict_xfails", action="store_true", default=False,
+                    help="an expected failure that passes (XPASS) fails the gate with exit code 1")
+    group.addoption("--case-timeout", dest="conformance_case_timeout", metavar="SECONDS", type=float,
+                    default=DEFAULT_CASE_TIMEOUT,
+                    help=f"fail a test that runs longer than this (default {DEFAULT_CASE_TIMEOUT:g}; 0 disables)")
     record.add_options(parser)
 
 
@@ -35,6 +58,13 @@ def pytest_configure(config):
     try:
         backend = load(config.getoption("conformance_impl"))
     except BackendError as exc:
+        # One line and a code of our own, so CI can tell "the backend is broken" from "tests failed".
+        pytest.exit(f"conformance: backend failed to import: {exc}", returncode=EXIT_BACKEND_IMPORT)
+    try:
+        xfails = read_entries(config.getoption("conformance_xfails"), "xfails")
+        skips = read_entries(config.getoption("conformance_skips"), "skips")
+        tolerances = read_tolerances(config.getoption("conformance_tolerances"))
+    except GateFileError as exc:
         raise pytest.UsageError(str(exc)) from None
     import torch  # the oracle: real PyTorch, always
 
@@ -42,13 +72,27 @@ def pytest_configure(config):
     skip = None
     if device == "cuda" and not torch.cuda.is_available():
         skip = "no CUDA device: torch.cuda.is_available() is False here"
-    config._conformance = Kit(backend=backend, oracle=torch, skip_reason=skip)
+    timeout = config.getoption("conformance_case_timeout") or None
+    kit = Kit(backend=backend, oracle=torch, skip_reason=skip, xfails=xfails, skips=skips, tolerances=tolerances,
+              case_timeout=timeout, probes=Probes(backend.module, device, timeout))
+    config._conformance = kit
     config._conformance_env = {
         "impl": backend.name, "impl_version": backend.version, "impl_origin": backend.origin,
         "device": device, "device_name": _device_name(torch, device) if not skip else "unavailable",
         "profile": settings.get_current_profile_name(), "seed": config.getoption("hypothesis_seed", None),
+        "xfails_file": config.getoption("conformance_xfails"), "skips_file": config.getoption("conformance_skips"),
+        "tolerances_file": config.getoption("conformance_tolerances"),
+        "strict_xfails": config.getoption("conformance_strict_xfails"), "case_timeout_s": timeout,
     }
     record.configure(config)
+    if not hasattr(config, "workerinput"):  # the controller: it alone judges entries and prints the summary
+        ids = all_test_ids(device)
+        kit.stale = xfails.stale(ids) + skips.stale(ids)
+        files = {"xfails": config.getoption("conformance_xfails"),
+                 "skips": config.getoption("conformance_skips"),
+                 "tolerances": config.getoption("conformance_tolerances")}
+        config.pluginmanager.register(GateSummary(config, backend, torch.__version__, kit.stale, files),
+                                      "conformance-gate-summary")
 
 
 def _device_name(torch, device: str) -> str:
@@ -59,12 +103,38 @@ def _device_name(torch, device: str) -> str:
 
 def pytest_report_header(config):
     kit = getattr(config, "_conformance", None)
-    if kit is not None:
-        b = kit.backend
-        return [f"conformance: impl={b.name} version={b.version} from {b.origin}; oracle torch {kit.oracle.__version__}; "
-                f"device={config.getoption('conformance_device')}; hypothesis profile {settings.get_current_profile_name()}"]
+    if kit is None:
+        return None
+    lines = [f"conformance: impl={kit.backend.name} version={kit.backend.version} from {kit.backend.origin}",
+             f"conformance: oracle torch {kit.oracle.__version__}; device={config.getoption('conformance_device')}; "
+             f"hypothesis profile {settings.get_current_profile_name()}; case timeout "
+             f"{f'{kit.case_timeout:g} s' if kit.case_timeout else 'off'}"]
+    for listing in (kit.xfails, kit.skips):
+        if listing.entries:
+            lines.append(f"conformance: --{listing.kind}-file: {len(listing.entries)} entries")
+    if kit.tolerances.path:
+        lines.append(f"conformance: --tolerances-file={kit.tolerances.path}")
+    lines += [f"conformance: WARNING {entry.where()}: {entry.pattern!r} matches no test" for entry in kit.stale]
+    return lines
 
 
 def pytest_pycollect_makemodule(module_path, parent):
     if module_path.name == "test_sections.py":
         return SpecSuite.from_parent(parent, path=module_path)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Apply the skips and expected-failure files: skip wins over xfail, the longest entry gives the reason."""
+    kit = getattr(config, "_conformance", None)
+    if kit is None:
+        return
+    for item in items:
+        skip = kit.skips.match(item.nodeid)
+        if skip is not None:
+            item.add_marker(pytest.mark.skip(reason=f"skips-file {skip.where()}: {skip.text()}"))
+            continue
+        xfail = kit.xfails.match(item.nodeid)
+        if xfail is not None and hasattr(item, "expected_failure"):
+            item.expected_failure = xfail
+            item.add_marker(pytest.mark.xfail(reason=f"xfails-file {xfail.where()}: {xfail.text()}", strict=False))

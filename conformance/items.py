@@ -9,13 +9,19 @@ from __future__ import annotations
 import traceback
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 
+from . import blocking
 from .checks import CHECKS
-from .compare import Mismatch
+from .compare import OVERRIDES, Mismatch
 from .inputs import case_inputs, example_inputs
 from .runner import Context, SpecDisagrees
 from .spec import FLOAT_DTYPES, Case, Section, load_all
+from .timeouts import CaseTimeout, run_with_timeout
+
+# An expected failure (listed in --xfails-file) runs its tutorial example and a couple of draws,
+# never shrinks: a gate must not spend minutes minimising a failure it already knows about.
+XFAIL_EXAMPLES = 2
 
 
 def unexpected(exc: Exception, check: str) -> Mismatch:
@@ -30,12 +36,83 @@ def unexpected(exc: Exception, check: str) -> Mismatch:
                     "torch completes this step", f"{type(exc).__name__}: {exc}")
 
 
+def section_tests(section: Section):
+    """(case id, check, dtype, devices, case) of every test one section generates, in order."""
+    for case in section.cases:
+        for check in case.checks:
+            for dtype in case.dtypes:
+                if CHECKS[check].float_only and dtype not in FLOAT_DTYPES:
+                    continue
+                yield case.id, check, dtype, case.devices, case
+    walk = section.walkthrough
+    if walk is not None:
+        for dtype in walk.dtypes:
+            yield "walkthrough", "walkthrough", dtype, walk.devices, None
+
+
+def all_test_ids(device: str) -> list[str]:
+    """Every test id the kit generates for `device`, whatever -k or xdist select: for stale gate entries."""
+    ids = [foundation.test_id(device) for foundation in blocking.FOUNDATIONS.values()]
+    for section in load_all():
+        ids += [f"{section.id}::{case_id}[{check}-{dtype}-{device}]"
+                for case_id, check, dtype, _, _ in section_tests(section)]
+    return ids
+
+
 class SpecSuite(pytest.File):
-    """Stands for conformance/test_sections.py: yields one collector per spec section."""
+    """Stands for conformance/test_sections.py: the foundations, then one collector per spec section."""
 
     def collect(self):
+        yield FoundationNode.from_parent(self, name=blocking.SECTION, nodeid=blocking.SECTION)
         for section in load_all():
             yield SectionNode.from_parent(self, name=section.id, nodeid=section.id, section=section)
+
+
+class FoundationNode(pytest.Collector):
+    def collect(self):
+        device = self.config.getoption("conformance_device")
+        for foundation in blocking.FOUNDATIONS.values():
+            yield FoundationItem.from_parent(self, name=f"{foundation.name}[{device}]", foundation=foundation,
+                                             device=device)
+
+
+class FoundationItem(pytest.Item):
+    """One foundation probe as a test: the single place its failure is reported."""
+
+    def __init__(self, *, foundation: blocking.Foundation, device: str, **kwargs):
+        super().__init__(**kwargs)
+        self.foundation, self.device = foundation, device
+        self.expected_failure = None
+        self.user_properties.extend([
+            ("section", blocking.SECTION), ("section_title", "Foundations every check stands on"),
+            ("section_order", 0), ("case", foundation.name), ("check", "foundation"), ("dtype", "float32"),
+            ("device", device), ("tolerance", {"rtol": 0.0, "atol": 0.0}),
+        ])
+
+    def reportinfo(self):
+        return blocking.__file__, None, self.nodeid
+
+    def setup(self):
+        kit = self.config._conformance
+        if kit.skip_reason:
+            pytest.skip(kit.skip_reason)
+
+    def runtest(self):
+        verdict = self.config._conformance.probes.verdict(self.foundation.name)
+        if verdict.blocked_by:
+            self.user_properties.append(("blocked_by", self.foundation.test_id(self.device).replace(
+                self.foundation.name, verdict.blocked_by, 1)))
+            pytest.skip(verdict.message)
+        if not verdict.ok:
+            message = (f"foundation broken: {self.foundation.summary}, but {verdict.message}. "
+                       f"Tests that need it are reported as blocked by {self.nodeid}")
+            self.user_properties.append(("message", message))
+            raise blocking.FoundationFailed(message)
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, blocking.FoundationFailed):
+            return f"{self.nodeid}: {excinfo.value}"
+        return super().repr_failure(excinfo)
 
 
 class SectionNode(pytest.Collector):
@@ -44,16 +121,8 @@ class SectionNode(pytest.Collector):
         self.section = section
 
     def collect(self):
-        for case in self.section.cases:
-            for check in case.checks:
-                for dtype in case.dtypes:
-                    if CHECKS[check].float_only and dtype not in FLOAT_DTYPES:
-                        continue
-                    yield self._item(case.id, check, dtype, case.devices, case=case)
-        walk = self.section.walkthrough
-        if walk is not None:
-            for dtype in walk.dtypes:
-                yield self._item("walkthrough", "walkthrough", dtype, walk.devices, case=None)
+        for case_id, check, dtype, devices, case in section_tests(self.section):
+            yield self._item(case_id, check, dtype, devices, case=case)
 
     def _item(self, case_id, check, dtype, devices, case):
         device = self.config.getoption("conformance_device")
@@ -68,10 +137,24 @@ class CheckItem(pytest.Item):
         super().__init__(**kwargs)
         self.section, self.case, self.case_id, self.check = section, case, case_id, check
         self.dtype, self.device, self.devices = dtype, device, devices
+        self.expected_failure = None  # the --xfails-file entry naming this test, set at collection
+        self.tolerances = self.config._conformance.tolerances.table(self.nodeid)
         self.user_properties.extend([
             ("section", section.id), ("section_title", section.title), ("section_order", section.order),
             ("case", case_id), ("check", check), ("dtype", dtype), ("device", device),
+            ("tolerance", self._tolerance_used()),
         ])
+
+    def _tolerance_used(self) -> dict:
+        """The (rtol, atol) this test's value comparisons use, for the report's tolerance column."""
+        if self.check == "rng" or (self.case is not None and self.case.seeded):
+            return {"rtol": 0.0, "atol": 0.0, "note": "random streams compare exactly"}
+        dtype = "float32" if self.dtype == "any" else self.dtype
+        rtol, atol = self.tolerances.get(dtype, (0.0, 0.0))
+        used = {"rtol": rtol, "atol": atol}
+        if self.dtype == "any":
+            used["note"] = "float32's; each output is compared with its own dtype's tolerance"
+        return used
 
     def reportinfo(self):
         return self.section.path, None, self.nodeid
@@ -82,8 +165,28 @@ class CheckItem(pytest.Item):
         kit = self.config._conformance
         if kit.skip_reason:
             pytest.skip(kit.skip_reason)
+        failed = kit.probes.first_failure(blocking.needs(self.section, self.case, self.check))
+        if failed is not None:
+            root, verdict = failed
+            root_id = blocking.FOUNDATIONS[root].test_id(self.device)
+            self.user_properties.append(("blocked_by", root_id))
+            pytest.skip(f"blocked by {root_id}: {verdict.message}")
 
     def runtest(self):
+        token = OVERRIDES.set(self.tolerances)
+        try:
+            run_with_timeout(self._run, self.config._conformance.case_timeout)
+        except CaseTimeout as exc:
+            call = f" in `{self.case.call}`" if self.case is not None else ""
+            mismatch = Mismatch(f"the {self.check} check {exc}{call}{exc.where}; the run goes on",
+                                "torch finishes", f"still running after {exc.seconds:g} s")
+            self.user_properties.extend([("message", mismatch.message), ("expected", mismatch.expected),
+                                         ("actual", mismatch.actual)])
+            raise mismatch from None
+        finally:
+            OVERRIDES.reset(token)
+
+    def _run(self):
         kit = self.config._conformance
         ctx = Context(case=self.case, dtype=self.dtype, device=self.device, impl=kit.backend.module,
                       oracle=kit.oracle, impl_import=kit.backend.import_line, walkthrough=self.section.walkthrough)
@@ -130,7 +233,11 @@ class CheckItem(pytest.Item):
         explicit = example_inputs(case, self.dtype)
         if explicit is not None:
             test = example(drawn=explicit)(test)
-        test = settings(deadline=None, suppress_health_check=list(HealthCheck))(test)
+        if self.expected_failure is not None:
+            test = settings(deadline=None, suppress_health_check=list(HealthCheck), max_examples=XFAIL_EXAMPLES,
+                            phases=[Phase.explicit, Phase.generate], database=None)(test)
+        else:
+            test = settings(deadline=None, suppress_health_check=list(HealthCheck))(test)
         test()
 
     def repr_failure(self, excinfo):

@@ -1,0 +1,155 @@
+"""Foundations: the few capabilities every other check stands on, probed once per process.
+
+When `tensor(data, dtype=...)` is broken, hundreds of checks would fail for that one reason.
+Instead each foundation is probed once (per pytest process or xdist worker, before the first
+test that needs it) and reported once, as its own test `foundation::<name>[<device>]`; the
+tests that depend on a failed foundation are skipped with `blocked_by` set (the record shows
+them as "blocked") and a reason naming the root cause. A foundation that depends on a failed
+one is itself blocked, so the summary shows one root cause, not a chain.
+
+The probes only ask for what the dependent checks cannot do without: values, gradients and
+random streams are the checks' own business, not the foundations'.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .compare import is_tensor_like
+from .timeouts import CaseTimeout, run_with_timeout
+
+SECTION = "foundation"
+VALUE_CHECKS = ("values", "memory", "grad", "rng", "warnings", "distribution", "walkthrough")
+
+
+class FoundationFailed(AssertionError):
+    """A foundation probe found the backend unable to do something every dependent check needs."""
+
+
+@dataclass(frozen=True)
+class Foundation:
+    name: str
+    summary: str
+    probe: Callable            # (module, device) -> None; raises FoundationFailed
+    requires: tuple = ()       # foundations this probe itself stands on
+
+    def test_id(self, device: str) -> str:
+        return f"{SECTION}::{self.name}[{device}]"
+
+
+def _kwargs(device: str, **extra) -> dict:
+    return {**({} if device == "cpu" else {"device": device}), **extra}
+
+
+def _tensor(module, device):
+    data = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    t = module.tensor(data, **_kwargs(device, dtype=module.float32))
+    if not is_tensor_like(t):
+        raise FoundationFailed(f"torch.tensor({data}, dtype=torch.float32) returned {type(t).__name__}, "
+                               "not a tensor (an object with shape, dtype and numpy())")
+    if tuple(t.shape) != (2, 3) or str(t.dtype) != str(module.float32):
+        raise FoundationFailed(f"torch.tensor({data}, dtype=torch.float32) has shape {tuple(t.shape)} and dtype "
+                               f"{t.dtype}; expected (2, 3) and {module.float32}")
+    return t
+
+
+def _readback(module, device):
+    t = _tensor(module, device)
+    host = t.detach() if callable(getattr(t, "detach", None)) else t
+    if device != "cpu":
+        host = host.cpu()
+    values = np.asarray(host.numpy())
+    want = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=np.float32)
+    if values.shape != want.shape or not np.array_equal(values, want):
+        raise FoundationFailed(f"t.detach().numpy() gave {values.tolist()!r} (dtype {values.dtype}) for "
+                               f"t = torch.tensor({want.tolist()}, dtype=torch.float32)")
+
+
+def _seed(module, device):
+    if not callable(getattr(module, "manual_seed", None)):
+        raise FoundationFailed("torch.manual_seed is missing")
+    module.manual_seed(0)
+
+
+def _autograd(module, device):
+    x = module.tensor([1.0, 2.0, 3.0], **_kwargs(device, dtype=module.float32, requires_grad=True))
+    if getattr(x, "requires_grad", None) is not True:
+        raise FoundationFailed("torch.tensor(..., requires_grad=True).requires_grad is not True")
+    x.sum().backward()
+    if not is_tensor_like(getattr(x, "grad", None)) or tuple(x.grad.shape) != (3,):
+        raise FoundationFailed(f"after x.sum().backward(), x.grad is {x.grad!r}, not a tensor of shape (3,)")
+
+
+FOUNDATIONS = {f.name: f for f in (
+    Foundation("tensor_from_data", "torch.tensor(nested list, dtype=...) makes a tensor of that shape and dtype",
+               lambda m, d: _tensor(m, d)),
+    Foundation("numpy_readback", "t.detach().numpy() gives the values back", _readback, ("tensor_from_data",)),
+    Foundation("manual_seed", "torch.manual_seed(0) exists and runs", _seed),
+    Foundation("autograd", "requires_grad=True and backward() fill .grad", _autograd, ("tensor_from_data",)),
+)}
+
+
+def needs(section, case, check: str) -> tuple[str, ...]:
+    """The foundations one test stands on, most fundamental first."""
+    if case is None:  # a walkthrough: judged by what its steps use
+        walk = section.walkthrough
+        text = "\n".join(walk.steps)
+        uses = {"tensor_from_data": "tensor(" in text, "numpy_readback": True,
+                "manual_seed": walk.seeded, "autograd": "backward" in text}
+    else:
+        text = f"{case.call}\n{case.setup}"
+        builds = any(spec.kind == "tensor" for spec in case.inputs) or "tensor(" in text
+        unchanged = check == "errors" and bool(case.unchanged)
+        uses = {"tensor_from_data": builds or check == "grad",
+                "numpy_readback": check in VALUE_CHECKS or unchanged,
+                "manual_seed": check == "rng" or case.seeded,
+                "autograd": check == "grad" or any(spec.requires_grad for spec in case.inputs)}
+    return tuple(name for name in FOUNDATIONS if uses[name])
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    message: str = ""
+    blocked_by: str | None = None  # the failed foundation this one stands on
+
+
+class Probes:
+    """Runs each foundation probe at most once in this process and remembers the verdict."""
+
+    def __init__(self, module, device: str, timeout: float | None):
+        self.module, self.device, self.timeout = module, device, timeout
+        self.verdicts: dict[str, Verdict] = {}
+
+    def verdict(self, name: str) -> Verdict:
+        if name not in self.verdicts:
+            self.verdicts[name] = self._probe(FOUNDATIONS[name])
+        return self.verdicts[name]
+
+    def first_failure(self, names) -> tuple[str, Verdict] | None:
+        """The most fundamental failed foundation among `names` (its own root cause, if blocked)."""
+        for name in names:
+            verdict = self.verdict(name)
+            if not verdict.ok:
+                root = verdict.blocked_by or name
+                return root, self.verdict(root)
+        return None
+
+    def _probe(self, foundation: Foundation) -> Verdict:
+        for required in foundation.requires:
+            if not self.verdict(required).ok:
+                return Verdict(False, f"blocked by {FOUNDATIONS[required].test_id(self.device)}",
+                               blocked_by=required)
+        try:
+            run_with_timeout(lambda: foundation.probe(self.module, self.device), self.timeout)
+        except FoundationFailed as exc:
+            return Verdict(False, str(exc))
+        except CaseTimeout as exc:
+            return Verdict(False, f"the probe {exc}")
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # the backend's own error is the finding, whatever it is
+            return Verdict(False, f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
+        return Verdict(True)
