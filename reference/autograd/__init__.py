@@ -51,7 +51,8 @@ def _roots(tensors, grads, op):
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if not t.dtype.is_floating_point:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
-            arr = t._st.be.xp.ones(t._a.shape, t._a.dtype)
+            arr = t._st.be.xp.empty_like(t._a)
+            arr.fill(1)
         else:
             if not isinstance(g, Tensor):
                 raise TypeError(f"{op}: gradient must be a Tensor or None, not {type(g).__name__}")

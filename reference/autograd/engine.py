@@ -87,17 +87,25 @@ def run_backward(roots, keep_graph, wrap, capture=None):
             continue
         outs = ()
         if g is not None:
-            _check_saved(node)
+            if node.saved is None or node._checks:
+                _check_saved(node)
             outs = node.backward(g)
             if not keep_graph:
                 node.release()
+        meta = node._meta
         for i, (nxt, _) in enumerate(node.next_functions):
             if nxt is None:
                 continue
             gi = outs[i] if outs else None
             if gi is not None:
-                gi = _fit(gi, node._meta[i])
-                grads[nxt] = grads[nxt] + gi if nxt in grads else gi
-            deps[nxt] -= 1
-            if not deps[nxt]:
+                shape, dt = meta[i]
+                if gi.shape != shape or (gi.dtype is not dt and gi.dtype != dt):
+                    gi = _fit(gi, meta[i])
+                if nxt in grads:
+                    grads[nxt] = grads[nxt] + gi
+                else:
+                    grads[nxt] = gi
+            left = deps[nxt] - 1
+            deps[nxt] = left
+            if not left:
                 ready.append(nxt)

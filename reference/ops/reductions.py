@@ -25,11 +25,18 @@ def dims_of(t, dim, op):
     return (t._dim(dim),)
 
 
+def _expand(g, shape):
+    """g broadcast into a new array of `shape` (np.broadcast_to is several times slower on small arrays)."""
+    out = np.empty_like(g, shape=shape)
+    out[...] = g
+    return out
+
+
 def _spread(g, in_shape, dims, keepdim):
     """A reduced grad back to the input's shape."""
     if not keepdim and dims:
         g = np.expand_dims(g, dims) if in_shape else g
-    return np.broadcast_to(g, in_shape)
+    return _expand(g, in_shape)
 
 
 class SumBackward0(Node):
@@ -40,7 +47,7 @@ class SumBackward0(Node):
         return a.sum(dtype=dt)
 
     def backward(self, g):
-        return (np.broadcast_to(g, self.shape),)
+        return (_expand(g, self.shape),)
 
 
 class SumBackward1(Node):
@@ -65,7 +72,7 @@ class MeanBackward0(Node):
         return a.mean(dtype=dt) if a.size else a.sum(dtype=dt) / 0
 
     def backward(self, g):
-        return (np.broadcast_to(g / math.prod(self.shape), self.shape),)
+        return (_expand(g / math.prod(self.shape), self.shape),)
 
 
 class MeanBackward1(Node):
