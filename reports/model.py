@@ -213,7 +213,12 @@ class CompareRow:
 
     @property
     def differs(self) -> bool:
-        return len({c["outcome"] if c else None for c in self.cells}) > 1
+        """Runs that have this test disagree on its outcome (a run without it is 'missing', not a difference)."""
+        return len({c["outcome"] for c in self.cells if c}) > 1
+
+    @property
+    def missing(self) -> bool:
+        return any(c is None for c in self.cells)
 
 
 @dataclass
@@ -239,6 +244,16 @@ class CompareSection:
     @property
     def differing(self) -> int:
         return sum(r.differs for r in self.rows)
+
+    @property
+    def partial(self) -> int:
+        """Rows some runs do not have (a run of a subset, another spec version)."""
+        return sum(r.missing for r in self.rows)
+
+    @property
+    def ran(self) -> list[bool]:
+        """Per run: whether it has any test of this section."""
+        return [sum(c.values()) > 0 for c in self.counts]
 
 
 def labels_for(runs: list[Run]) -> list[str]:

@@ -176,6 +176,19 @@ def test_compare_lines_up_devices_and_highlights_differences(serial_run, tmp_pat
     assert add.scores[0] < add.scores[1] == add.scores[2]
 
 
+def test_a_test_missing_from_one_run_is_not_a_difference(serial_run):
+    full = kitlike(serial_run[0])
+    subset = copy.deepcopy(full)
+    subset["tests"] = [t for t in subset["tests"] if t["section"] != "transpose"]
+    subset["tests"][0]["outcome"] = "failed"
+    sections = {s.key: s for s in model.compare([model.from_record(full), model.from_record(subset)])}
+    assert sections["transpose"].differing == 0 and sections["transpose"].partial == 2
+    assert sections["transpose"].ran == [True, False]
+    assert sum(s.differing for s in sections.values()) == 1
+    html = render.render_compare([full, subset])
+    assert html.count('class="differs') == 1 and html.count('class="same missing"') == 2 and "not run" in html
+
+
 def test_compare_numbers_duplicate_labels_and_needs_two_runs(serial_run):
     run = model.from_record(serial_run[0])
     assert model.labels_for([run, run]) == ["fakeimpl@cpu #1", "fakeimpl@cpu #2"]
