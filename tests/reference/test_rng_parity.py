@@ -115,6 +115,13 @@ def test_mixed_sequence_carries_cached_normal(gen):
 
 
 def test_state_round_trips_both_ways(gen):
+    torch.manual_seed(12)                         # freshly seeded: left=1, next=0
+    gen.set_state(torch.get_rng_state())
+    same_bits(gen.get_state(), torch.get_rng_state())
+    same_bits(gen.uniform(624, "float32"), torch.rand(624))   # ends exactly on a twist
+    gen.set_state(torch.get_rng_state())
+    same_bits(gen.get_state(), torch.get_rng_state())
+    same_bits(gen.uniform(5, "float64"), torch.rand(5, dtype=torch.float64))
     torch.manual_seed(11)
     torch.randn(3, dtype=torch.float64)          # leaves a cached normal in the state
     gen.set_state(torch.get_rng_state().numpy())
