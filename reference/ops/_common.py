@@ -132,3 +132,87 @@ def ensure_tensor(x, like, op="op"):
     dt = scalar_dtype(s)
     be = like._st.be
     return wrap(be.xp.asarray(s, dtype=dt.np), dt, be)
+
+
+# ---- in-place writes through a view ------------------------------------------------------------------
+class _Geometry:
+    """Where a view sits inside its base's storage (in elements), to map grads between them."""
+
+    def __init__(self, base, view):
+        self.size = base._st.flat.size
+        self.base = (base._a.shape, base.stride(), base.storage_offset())
+        self.view = (view._a.shape, view.stride(), view.storage_offset())
+        self.dtype = base._a.dtype
+
+    def buffers(self, g_base):
+        """A storage-shaped scratch buffer holding g_base, and the view's window on it."""
+        from numpy.lib.stride_tricks import as_strided
+        buf = np.zeros(self.size, dtype=g_base.dtype)
+        item = buf.itemsize
+
+        def window(shape, strides, offset):
+            return as_strided(buf[offset:], shape, tuple(s * item for s in strides))
+        base_win = window(*self.base)
+        base_win[...] = g_base
+        return base_win, window(*self.view)
+
+
+def _copy_slices_cls():
+    from ..autograd.node import Node
+
+    class CopySlices(Node):
+        """The base of a view that was written in place: `fn` (the in-place op's node) runs on the
+        view's window of the base's grad; the rest of the base passes its grad straight through."""
+
+        def __init__(self, geometry, fn):
+            self.geometry, self.fn = geometry, fn
+
+        def backward(self, g):
+            base_win, view_win = self.geometry.buffers(g)
+            res = self.fn.backward(view_win.copy())
+            view_win[...] = 0 if res[0] is None else res[0]
+            return (base_win.copy(),) + tuple(res[1:])
+
+    class AsStridedBackward0(Node):
+        """The view after the write: a window of its (re-recorded) base."""
+
+        def __init__(self, geometry):
+            self.geometry = geometry
+
+        def backward(self, g):
+            base_win, view_win = self.geometry.buffers(np.zeros(self.geometry.base[0], g.dtype))
+            view_win[...] = g
+            return (base_win.copy(),)
+
+    return CopySlices, AsStridedBackward0
+
+
+CopySlices, AsStridedBackward0 = _copy_slices_cls()
+
+
+def rebase_view(view):
+    """After an in-place op recorded on a view, move that history onto the base (as torch does):
+    base.grad_fn becomes CopySlices(fn) and the view becomes an AsStrided window of the new base."""
+    from ..autograd.node import grad_accumulator
+    base, fn = view._base, view.grad_fn
+    geometry = _Geometry(base, view)
+    node = CopySlices(geometry, fn)
+    if base._rg:
+        first = (base.grad_fn if base.grad_fn is not None else grad_accumulator(base), 0)
+        first_meta = (base._a.shape, base._a.dtype)
+    else:
+        first, first_meta = (None, 0), None
+    node.next_functions = (first,) + tuple(fn.next_functions[1:])
+    node._meta = [first_meta] + list(fn._meta[1:])
+    base.grad_fn, base._rg = node, True
+    window = AsStridedBackward0(geometry)
+    window.next_functions = ((node, 0),)
+    window._meta = [(base._a.shape, base._a.dtype)]
+    view.grad_fn = window
+
+
+def finish_inplace(t):
+    """Every recorded in-place op ends here: a view hands its new history to its base."""
+    if t._base is not None and t.grad_fn is not None:
+        rebase_view(t)
+    return t

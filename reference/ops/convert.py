@@ -5,7 +5,7 @@ from .. import _dtypes
 from .._device import backend_for
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import as_number, bump, check_inplace, check_out_shape, grad_on, snapshot
+from ._common import finish_inplace, as_number, bump, check_inplace, check_out_shape, grad_on, snapshot
 
 
 class ToCopyBackward0(Node):
@@ -104,7 +104,7 @@ def copy_(self, src, non_blocking=False):
     self._a[...] = arr
     bump(self)
     if needs:
-        record(CopyBackwards(), (old, src), self)
+        finish_inplace(record(CopyBackwards(), (old, src), self))
     return self
 
 
@@ -141,7 +141,7 @@ def _fill(self, v, node_cls):
     self._a[...] = v
     bump(self)
     if needs:
-        record(node_cls(), (old,), self)
+        finish_inplace(record(node_cls(), (old,), self))
     return self
 
 

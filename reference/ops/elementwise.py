@@ -12,7 +12,7 @@ from .. import _dtypes
 from .._dtypes import BOOL, FLOAT, INT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape,
+from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, finish_inplace,
                       grad_on, operands, snapshot)
 
 
@@ -176,7 +176,7 @@ def _binary_(a, b, ufunc, node_cls, op, *params):
         r = node.forward(old._a if old.dtype is dt else old._a.astype(dt.np), y)
         a._a[...] = r
         bump(a)
-        return record(node, (old, b), a)
+        return finish_inplace(record(node, (old, b), a))
     if params and params[0] != 1:
         y = y * params[0]
     ufunc(x, y, out=a._a, casting="unsafe")

@@ -10,7 +10,7 @@ from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import as_number, bump, check_inplace, grad_on, snapshot
+from ._common import finish_inplace, as_number, bump, check_inplace, grad_on, snapshot
 from .shape import AliasBackward0, make_view, unsqueeze
 
 
@@ -297,7 +297,7 @@ def setitem(self, index, value):
         region[...] = v
     bump(self)
     if needs:
-        record(CopySlices(steps, adv), (old, value if isinstance(value, Tensor) else None), self)
+        finish_inplace(record(CopySlices(steps, adv), (old, value if isinstance(value, Tensor) else None), self))
 
 
 METHODS = {"select": select, "__getitem__": getitem, "__setitem__": setitem}

@@ -9,7 +9,7 @@ from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import wrap
 from ..autograd.node import Node, record
-from ._common import bump, check_cast, check_inplace, grad_on, snapshot
+from ._common import finish_inplace, bump, check_cast, check_inplace, grad_on, snapshot
 
 
 class NegBackward0(Node):
@@ -201,7 +201,7 @@ def _run_(node_cls, fn, a, params, floating):
         old = snapshot(a, copy=bool(node_cls.saved_inputs))
         a._a[...] = node.forward(old._a)
         bump(a)
-        return record(node, (old,), a)
+        return finish_inplace(record(node, (old,), a))
     a._a[...] = fn(a._a)
     return bump(a)
 

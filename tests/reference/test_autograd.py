@@ -33,6 +33,8 @@ OPS = {
     "iadd": lambda m, x: _iadd(x), "mul_": lambda m, x: (x * 1).mul_(x), "exp_": lambda m, x: (x * 1).exp_(),
     "copy_": lambda m, x: (x * 1).copy_(x[0] * 3), "fill_": lambda m, x: (x * 1).fill_(2),
     "zero_": lambda m, x: (x * 1).zero_(), "bmm": lambda m, x: x[None] @ x.t()[None],
+    "view_inplace": lambda m, x: _view_inplace(m, x),
+    "view_inplace_base_without_grad": lambda m, x: _view_setitem_on_leafless_base(m, x),
 }
 
 
@@ -40,6 +42,20 @@ def _setitem(x):
     y = x * 1
     y[0] = x[1] * 3
     return y
+
+
+def _view_inplace(m, x):
+    y = x * 1
+    y[0].mul_(x[1])
+    y.t()[2].add_(x[0, :2] * 3)
+    return y
+
+
+def _view_setitem_on_leafless_base(m, x):
+    z = m.zeros(2, 3)
+    z[:, 1:].add_(x[:, :2] * 3)
+    z.t()[0].fill_(7)
+    return z
 
 
 def _iadd(x):
