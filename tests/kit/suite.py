@@ -53,7 +53,9 @@ class Outcome:
 
 
 def _command(impl: str, select: str | None, extra) -> list[str]:
-    args = ["conformance", f"--impl={impl}", "-q", "-rfE", "-p", "no:cacheprovider", "--color=no", *extra]
+    # no:unraisableexception: its five gc.collect() passes over a heap holding torch cost ~40% of a short run.
+    args = ["conformance", f"--impl={impl}", "-q", "-rfE", "-p", "no:cacheprovider", "-p", "no:unraisableexception",
+            "--color=no", *extra]
     return args + (["-k", select] if select else [])
 
 
