@@ -180,6 +180,8 @@ def _input_spec(path: Path, case: str, name: str, table: Any) -> InputSpec:
         r.fail("layouts", "a transposed layout needs a 2-d shape")
     if kind == "literal" and "value" not in table:
         r.fail("value", "a literal input needs a value")
+    if "grid" in table and not r.get("grid", float) > 0:
+        r.fail("grid", "the grid step must be positive")
     return InputSpec(
         name=name, kind=kind, shape=shape, values=tuple(values),
         dtype=r.get("dtype", str, None, DTYPES), layouts=layouts,
@@ -272,6 +274,20 @@ def _check_consistency(r: _Reader, case: Case) -> None:
         r.fail("setup", f"not valid Python: {exc.msg}")
     if _IMPORTS_TORCH.search(case.setup):
         r.fail("setup", "must not import torch: `torch` is already bound to the module under test")
+    if case.sample is not None:
+        try:
+            compile(case.sample, f"{case.id}.sample", "eval")
+        except SyntaxError as exc:
+            r.fail("sample", f"not a Python expression: {exc.msg}")
+    if case.match is not None:
+        try:
+            re.compile(case.match)
+        except re.error as exc:
+            r.fail("match", f"not a regular expression: {exc}")
+    rule = case.output_dtype
+    if rule is not None and rule not in DTYPES and rule != "default":
+        if not (rule.startswith("same:") and rule[5:] in {spec.name for spec in case.inputs}):
+            r.fail("output_dtype", f"{rule!r} is not a dtype name, 'default' or 'same:<input>'")
     symbols = {d for spec in case.inputs for d in spec.shape if isinstance(d, str)}
     symbols |= {spec.name for spec in case.inputs if spec.kind == "dim"}
     unknown = sorted(set(case.dims) - symbols)
