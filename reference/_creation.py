@@ -29,6 +29,8 @@ def _finish(arr, dt, be, requires_grad):
 
 
 def _shape(args, op):
+    if not args:
+        raise TypeError(f'{op}() missing 1 required positional arguments: "size"')
     shape = size_args(args, op)
     if any(n < 0 for n in shape):
         raise RuntimeError(f"{op}: Dimension size must be non-negative.")
@@ -97,7 +99,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     floating = any(isinstance(v, float) for v in vals)
     dt = _dt(dtype, None if floating else _dtypes.int64)
     be = backend_for(device)
@@ -135,7 +137,7 @@ def _random_tensor(op, size, draw, dtype, device, requires_grad):
     shape = _shape(size, op)
     dt = _dt(dtype)
     if dt.category != _dtypes.FLOAT or dt is _dtypes.float16:
-        raise RuntimeError(f"\"{'check_uniform_bounds' if op == 'rand' else 'normal_kernel_cpu'}\" not implemented "
+        raise NotImplementedError(f"\"{'check_uniform_bounds' if op == 'rand' else 'normal_kernel_cpu'}\" not implemented "
                            f"for '{dt.c10_name}'")
     be = backend_for(device)
     values = draw(math.prod(shape), dt.name).reshape(shape).astype(dt.np, copy=False)
@@ -290,6 +292,9 @@ def _scan(obj, depth, shape, found):
         for x in obj:
             _scan(x, depth + 1, shape, found)
         return
+    if isinstance(obj, np.generic) and obj.dtype in FROM_NUMPY and not isinstance(obj, np.bool_):
+        found.add(FROM_NUMPY[obj.dtype])  # a NumPy scalar brings its own dtype, like a 0-dim tensor
+        obj = None
     if obj is not None:
         if isinstance(obj, (bool, np.bool_)):
             found.add(bool)
@@ -355,13 +360,16 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                             f"{data.dtype.type.__name__}. The only supported types are: {_FROM_NUMPY_TYPES}.")
         dt = _dt(dtype, FROM_NUMPY[data.dtype])
         return _finish(be.from_host(np.array(data, dtype=dt.np, copy=True)), dt, be, requires_grad)
-    if isinstance(data, (str, bytes, dict, set)) or data is None:
+    if data is None:
+        raise RuntimeError("Could not infer dtype of NoneType")
+    if isinstance(data, (str, bytes, dict, set)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     shape, found = [], set()
     _scan(data, 0, shape, found)
     _depth_check(found, shape)
     dt = _dt(dtype, _infer_dtype(found))
     values = _plain(data)
+    _check_range(values, dt)
     if dt.category < _dtypes.FLOAT and not isinstance(values, (bool, int)):
         arr = np.array(values, dtype=np.float64 if not (complex in found) else np.complex128)
         arr = arr.astype(dt.np) if complex not in found else arr.real.astype(dt.np)
@@ -370,6 +378,16 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if arr.shape != tuple(shape):
         arr = arr.reshape(shape)
     return _finish(be.from_host(arr), dt, be, requires_grad)
+
+
+def _check_range(values, dt):
+    """torch refuses Python numbers that do not fit an integer dtype (no silent wrap-around)."""
+    if dt.category != _dtypes.INT:
+        return
+    info = np.iinfo(dt.np)
+    arr = np.asarray(values, dtype=object if isinstance(values, int) else None)
+    if arr.size and arr.dtype.kind in "iufO" and (arr.min() < info.min or arr.max() > info.max):
+        raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
 
 
 def as_tensor(data, dtype=None, device=None):

@@ -146,8 +146,16 @@ class Tensor(metaclass=_TensorMeta):
 
     def stride(self, dim=None):
         """Strides in elements, as torch reports them."""
-        item = self._a.itemsize
-        strides = tuple(s // item for s in self._a.strides)
+        a = self._a
+        if a.size:
+            item = a.itemsize
+            strides = tuple(s // item for s in a.strides)
+        else:  # NumPy gives empty arrays zero strides; torch keeps contiguous ones
+            strides, step = [], 1
+            for n in reversed(a.shape):
+                strides.append(step)
+                step *= max(n, 1)
+            strides = tuple(reversed(strides))
         return strides if dim is None else strides[self._dim(dim)]
 
     def storage_offset(self):

@@ -93,12 +93,14 @@ def size_args(args, op):
     """(2, 3), ((2, 3),), ([2, 3],) and (Size,) all mean the shape (2, 3)."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = tuple(args[0])
+    elif len(args) == 1 and not isinstance(args[0], (int, np.integer, Tensor)):
+        raise TypeError(f"{op}(): argument 'size' (position 1) must be tuple of ints, not {type(args[0]).__name__}")
     out = []
     for n in args:
         if isinstance(n, Tensor) and n.numel() == 1:
             n = int(n.item())
         if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
-            raise TypeError(f"{op}(): argument 'size' must be tuple of ints, but found element of type "
+            raise TypeError(f"{op}(): argument 'size' (position 1) must be tuple of ints, but found element of type "
                             f"{type(n).__name__} at pos {len(out)}")
         out.append(int(n))
     return tuple(out)
