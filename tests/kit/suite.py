@@ -11,6 +11,7 @@ import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = Path(__file__).resolve().parent / "backends"
@@ -159,3 +160,42 @@ def _reports(output: str) -> dict[str, str]:
         text = body[header.end():end].strip("\n")
         reports[header.group(1)] = re.split(r"^=+ ", text, maxsplit=1, flags=re.M)[0].rstrip()
     return reports
+
+
+class Runs:
+    """Suite runs by name, several at once (one per core), each in a forked child.
+
+    In a plain session every run the session's selected tests need is queued up front (slowest
+    first), so they overlap. Under pytest-xdist each worker gets only some of the tests, so a
+    run starts when its test asks and xdist provides the overlap.
+    """
+
+    def __init__(self, launch: Callable[[str], ForkedRun], wanted: list[str]):
+        self.launch = launch
+        self.under_xdist = "PYTEST_XDIST_WORKER" in os.environ
+        self.queue = [] if self.under_xdist else list(wanted)
+        self.parallel = 1 if self.under_xdist else max(2, os.cpu_count() or 2)
+        self.running: dict[str, ForkedRun] = {}
+        self.done: dict[str, Outcome] = {}
+
+    def __getitem__(self, name: str) -> Outcome:
+        if name not in self.running and name not in self.done:
+            self.queue = [name] + [queued for queued in self.queue if queued != name]
+        while name not in self.done:
+            for finished in [n for n, run in self.running.items() if run.poll()]:
+                self.done[finished] = self.running.pop(finished).outcome()
+            while self.queue and len(self.running) < self.parallel:
+                next_name = self.queue.pop(0)
+                self.running[next_name] = self.launch(next_name)
+            time.sleep(0.05)
+        return self.done[name]
+
+    def close(self) -> None:
+        for run in self.running.values():
+            run.kill()
+
+
+def selected_params(request, param: str) -> set:
+    """Values of `param` over the tests of the requesting module that this session will run."""
+    return {item.callspec.params[param] for item in request.session.items
+            if item.module is request.module and hasattr(item, "callspec") and param in item.callspec.params}
