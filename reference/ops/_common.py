@@ -117,6 +117,11 @@ def snapshot(t, copy):
     return old
 
 
+def has_zero(y):
+    """Is any element of an array (NumPy or CuPy) or a number zero?"""
+    return bool((y == 0).any()) if hasattr(y, "any") else y == 0
+
+
 def bump(t):
     t._st.version += 1
     return t
@@ -143,11 +148,12 @@ class _Geometry:
         self.base = (base._a.shape, base.stride(), base.storage_offset())
         self.view = (view._a.shape, view.stride(), view.storage_offset())
         self.dtype = base._a.dtype
+        self.xp = base._st.be.xp
 
     def buffers(self, g_base):
         """A storage-shaped scratch buffer holding g_base, and the view's window on it."""
-        from numpy.lib.stride_tricks import as_strided
-        buf = np.zeros(self.size, dtype=g_base.dtype)
+        as_strided = self.xp.lib.stride_tricks.as_strided
+        buf = np.zeros_like(g_base, shape=(self.size,))
         item = buf.itemsize
 
         def window(shape, strides, offset):
@@ -180,7 +186,7 @@ def _copy_slices_cls():
             self.geometry = geometry
 
         def backward(self, g):
-            base_win, view_win = self.geometry.buffers(np.zeros(self.geometry.base[0], g.dtype))
+            base_win, view_win = self.geometry.buffers(np.zeros_like(g, shape=self.geometry.base[0]))
             view_win[...] = g
             return (base_win.copy(),)
 

@@ -4,7 +4,8 @@ import numpy as np
 from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
-from ._common import bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, operands
+from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, has_zero,
+                      operands)
 
 
 def _nograd(ufunc, op, out_dtype=None):
@@ -49,7 +50,7 @@ def _division(fn, kernel):
         dt = prep[2]
         if dt is _dtypes.bool_:
             raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
-        if dt.category < FLOAT and np.any(np.asarray(prep[1]) == 0):
+        if dt.category < FLOAT and has_zero(prep[1]):
             raise RuntimeError("ZeroDivisionError")
         return fn(input, other)
     checked.__name__ = fn.__name__

@@ -12,7 +12,7 @@ from .. import _dtypes
 from .._dtypes import BOOL, FLOAT, INT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, finish_inplace,
+from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, finish_inplace, has_zero,
                       grad_on, operands, snapshot)
 
 
@@ -292,12 +292,12 @@ def _rounded_div(a, b, mode):
         raise bad_operand("div", a, b)
     x, y, dt = prep
     if dt.category < FLOAT:
-        if np.any(np.asarray(y) == 0):
+        if has_zero(y):
             raise RuntimeError("ZeroDivisionError")
         q = np.floor_divide(x, y) if mode == "floor" else np.trunc(np.true_divide(x, y)).astype(dt.np)
     else:
         q = np.floor(x / y) if mode == "floor" else np.trunc(x / y)
-    return wrap(np.asarray(q).astype(dt.np, copy=False), dt, a._st.be)
+    return wrap(q.astype(dt.np, copy=False), dt, a._st.be)
 
 
 def pow(input, exponent):

@@ -19,7 +19,7 @@ class SelectBackward0(Node):
         self.dim, self.index = dim, index
 
     def backward(self, g):
-        out = np.zeros(self.in_shape, g.dtype)
+        out = np.zeros_like(g, shape=self.in_shape)
         out[(slice(None),) * self.dim + (self.index,)] = g
         return (out,)
 
@@ -29,7 +29,7 @@ class SliceBackward0(Node):
         self.dim, self.sl = dim, sl
 
     def backward(self, g):
-        out = np.zeros(self.in_shape, g.dtype)
+        out = np.zeros_like(g, shape=self.in_shape)
         out[(slice(None),) * self.dim + (self.sl,)] = g
         return (out,)
 
@@ -45,7 +45,7 @@ class IndexBackward0(Node):
         return a[self.index]
 
     def backward(self, g):
-        out = np.zeros(self.in_shape, g.dtype)
+        out = np.zeros_like(g, shape=self.in_shape)
         np.add.at(out, self.index, g)
         return (out,)
 
@@ -57,7 +57,7 @@ class CopySlices(Node):
         self.steps, self.adv = steps, adv
 
     def backward(self, g):
-        g_self = np.array(g)
+        g_self = g.copy()
         region = _locate(g_self, self.steps)
         if self.adv is not None:
             g_value = region[self.adv]
@@ -183,7 +183,7 @@ def getitem(self, index):
         node = IndexBackward0(full)
         if grad_on[0] and cur._rg:
             return record(node, (cur,), wrap(node.forward(cur._a), cur.dtype, cur._st.be))
-        return wrap(np.asarray(cur._a[full]), cur.dtype, cur._st.be)
+        return wrap(cur._a[full], cur.dtype, cur._st.be)
     if cur is self:
         return make_view(self, self._a.view(), AliasBackward0())
     return cur

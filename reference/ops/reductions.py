@@ -104,7 +104,7 @@ def _reduce(input, dim, keepdim, dtype, full_node, dim_node, out_dtype, op):
         node = dim_node(dims_of(input, dim, op) if x.ndim else (), keepdim)
     if grad_on[0] and input._rg:
         return record(node, (input,), wrap(node.forward(x, out_dtype.np), out_dtype, input._st.be))
-    return wrap(np.asarray(node.forward(x, out_dtype.np)), out_dtype, input._st.be)
+    return wrap(node.forward(x, out_dtype.np), out_dtype, input._st.be)
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
@@ -166,7 +166,7 @@ def _vector_norm(a, p, dims, keepdim):
         r = (acc != 0).sum(axis=dims, keepdims=keepdim).astype(acc.dtype)
     else:
         r = (acc ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
-    return np.asarray(r).astype(a.dtype.type(0).real.dtype)
+    return r.astype(a.dtype.type(0).real.dtype)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
@@ -245,7 +245,7 @@ class _IndexedBackward(Node):
         idx = self.indices
         if not self.keepdim and self.shape:
             g, idx = np.expand_dims(g, self.dim), np.expand_dims(idx, self.dim)
-        out = np.zeros(self.shape, dtype=g.dtype)
+        out = np.zeros_like(g, shape=self.shape)
         if self.shape:
             np.put_along_axis(out, idx, g, axis=self.dim)
         else:
@@ -271,7 +271,7 @@ def _extreme(input, dim, keepdim, other, is_max):
         if grad_on[0] and input._rg:
             node = node_cls(pick)
             return record(node, (input,), wrap(node.forward(x), input.dtype, input._st.be))
-        return wrap(np.asarray(pick(x)), input.dtype, input._st.be)
+        return wrap(pick(x), input.dtype, input._st.be)
     d = input._dim(dim)
     if x.ndim and x.shape[d] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
@@ -286,7 +286,7 @@ def _extreme(input, dim, keepdim, other, is_max):
         node = (MaxBackward0 if is_max else MinBackward0)(ax, keepdim, arg)
         node.forward(x)
         record(node, (input,), vt)
-    it = wrap(np.asarray(arg, dtype=np.int64), _dtypes.int64, be)
+    it = wrap(arg.astype(np.int64), _dtypes.int64, be)
     return (MaxResult if is_max else MinResult)((vt, it))
 
 
@@ -311,7 +311,7 @@ def _amax(input, dim, keepdim, is_max):
     if grad_on[0] and input._rg:
         node = node_cls(pick, dims, keepdim)
         return record(node, (input,), wrap(node.forward(input._a), input.dtype, input._st.be))
-    return wrap(np.asarray(pick(input._a, axis=dims, keepdims=keepdim)), input.dtype, input._st.be)
+    return wrap(pick(input._a, axis=dims, keepdims=keepdim), input.dtype, input._st.be)
 
 
 def amax(input, dim=(), keepdim=False):
@@ -331,8 +331,8 @@ def _arg(input, dim, keepdim, fn):
         if keepdim:
             r = np.reshape(r, (1,) * x.ndim)
     else:
-        r = fn(x, axis=input._dim(dim), keepdims=keepdim) if x.ndim else np.asarray(0)
-    return wrap(np.asarray(r, dtype=np.int64), _dtypes.int64, input._st.be)
+        r = fn(x, axis=input._dim(dim), keepdims=keepdim) if x.ndim else fn(x)
+    return wrap(r.astype(np.int64), _dtypes.int64, input._st.be)
 
 
 def argmax(input, dim=None, keepdim=False):
@@ -400,7 +400,7 @@ def prod(input, dtype=None):
     if grad_on[0] and input._rg:
         node = ProdBackward0()
         return record(node, (input,), wrap(node.forward(input._a, dt.np), dt, input._st.be))
-    return wrap(np.asarray(input._a.prod(dtype=dt.np)), dt, input._st.be)
+    return wrap(input._a.prod(dtype=dt.np), dt, input._st.be)
 
 
 def _logical(fn, name):
@@ -410,7 +410,7 @@ def _logical(fn, name):
         axis = None if dim is None else dims_of(input, dim, name)
         out_dt = _dtypes.uint8 if input.dtype is _dtypes.uint8 else _dtypes.bool_
         r = fn(x, axis=axis if x.ndim else None, keepdims=keepdim)
-        return wrap(np.asarray(r).astype(out_dt.np), out_dt, input._st.be)
+        return wrap(r.astype(out_dt.np), out_dt, input._st.be)
     reduce.__name__ = name
     return reduce
 

@@ -151,14 +151,14 @@ class ClampBackward1(Node):
         self.saved = (a,)
         out = a
         if self.lo is not None:
-            out = np.maximum(out, np.asarray(self.lo, dtype=a.dtype))
+            out = np.maximum(out, a.dtype.type(self.lo))
         if self.hi is not None:
-            out = np.minimum(out, np.asarray(self.hi, dtype=a.dtype))
+            out = np.minimum(out, a.dtype.type(self.hi))
         return out
 
     def backward(self, g):
         a = self.saved[0]
-        keep = np.ones(a.shape, bool)
+        keep = np.ones_like(a, dtype=bool)
         if self.lo is not None:
             keep &= a >= self.lo
         if self.hi is not None:
