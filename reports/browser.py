@@ -16,7 +16,7 @@ CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-st
 FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-default-apps", "--hide-scrollbars",
-    "--mute-audio", "--disable-extensions",
+    "--mute-audio", "--disable-extensions", "--disable-dev-shm-usage",
 )
 
 
@@ -40,7 +40,10 @@ def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess:
         raise FileNotFoundError("no Chromium found (install Debian's `chromium` package or set $CHROMIUM)")
     with tempfile.TemporaryDirectory(prefix="reports-chromium-") as profile:
         cmd = [exe, *FLAGS, f"--user-data-dir={profile}", *args]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"chromium did not finish within {timeout:g}s: {' '.join(cmd)}") from None
 
 
 def dump_dom(html_path: str | os.PathLike, timeout: float = 60) -> str:

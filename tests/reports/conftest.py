@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
-from kit_fakes import hostile_run, load_json, run_pytest, write_suite
+# The helpers next to this file import as top-level modules under any --import-mode.
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
+
+from kit_fakes import hostile_run, load_json, run_pytest, write_suite  # noqa: E402
 
 
 @pytest.fixture(scope="session")
