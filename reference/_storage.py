@@ -4,8 +4,6 @@
 `flat` is a 1-D view over the whole block, built only when someone asks for a strided view.
 Every in-place write bumps `version`; autograd compares it with the version it saved.
 """
-import numpy as np
-
 __all__ = ["Storage", "fresh_storage"]
 
 _new = object.__new__

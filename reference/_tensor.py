@@ -7,11 +7,9 @@ import chain (see `_bind` in reference/ops/__init__.py).
 """
 import warnings
 
-import numpy as np
-
 from . import _dtypes
 from ._dtypes import FROM_NUMPY
-from ._storage import Storage, fresh_storage
+from ._storage import Storage
 from .autograd import grad_mode
 from .autograd.node import grad_accumulator
 

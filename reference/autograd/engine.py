@@ -3,7 +3,7 @@ incoming grads, and undoes broadcasting in one place (`_fit`) instead of in ever
 """
 import numpy as np
 
-from .node import AccumulateGrad, describe_saved, grad_accumulator
+from .node import AccumulateGrad, describe_saved
 
 __all__ = ["run_backward"]
 
