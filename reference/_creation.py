@@ -390,6 +390,13 @@ def _check_range(values, dt):
         raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
 
 
+def rebuild(values, dtype_name, device, requires_grad):
+    """Unpickling: a tensor of `values` with the given dtype and device."""
+    dt = _dtypes._by_name(dtype_name)
+    be = backend_for(device)
+    return _finish(be.from_host(np.array(values, dtype=dt.np)), dt, be, requires_grad)
+
+
 def as_tensor(data, dtype=None, device=None):
     """Like tensor(), but shares memory with a tensor or NumPy array when no conversion is needed."""
     if isinstance(data, Tensor):

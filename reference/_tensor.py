@@ -352,7 +352,7 @@ class Tensor(metaclass=_TensorMeta):
         return self._st.be.to_host(self._a.view())
 
     def __array__(self, dtype=None, copy=None):
-        a = self.numpy(force=True) if not self._rg else self._st.be.to_host(self._a)
+        a = self.numpy()  # the same refusals as numpy(): requires_grad, non-CPU
         return a if dtype is None else a.astype(dtype, copy=False)
 
     def _host(self):
@@ -429,8 +429,8 @@ class Tensor(metaclass=_TensorMeta):
     __str__ = __repr__
 
     def __reduce_ex__(self, proto):
-        from ._creation import tensor
-        return (tensor, (self._host().tolist(),), None)
+        from ._creation import rebuild
+        return (rebuild, (self._host().copy(), self.dtype.name, str(self.device), self._rg and self.grad_fn is None))
 
     def __deepcopy__(self, memo):
         out = self.clone().detach()

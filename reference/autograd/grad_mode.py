@@ -38,13 +38,24 @@ class _GradMode:
         return self.__class__()
 
 
-class no_grad(_GradMode):
+class _BareDecorator(_GradMode):
+    """Also usable as a bare decorator (`@no_grad` without parentheses), as in torch 2.x."""
+
+    def __new__(cls, orig_func=None):
+        self = super().__new__(cls)
+        return self if orig_func is None else self(orig_func)
+
+    def __init__(self, orig_func=None):
+        pass
+
+
+class no_grad(_BareDecorator):
     """Ops inside `with no_grad():` record no graph: their results have requires_grad=False."""
 
     mode = False
 
 
-class enable_grad(_GradMode):
+class enable_grad(_BareDecorator):
     """Turn recording back on inside a `no_grad` block."""
 
     mode = True

@@ -268,3 +268,18 @@ def test_mixed_dtype_grads_come_back_in_each_inputs_dtype():
         (a * b).sum().backward()
         return a.grad, b.grad
     check(run)
+
+
+def test_no_grad_as_bare_decorator():
+    def run(m):
+        @m.no_grad
+        def f(t):
+            return t * 2
+        return f(m.ones(2, requires_grad=True)).requires_grad
+    check(run)
+
+
+def test_numpy_protocol_refuses_tensors_that_require_grad():
+    import numpy as np
+    check(lambda m: np.asarray(m.ones(2, requires_grad=True)))
+    check(lambda m: np.asarray(m.ones(2)).tolist())

@@ -142,3 +142,14 @@ def test_device_mismatch_message_shape():
     from reference.ops._common import device_mismatch
     a = reference.ones(1)
     assert "Expected all tensors to be on the same device" in str(device_mismatch(a, a))
+
+
+def test_pickle_and_copy_keep_dtype_and_flags():
+    import copy
+    import pickle
+
+    def run(m):
+        a = m.arange(3, dtype=m.int32)
+        b = m.ones(2, requires_grad=True)
+        return pickle.loads(pickle.dumps(a)), copy.deepcopy(b), pickle.loads(pickle.dumps(b))
+    check(run)
