@@ -48,12 +48,12 @@ def _filled(op, args, value, dtype, device, requires_grad, default=None):
     dt = _dt(dtype, default)
     be = backend_for(device)
     xp = be.xp
-    if value is None:
-        arr = xp.empty(shape, dt.np)
-    elif value == 0:
+    if value == 0 and value is not None:
         arr = xp.zeros(shape, dt.np)
     else:
-        arr = xp.full(shape, value, dt.np)
+        arr = xp.empty(shape, dt.np)
+        if value is not None:
+            arr.fill(value)  # xp.full/xp.ones are this, behind a slower Python wrapper
     return _finish(arr, dt, be, requires_grad)
 
 

@@ -10,6 +10,7 @@ import warnings
 from . import _dtypes
 from ._dtypes import FROM_NUMPY
 from ._storage import Storage
+from . import autograd as _autograd
 from .autograd import grad_mode
 from .autograd.node import grad_accumulator
 
@@ -303,8 +304,7 @@ class Tensor(metaclass=_TensorMeta):
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's .grad (gradient= weights a non-scalar self)."""
-        from .autograd import backward_impl
-        backward_impl((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
+        _autograd.backward_impl((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
 
     def detach(self):
         """Same memory and version counter, no history."""

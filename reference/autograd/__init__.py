@@ -1,6 +1,7 @@
 """torch.autograd for the reference: Variable, backward, grad, and the grad-mode switches."""
+from .engine import run_backward
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .node import AccumulateGrad, Node
+from .node import AccumulateGrad, Node, grad_accumulator
 
 __all__ = ["Variable", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
 
@@ -26,10 +27,15 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return grad_impl(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused)
 
 
+def _tensor_class():
+    # reference._tensor imports this package, so Tensor is looked up once it exists.
+    from .._tensor import Tensor
+    return Tensor
+
+
 def _roots(tensors, grads, op):
     """Pair each output with its starting grad (ones for a scalar), checked as torch checks them."""
-    from .._tensor import Tensor
-    from .node import grad_accumulator
+    Tensor = _tensor_class()
     if isinstance(tensors, Tensor):
         tensors = (tensors,)
     tensors = tuple(tensors)
@@ -78,15 +84,13 @@ def _no_create_graph(create_graph):
 
 
 def backward_impl(tensors, grad_tensors, retain_graph, create_graph, inputs):
-    from .engine import run_backward
-    from .node import grad_accumulator
     _no_create_graph(create_graph)
     roots = _roots(tensors, grad_tensors, "backward")
     keep = bool(create_graph if retain_graph is None else retain_graph)
     if inputs is None:
         run_backward(roots, keep, _wrap_grad)
         return
-    from .._tensor import Tensor
+    Tensor = _tensor_class()
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     if not inputs:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
@@ -100,8 +104,6 @@ def backward_impl(tensors, grad_tensors, retain_graph, create_graph, inputs):
 
 def grad_impl(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):
     from .._tensor import Tensor, wrap
-    from .engine import run_backward
-    from .node import grad_accumulator
     _no_create_graph(create_graph)
     roots = _roots(outputs, grad_outputs, "grad")
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
