@@ -216,7 +216,8 @@ def _case(path: Path, section: str, table: Any, index: int, section_devices: tup
 
     dims = r.get("dims", dict, {})
     for symbol, bounds in dims.items():
-        if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, int) for b in bounds)
+        if not (isinstance(bounds, list) and len(bounds) == 2
+                and all(isinstance(b, int) and not isinstance(b, bool) for b in bounds)
                 and 0 <= bounds[0] <= bounds[1]):
             r.fail(f"dims.{symbol}", f"expected [low, high] sizes, got {bounds!r}")
     inplace = r.get("inplace", str, None)
