@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-
 from .suite import run_suite
 
 IMPL = "tests.kit.backends.bugs:add_epsilon"  # fails on float inputs only: outcomes depend on the draws
