@@ -12,8 +12,10 @@ from collections import Counter
 import pytest
 
 from .record import merge_report, new_entry
+from .spec import CHECK_KINDS
 
 WORST = 10
+CHECK_ORDER = ("foundation", *CHECK_KINDS)
 SHOWN = ("passed", "failed", "error", "xfailed", "xpassed", "blocked", "skipped")
 SCORED = ("passed", "failed", "error", "blocked")  # the HTML report's score: skips and expected failures excluded
 
@@ -87,7 +89,8 @@ class GateSummary:
         for entry in self.entries.values():
             name = entry.get(key) or "other"
             groups.setdefault(name, Counter())[entry["outcome"]] += 1
-            order.setdefault(name, entry.get("section_order", 0) if key == "section" else len(order))
+            order.setdefault(name, entry.get("section_order", 0) if key == "section"
+                             else CHECK_ORDER.index(name) if name in CHECK_ORDER else len(CHECK_ORDER))
         parts = []
         for name in sorted(groups, key=lambda n: (order[n], n)):
             c = groups[name]

@@ -1,0 +1,14 @@
+"""torch, except that `eye(n, m)` kills the interpreter, as a segfault in a C extension would."""
+import os
+
+import torch as _torch
+from torch import *  # noqa: F401,F403
+from torch import autograd  # noqa: F401
+
+__version__ = "1.0.0"
+
+
+def eye(n, m=None, **kwargs):
+    if m is None:
+        return _torch.eye(n, **kwargs)
+    os.abort()
