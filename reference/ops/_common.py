@@ -222,3 +222,50 @@ def finish_inplace(t):
     if t._base is not None and t.grad_fn is not None:
         rebase_view(t)
     return t
+
+
+# ---- output layout of elementwise ops ------------------------------------------------------------------
+def torch_layout(r, *inputs):
+    """Re-lay a fresh elementwise result out as torch's TensorIterator would allocate it.
+
+    NumPy and torch agree whenever the inputs are contiguous; with transposed or broadcast (stride-0)
+    inputs torch orders the output's dims by the inputs' strides, skipping broadcast dims (ATen's
+    reorder_dimensions), which NumPy's 'K' order does not always match.
+    """
+    nd, shape = r.ndim, r.shape
+    strides = []
+    for a in inputs:
+        if not hasattr(a, "strides") or a.ndim == 0:
+            continue
+        lead = nd - a.ndim
+        st = [0] * lead + [0 if (n == 1 and shape[lead + i] != 1) else s
+                           for i, (n, s) in enumerate(zip(a.shape, a.strides))]
+        strides.append(st)
+
+    def should_swap(d0, d1):
+        for st in strides:
+            s0, s1 = st[d0], st[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 != s1:
+                return -1 if s0 < s1 else 1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+
+    perm = list(range(nd - 1, -1, -1))  # innermost first
+    for i in range(1, nd):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = should_swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    order = perm[::-1]  # outermost first
+    want = np.empty_like(r, shape=tuple(shape[d] for d in order), order="C").transpose(np.argsort(order))
+    if want.strides == r.strides:
+        return r
+    want[...] = r
+    return want

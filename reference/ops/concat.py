@@ -67,6 +67,8 @@ def cat(tensors, dim=0):
                                    f"{ref._a.shape[k]} but got size {t._a.shape[k]} for tensor number "
                                    f"{number} in the list.")
     arr = np.concatenate([t._a.astype(dt.np, copy=False) for t in parts], axis=d)
+    if not arr.flags.c_contiguous:  # torch's cat allocates a contiguous result
+        arr = arr.copy()
     return _finish(CatBackward0(d, [t._a.shape[d] for t in parts]), parts, arr, dt)
 
 
@@ -84,6 +86,8 @@ def stack(tensors, dim=0):
                                f"and {list(t._a.shape)} at entry {i}")
     d = ref._dim(dim, ref._a.ndim + 1)
     arr = np.stack([t._a.astype(dt.np, copy=False) for t in tensors], axis=d)
+    if not arr.flags.c_contiguous:
+        arr = arr.copy()
     return _finish(StackBackward0(d), list(tensors), arr, dt)
 
 

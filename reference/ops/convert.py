@@ -5,7 +5,8 @@ from .. import _dtypes
 from .._device import backend_for
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import finish_inplace, as_number, bump, check_inplace, check_out_shape, grad_on, snapshot
+from ._common import (as_number, bump, check_inplace, check_out_shape, finish_inplace, grad_on, snapshot,
+                      torch_layout)
 
 
 class ToCopyBackward0(Node):
@@ -55,6 +56,8 @@ def to(self, *args, **kwargs):
     if be is not self._st.be:
         arr = be.from_host(self._st.be.to_host(arr))
     arr = arr.astype(dt.np, copy=arr is self._a)
+    if not arr.flags.c_contiguous:
+        arr = torch_layout(arr, self._a)
     out = wrap(arr, dt, be)
     if grad_on[0] and self._rg:
         if dt.category < _dtypes.FLOAT:

@@ -12,7 +12,7 @@ from .. import _dtypes
 from .._dtypes import BOOL, FLOAT, INT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, finish_inplace, has_zero,
+from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, finish_inplace, has_zero, torch_layout,
                       grad_on, operands, snapshot)
 
 
@@ -152,10 +152,12 @@ def _binary(a, b, ufunc, node_cls, op, *params):
     try:
         if grad_on[0] and (a._rg or (b.__class__ is Tensor and b._rg)):
             node = node_cls(*params)
-            return record(node, (a, b), wrap(node.forward(x, y), dt, a._st.be))
+            r = node.forward(x, y)
+            return record(node, (a, b), wrap(r if r.flags.c_contiguous else torch_layout(r, x, y), dt, a._st.be))
         if params and params[0] != 1:  # alpha
             y = y * params[0]
-        return wrap(ufunc(x, y), dt, a._st.be)
+        r = ufunc(x, y)
+        return wrap(r if r.flags.c_contiguous else torch_layout(r, x, y), dt, a._st.be)
     except ValueError:
         raise broadcast_error(a._a.shape, np.shape(b._a if isinstance(b, Tensor) else b)) from None
 
@@ -353,7 +355,8 @@ def __add__(self, other):
     if other.__class__ is Tensor and self.dtype is other.dtype and self._st.be is other._st.be \
             and not (grad_on[0] and (self._rg or other._rg)):
         try:
-            return wrap(self._a + other._a, self.dtype, self._st.be)
+            r = self._a + other._a
+            return wrap(r if r.flags.c_contiguous else torch_layout(r, self._a, other._a), self.dtype, self._st.be)
         except ValueError:
             raise broadcast_error(self._a.shape, other._a.shape) from None
     if operands(self, other, "add") is None:
@@ -365,7 +368,8 @@ def __mul__(self, other):
     if other.__class__ is Tensor and self.dtype is other.dtype and self._st.be is other._st.be \
             and not (grad_on[0] and (self._rg or other._rg)):
         try:
-            return wrap(self._a * other._a, self.dtype, self._st.be)
+            r = self._a * other._a
+            return wrap(r if r.flags.c_contiguous else torch_layout(r, self._a, other._a), self.dtype, self._st.be)
         except ValueError:
             raise broadcast_error(self._a.shape, other._a.shape) from None
     if operands(self, other, "mul") is None:

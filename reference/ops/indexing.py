@@ -165,8 +165,10 @@ def getitem(self, index):
                 raise ValueError("slice step cannot be zero")
             if step is not None and _int_index(step) < 0:
                 raise ValueError("step must be greater than zero")
-            if single_slice or not (start in (None, 0) and stop is None and step in (None, 1)):
-                cur = slice_dim(cur, dim, *(None if v is None else _int_index(v) for v in (start, stop, step)))
+            sl = slice(*(None if v is None else _int_index(v) for v in (start, stop, step)))
+            # torch skips a slice that keeps the whole dim, unless it is the entire index (x[:])
+            if single_slice or sl.indices(cur._a.shape[dim]) != (0, cur._a.shape[dim], 1):
+                cur = slice_dim(cur, dim, sl.start, sl.stop, sl.step)
             dim += 1
         elif x is None:
             cur = unsqueeze(cur, dim)

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor, view_of, wrap
 from ..autograd.node import Node, record
-from ._common import grad_on
+from ._common import grad_on, torch_layout
 
 
 # ---- building a view with torch's exact strides ------------------------------------------------
@@ -113,6 +113,7 @@ class ViewBackward0(Node):
 
 
 UnsafeViewBackward0 = type("UnsafeViewBackward0", (ViewBackward0,), {})
+ReshapeAliasBackward0 = type("ReshapeAliasBackward0", (ViewBackward0,), {})
 
 
 class TBackward0(Node):
@@ -125,7 +126,7 @@ class TransposeBackward0(Node):
         self.d0, self.d1 = d0, d1
 
     def backward(self, g):
-        return (np.swapaxes(g, self.d0, self.d1),)
+        return (np.swapaxes(g, self.d0, self.d1) if g.ndim else g,)
 
 
 class PermuteBackward0(Node):
@@ -172,7 +173,10 @@ def view(self, *shape):
     if len(shape) == 1 and not isinstance(shape[0], (int, np.integer, tuple, list, Tensor)):
         from .convert import view_dtype
         return view_dtype(self, shape[0])
-    shape = infer_shape(size_args(shape, "view"), self._a.size)
+    return _view(self, infer_shape(size_args(shape, "view"), self._a.size), ViewBackward0)
+
+
+def _view(self, shape, node_cls):
     strides = compute_stride(self._a.shape, self.stride(), shape)
     if strides is None:
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
@@ -181,14 +185,15 @@ def view(self, *shape):
         cand = self._a.reshape(shape, copy=False)
     except (ValueError, TypeError):
         cand = None
-    return make_view(self, _strided(self, cand, shape, strides), ViewBackward0())
+    return make_view(self, _strided(self, cand, shape, strides), node_cls())
 
 
 def reshape(self, *shape):
     """view when the layout allows, else a contiguous copy (recorded as UnsafeViewBackward0)."""
     shape = infer_shape(size_args(shape, "reshape"), self._a.size)
     if compute_stride(self._a.shape, self.stride(), shape) is not None:
-        return view(self, shape)
+        # torch: a contiguous input is view()ed; a strided one that still fits is a _reshape_alias
+        return _view(self, shape, ViewBackward0 if self._a.flags.c_contiguous else ReshapeAliasBackward0)
     copy = clone(self, contiguous=True)
     out = wrap(copy._a.reshape(shape), self.dtype, self._st.be)
     out._st = copy._st
@@ -244,6 +249,8 @@ def transpose(self, dim0, dim1):
 
 def permute(self, *dims):
     """Reorder dims (a view)."""
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = size_args(dims, "permute")
     n = self._a.ndim
     if len(dims) != n:
@@ -341,6 +348,8 @@ def expand_as(self, other):
 def clone(self, *, memory_format=None, contiguous=False):
     """A copy in new memory (layout preserved unless contiguous), recorded as CloneBackward0."""
     arr = self._a.copy(order="C" if contiguous else "K")
+    if not arr.flags.c_contiguous:  # NumPy's 'K' copy of a broadcast view is not torch's layout
+        arr = torch_layout(arr, self._a)
     out = wrap(arr, self.dtype, self._st.be)
     if grad_on[0] and self._rg:
         record(CloneBackward0(), (self,), out)
