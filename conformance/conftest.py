@@ -88,6 +88,7 @@ def pytest_configure(config):
     if not hasattr(config, "workerinput"):  # the controller: it alone judges entries and prints the summary
         ids = all_test_ids(device)
         kit.stale = xfails.stale(ids) + skips.stale(ids)
+        config._conformance_env["stale_entries"] = [f"{e.where()}: {e.pattern}  # {e.text()}" for e in kit.stale]
         files = {"xfails": config.getoption("conformance_xfails"),
                  "skips": config.getoption("conformance_skips"),
                  "tolerances": config.getoption("conformance_tolerances")}

@@ -31,7 +31,9 @@ def run_kit(*args: str, tmp_path: Path, env: dict | None = None, timeout: float 
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "HYPOTHESIS"))}
     clean.update({"CI": "true", "COLUMNS": "200", **(env or {})})
     clean = {k: v for k, v in clean.items() if v is not None}  # None: unset it (`CI=""` still counts as CI)
-    command = [sys.executable, "-m", "pytest", str(REPO / "conformance"), "-p", "no:cacheprovider", "-q",
+    # no:unraisableexception: its gc passes over a heap holding torch cost a large part of a short run.
+    command = [sys.executable, "-m", "pytest", str(REPO / "conformance"), "-p", "no:cacheprovider",
+               "-p", "no:unraisableexception", "-q",
                f"--report-json={record}", *args]
     # Run from tmp_path: Hypothesis keeps its example database in the working directory, and a
     # database shared between runs would make one run's failures cheap for the next.

@@ -44,8 +44,9 @@ def test_entry_point_registers_a_short_name(tmp_path):
 
 def test_hanging_op_fails_its_case_and_the_run_goes_on(tmp_path):
     started = time.perf_counter()
-    run = run_kit(backend("hangs.py"), "--case-timeout=5", "-k", "eye_rectangular or (special_matrices and zeros)",
-                  tmp_path=tmp_path)
+    # -n 2: the SIGALRM timer must work in xdist workers too (it needs their main thread).
+    run = run_kit(backend("hangs.py"), "-n", "2", "--case-timeout=5", "-k",
+                  "eye_rectangular or (special_matrices and zeros)", tmp_path=tmp_path)
     assert time.perf_counter() - started < 120
     assert run.returncode == 1
     outcomes = run.outcomes()
@@ -113,6 +114,8 @@ def test_stale_entry_is_warned_about_once_per_place(tmp_path):
     assert warnings[0].startswith("conformance: WARNING ") and warnings[1].startswith("stale")
     assert all("mini.xfails:5" in line for line in warnings)
     assert [run.outcomes()[n] for n in EYE_BUG] == ["xfailed", "xfailed"]
+    assert [e.split(":", 1)[1] for e in run.record["environment"]["stale_entries"]] == [
+        "5: special_matrices::eye_square[  # renamed long ago"]
 
 
 def test_fixed_bug_is_an_xpass_that_fails_under_strict(tmp_path):
