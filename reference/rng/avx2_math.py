@@ -75,67 +75,114 @@ def sincos_ps(x, fma=fma32):
 # ---- fast lanes --------------------------------------------------------------------
 # The same arithmetic as log_ps/sincos_ps, reorganised for NumPy speed: each fma is
 # rounded through double (float32 operands multiply exactly in double, so only the sum
-# rounds twice), and the three-step angle reduction, whose partial sums are exact, is
-# summed in double and rounded once. Neither shortcut is valid for arbitrary floats, but
+# rounds twice), and the three-step angle reduction is one exact double sum rounded
+# once (see _REDUCE). Neither shortcut is valid for arbitrary floats, but
 # scripts/rng_sweep.py checks both kernels agree on every one of the 2^24 float32
-# uniforms torch can feed them (tests/reference/test_rng_parity.py checks a sample).
-
-def _d(x):
-    return x.astype(np.float64)
-
-
-def _r32(x):
-    """Round a double holding `a * b + c` of float32 operands: a double-rounded fma."""
-    return x.astype(f32)
-
-
-def _horner(y, x64, p):
-    """_r32(y * x + p) for float32 y, reusing one double temporary."""
-    t = y.astype(np.float64)
-    t *= x64
-    t += p
-    return t.astype(f32)
-
+# uniforms torch can feed them (tests/reference/test_rng_fast_paths.py checks a sample).
+# In-place ufuncs on reused buffers keep the hot loop free of fresh temporaries.
 
 _LOG_P64 = [np.float64(p) for p in _LOG_P]
 _SINCOF64 = [np.float64(p) for p in _SINCOF]
 _COSCOF64 = [np.float64(p) for p in _COSCOF]
+# -(DP0 + DP1 + DP2) summed in double is exact (48 significant bits), and so is j times
+# it for the only octants theta in [0, 2*pi) reaches, j in {0, 2, 4, 6, 8}; ax - j * pi/4
+# then lands on a multiple of 2^-52 below 1, so the double sum is the exact real sum.
+_REDUCE = np.float64(_MINUS_DP[0]) + np.float64(_MINUS_DP[1]) + np.float64(_MINUS_DP[2])
+_SQRTHF_MANT = np.int32(int(_SQRTHF.view(np.int32)) & 0x7FFFFF)
+
+
+def _poly_step(y, x64, p, buf):
+    """y <- float32(y * x + p) through double, in place; `buf` is a float64 scratch array."""
+    np.copyto(buf, y)
+    buf *= x64
+    buf += p
+    np.copyto(y, buf, casting="same_kind")
+    return y
+
+
+def _poly_start(x64, c0, c1, out, buf):
+    """out <- float32(x * c0 + c1) for float32 x held in double."""
+    np.multiply(x64, c0, out=buf)
+    buf += c1
+    np.copyto(out, buf, casting="same_kind")
+    return out
 
 
 def log_fast(x):
-    bits = x.view(np.uint32)
-    e = (bits >> np.uint32(23)).astype(np.int32) - 126
-    m = ((bits & np.uint32(0x807FFFFF)) | np.uint32(0x3F000000)).view(f32)
-    small = m < _SQRTHF
-    e = (e - small).astype(f32)
-    m = (m - _ONE) + m * small           # (x - 1) + x below sqrt(1/2), else x - 1
+    bits = x.view(np.int32)              # x in (0, 1]: the sign bit is clear
+    e = bits >> 23
+    mant = bits & np.int32(0x7FFFFF)
+    # small = -1 where the mantissa, scaled to [0.5, 1), is below sqrt(1/2), else 0:
+    # both have the same exponent, so their mantissa bits order like the values.
+    small = mant - _SQRTHF_MANT
+    small >>= 31
+    e += small
+    e -= 126
+    ef = e.astype(f32)
+    # log_ps takes (m - 1) + m below sqrt(1/2), else m - 1; both are exact, so this is
+    # 2m - 1 or m - 1, and doubling m is one more in its exponent field.
+    mant |= np.int32(0x3F000000)
+    small <<= 23
+    mant -= small
+    m = mant.view(f32)
+    m -= _ONE
     z = m * m
-    m64 = _d(m)
-    y = _r32(m64 * _LOG_P64[0] + _LOG_P64[1])
+    m64 = m.astype(np.float64)
+    buf = np.empty_like(m64)
+    y = _poly_start(m64, _LOG_P64[0], _LOG_P64[1], np.empty_like(m), buf)
     for p in _LOG_P64[2:]:
-        y = _horner(y, m64, p)
-    y = _r32(_d(y * m) * z + e * _LOG_Q1)
-    y = (y - z * f32(0.5)) + m
-    return _r32(_d(e) * np.float64(_LOG_Q2) + y)
+        _poly_step(y, m64, p, buf)
+    y *= m
+    np.multiply(y, z, out=buf, dtype=np.float64)   # exact in double (dtype= or NumPy
+                                                    # would multiply in float32)
+    buf += ef * _LOG_Q1
+    np.copyto(y, buf, casting="same_kind")
+    z *= f32(0.5)
+    y -= z
+    y += m
+    np.multiply(ef, _LOG_Q2, out=buf, dtype=np.float64)
+    buf += y
+    return buf.astype(f32)
 
 
 def sincos_fast(ax):
     """sincos_ps for x >= 0 (theta = 2*pi*u is never negative)."""
     j = (ax * _FOPI).astype(np.int32)
-    j = (j + 1) & ~1
-    y64 = _d(j)
-    sign_sin = (j & 4).astype(np.uint32) << np.uint32(29)
-    sign_cos = ((~(j - 2)) & 4).astype(np.uint32) << np.uint32(29)
-    use_cos_poly_for_sin = (j & 2) != 0
-    r = _r32(_d(ax) + y64 * _MINUS_DP[0] + y64 * _MINUS_DP[1] + y64 * _MINUS_DP[2])
+    j += 1
+    j &= ~1                              # j in {0, 2, 4, 6, 8} for ax < 2*pi
+    jd = j.astype(np.float64)
+    jd *= _REDUCE
+    jd += ax
+    r = jd.astype(f32)
     z = r * r
-    z64 = _d(z)
-    yc = _horner(_r32(z64 * _COSCOF64[0] + _COSCOF64[1]), z64, _COSCOF64[2])
-    yc = _r32(_d(z * yc) * z64 - z * f32(0.5)) + _ONE
-    ys = _horner(_r32(z64 * _SINCOF64[0] + _SINCOF64[1]), z64, _SINCOF64[2])
-    ys = _r32(_d(z * ys) * r + r)
-    s = np.where(use_cos_poly_for_sin, yc, ys)
-    c = np.where(use_cos_poly_for_sin, ys, yc)
+    z64 = jd                             # reuse the double buffer
+    np.copyto(z64, z)
+    buf = np.empty_like(z64)
+    yc = _poly_start(z64, _COSCOF64[0], _COSCOF64[1], np.empty_like(z), buf)
+    _poly_step(yc, z64, _COSCOF64[2], buf)
+    yc *= z
+    np.multiply(yc, z64, out=buf)
+    half = z * f32(0.5)
+    buf -= half
+    np.copyto(yc, buf, casting="same_kind")
+    yc += _ONE
+    ys = _poly_start(z64, _SINCOF64[0], _SINCOF64[1], z, buf)   # z itself is spent
+    _poly_step(ys, z64, _SINCOF64[2], buf)
+    half += half                         # back to z, exactly
+    ys *= half
+    np.multiply(ys, r, out=buf, dtype=np.float64)
+    buf += r
+    np.copyto(ys, buf, casting="same_kind")
+    swap = (j & 2).astype(bool)
+    s = np.where(swap, yc, ys)
+    c = np.where(swap, ys, yc)
+    sign_sin = (j & 4).view(np.uint32)
+    sign_sin <<= np.uint32(29)
+    j -= 2
+    np.invert(j, out=j)
+    j &= 4
+    sign_cos = j.view(np.uint32)
+    sign_cos <<= np.uint32(29)
     s.view(np.uint32)[...] ^= sign_sin
     c.view(np.uint32)[...] ^= sign_cos
     return s, c
@@ -152,22 +199,22 @@ def box_muller16(blocks, mean, std):
     out = np.empty_like(blocks)
     for start in range(0, len(blocks), _CHUNK_ROWS):
         part = blocks[start:start + _CHUNK_ROWS]
+        rows = out[start:start + len(part)]
         u1 = _ONE - part[:, :8]
         theta = _TWO_PI * part[:, 8:]
         radius = log_fast(u1)
         radius *= f32(-2.0)
         np.sqrt(radius, out=radius)
         sin, cos = sincos_fast(theta)
-        cos *= radius
-        sin *= radius
-        out[start:start + len(part), :8] = fma_affine32(cos, std, mean)
-        out[start:start + len(part), 8:] = fma_affine32(sin, std, mean)
-    return out
+        np.multiply(cos, radius, out=rows[:, :8])
+        np.multiply(sin, radius, out=rows[:, 8:])
+    return fma_affine32(out, std, mean)
 
 
 def fma_affine32(v, std, mean):
-    """fma(v, std, mean) in float32, skipping the work when it is the identity."""
+    """fma(v, std, mean) in float32, skipping the work when it is the identity (v may be reused)."""
     std, mean = f32(std), f32(mean)
     if std == 1 and mean == 0 and not np.signbit(mean):
-        return v + f32(0.0)              # fma(v, 1, +0) only turns -0 into +0
+        v += f32(0.0)                    # fma(v, 1, +0) only turns -0 into +0
+        return v
     return fma32(v, std, mean)
