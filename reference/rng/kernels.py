@@ -10,15 +10,16 @@ import numpy as np
 from . import avx2_math, capability, libm
 from .fma import fma32, fma64
 
-_F32_MASK = np.uint64((1 << 24) - 1)
 _TWO_PI = 2.0 * math.pi
 
 
 def unit_float32(engine, n):
     """uniform_real_distribution<float>(0, 1): low 24 bits of a 32-bit draw times 2^-24."""
-    w = engine.random32(n)
-    w &= _F32_MASK
-    x = w.astype(np.float32)
+    # Narrowing to int32 keeps the low 32 bits (two's-complement wrap); after the mask the
+    # values are 24-bit, so int32 -> float32 is exact and converts faster than uint64.
+    k = engine.random32(n).astype(np.int32)
+    k &= np.int32((1 << 24) - 1)
+    x = k.astype(np.float32)
     x *= np.float32(2.0 ** -24)
     return x
 
