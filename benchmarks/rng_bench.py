@@ -1,8 +1,10 @@
 """Time 1e6-element randn (float32, float64) in reference._random against torch, same run.
 
-Usage: python benchmarks/rng_bench.py [--n 1000000] [--repeat 15]
+Usage: python benchmarks/rng_bench.py [--n 1000000] [--repeat 15] [--breakdown]
 Runs ours and torch alternately, `repeat` rounds, and reports the best wall time and the
 best CPU time (process_time, steadier on a shared machine) of each, with ratios.
+--breakdown also splits our float32 randn into drawing the uniforms and the AVX2
+Box-Muller transform (scalar-path numbers are not split).
 """
 import argparse
 import os
@@ -14,6 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import torch  # noqa: E402
 
 from reference import _random  # noqa: E402
+from reference.rng import avx2_math, kernels, mt19937  # noqa: E402
 
 
 def best_times(fns, repeat):
@@ -32,6 +35,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--breakdown", action="store_true", help="split float32 randn into draws and transform")
     args = ap.parse_args()
     torch.set_num_threads(1)   # torch's RNG kernels are serial anyway; keep the comparison fair
     gen = _random.Generator().manual_seed(0)
@@ -49,6 +53,20 @@ def main():
         print(f"{name:5s} {dt:7s}  wall: reference {ow * 1e3:7.2f} ms, torch {tw * 1e3:6.2f} ms, "
               f"ratio {ow / tw:5.2f}x   cpu: reference {oc * 1e3:7.2f} ms, torch {tc * 1e3:6.2f} ms, "
               f"ratio {oc / tc:5.2f}x")
+    if args.breakdown:
+        breakdown(args.n, args.repeat)
+
+
+def breakdown(n, repeat):
+    """CPU time of the two halves of a float32 randn: uniforms, then Box-Muller on them."""
+    engine = mt19937.MT19937(0)
+    blocks = kernels.unit_float32(engine, n // 16 * 16).reshape(-1, 16)
+    fns = [lambda: kernels.unit_float32(engine, n),
+           lambda: avx2_math.box_muller16(blocks, 0.0, 1.0)]
+    (_, draw), (_, transform) = best_times(fns, repeat)
+    print(f"randn float32 breakdown (cpu): uniforms {draw * 1e3:.2f} ms, "
+          f"AVX2 Box-Muller {transform * 1e3:.2f} ms")
+
 
 if __name__ == "__main__":
     main()
