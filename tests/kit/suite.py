@@ -198,4 +198,4 @@ class Runs:
 def selected_params(request, param: str) -> set:
     """Values of `param` over the tests of the requesting module that this session will run."""
     return {item.callspec.params[param] for item in request.session.items
-            if item.module is request.module and hasattr(item, "callspec") and param in item.callspec.params}
+            if getattr(item, "module", None) is request.module and hasattr(item, "callspec") and param in item.callspec.params}
