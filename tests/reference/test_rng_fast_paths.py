@@ -75,3 +75,19 @@ def test_large_randn_float32_matches_torch(seed, n):
     ours = gen.normal(n, "float32", 2.0, 3.0)
     theirs = torch.empty(n, dtype=torch.float32).normal_(2.0, 3.0).numpy()
     assert ours.tobytes() == theirs.tobytes()
+
+
+def test_uniform_conversions_equal_the_plain_formulas():
+    # unit_float32 narrows draws to int32 and unit_float64 converts through an int64 view:
+    # both must equal the textbook uint64 formulas on the same words.
+    from reference.rng import kernels, mt19937
+    for seed in (0, 1, 2 ** 40 + 3):
+        a, b = mt19937.MT19937(seed), mt19937.MT19937(seed)
+        w = b.random32(5000)
+        want32 = (w & np.uint64(0xFFFFFF)).astype(np.float32) * np.float32(2.0 ** -24)
+        assert kernels.unit_float32(a, 5000).tobytes() == want32.tobytes()
+        w = b.random32(10000)
+        bits53 = ((w[0::2] & np.uint64(0x1FFFFF)) << np.uint64(32)) | w[1::2]
+        want64 = bits53.astype(np.float64) * 2.0 ** -53
+        assert kernels.unit_float64(a, 5000).tobytes() == want64.tobytes()
+        assert a.data()[1:3] == b.data()[1:3]
