@@ -14,7 +14,7 @@ def values(ctx: Context, drawn: dict) -> None:
 def rng(ctx: Context, drawn: dict) -> None:
     """After the same manual_seed, random draws equal torch's bit for bit."""
     expected, actual = ctx.pair(drawn)
-    assert_same_values(actual.result, expected.result, "output after manual_seed(0)", tolerance=(0.0, 0.0))
+    assert_same_values(actual.result, expected.result, "output after the same manual_seed", tolerance=(0.0, 0.0))
 
 
 def shape(ctx: Context, drawn: dict) -> None:
