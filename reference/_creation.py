@@ -133,12 +133,16 @@ def _gen(generator):
     return default_generator
 
 
+def _check_random_dtype(op, dt):
+    if dt.category != _dtypes.FLOAT or dt is _dtypes.float16:
+        raise NotImplementedError(f"\"{'check_uniform_bounds' if op == 'rand' else 'normal_kernel_cpu'}\" not implemented "
+                                  f"for '{dt.c10_name}'")
+
+
 def _random_tensor(op, size, draw, dtype, device, requires_grad):
     shape = _shape(size, op)
     dt = _dt(dtype)
-    if dt.category != _dtypes.FLOAT or dt is _dtypes.float16:
-        raise NotImplementedError(f"\"{'check_uniform_bounds' if op == 'rand' else 'normal_kernel_cpu'}\" not implemented "
-                           f"for '{dt.c10_name}'")
+    _check_random_dtype(op, dt)
     be = backend_for(device)
     values = draw(math.prod(shape), dt.name).reshape(shape).astype(dt.np, copy=False)
     return _finish(be.from_host(values), dt, be, requires_grad)
@@ -185,8 +189,9 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None):
     """Fill self with uniform samples from [a, b), in place."""
     from .ops._common import bump, check_inplace
     check_inplace(self)
-    values = _gen(generator).uniform(self._a.size, self.dtype.name, a, b)
-    self._a[...] = self._st.be.from_host(values.reshape(self._a.shape))
+    g = _gen(generator)
+    _refuse_shared_elements(self, lambda: g.uniform(0, self.dtype.name, a, b))
+    _fill(self._a, self._st.be, g.uniform(self._a.size, self.dtype.name, a, b))
     return bump(self)
 
 
@@ -194,50 +199,179 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill self with normal samples, in place."""
     from .ops._common import bump, check_inplace
     check_inplace(self)
-    values = _gen(generator).normal(self._a.size, self.dtype.name, mean, std,
-                                    contiguous=self._a.flags.c_contiguous)
-    self._a[...] = self._st.be.from_host(values.reshape(self._a.shape))
+    g = _gen(generator)
+    _refuse_shared_elements(self, lambda: g.normal(0, self.dtype.name, mean, std))
+    _fill(self._a, self._st.be, g.normal(self._a.size, self.dtype.name, mean, std,
+                                         contiguous=self._a.flags.c_contiguous))
     return bump(self)
 
 
-# ---- *_like ------------------------------------------------------------------------------------------------
-def _like(fn, t, dtype, device, requires_grad, *extra, **kw):
-    return fn(*extra, t._a.shape, dtype=dtype or t.dtype, device=device or t.device,
-              requires_grad=requires_grad, **kw)
+# ---- where random draws land ---------------------------------------------------------------------------
+# torch's CPU kernels hand out draws in the order TensorIterator walks the output: logical order for a
+# contiguous tensor, memory order otherwise (x.t().uniform_() fills x's memory front to back), and
+# *_like allocates like empty_like, which keeps a dense input's strides. These helpers reproduce both.
+def _walk_order(shape, strides):
+    """Dims outermost first, as TensorIterator orders a lone output (ATen's reorder_dimensions):
+    larger strides outside; of two equal strides the smaller size goes inside; stride 0 decides nothing."""
+    def should_swap(d0, d1):
+        s0, s1 = strides[d0], strides[d1]
+        if s0 == 0 or s1 == 0:
+            return 0
+        if s0 != s1:
+            return -1 if s0 < s1 else 1
+        return 1 if shape[d0] > shape[d1] else 0
+
+    perm = list(range(len(shape) - 1, -1, -1))  # innermost first, ATen's convention
+    for i in range(1, len(perm)):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):  # an insertion sort that may step over undecided pairs
+            c = should_swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    return perm[::-1]
+
+
+def _is_dense(shape, strides):
+    """torch's is_non_overlapping_and_dense: the elements tile one block, no gaps, no repeats."""
+    need = 1
+    for d in sorted((d for d in range(len(shape)) if shape[d] > 1), key=lambda d: strides[d]):
+        if strides[d] != need:
+            return False
+        need *= shape[d]
+    return True
+
+
+def _refuse_shared_elements(t, check_args):
+    """torch refuses to fill an expand()ed tensor (a stride-0 dim), after checking the op's own arguments
+    and before drawing anything. Other overlaps it cannot rule out cheaply, so it fills them (see _fill)."""
+    if t._a.flags.c_contiguous:
+        return
+    shape, strides = t._a.shape, t.stride()
+    if not _is_dense(shape, strides) and any(n > 1 and s == 0 for n, s in zip(shape, strides)):
+        check_args()
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                           "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def _fill(a, be, values):
+    """Write flat draws into array `a` in TensorIterator's walk order."""
+    xp, values = be.xp, be.from_host(values)
+    if a.flags.c_contiguous:
+        a[...] = values.reshape(a.shape)
+        return
+    item = a.itemsize
+    walked = a.transpose(_walk_order(a.shape, tuple(s // item for s in a.strides)))
+    if not _may_overlap(walked):
+        walked[...] = values.reshape(walked.shape)
+        return
+    # Elements share memory (from_numpy of an as_strided array): torch writes them one by one, so the
+    # last draw aimed at an address is the one that stays there.
+    offsets = xp.zeros((), xp.int64)
+    for n, s in zip(walked.shape, walked.strides):
+        offsets = offsets[..., None] + xp.arange(n, dtype=xp.int64) * (s // item)
+    offsets = offsets.reshape(-1)
+    _, first_from_end = xp.unique(offsets[::-1], return_index=True)
+    last = offsets.size - 1 - first_from_end
+    extent = int(offsets.max()) + 1
+    xp.lib.stride_tricks.as_strided(a, (extent,), (item,))[offsets[last]] = values[last]
+
+
+def _may_overlap(walked):
+    """Could two elements of a (gappy, non-dense) view share an address? Only when a dim's stride
+    does not clear the whole extent of the dims inside it."""
+    reach = 0
+    for n, s in zip(reversed(walked.shape), reversed(walked.strides)):
+        if n > 1:
+            if s <= reach:
+                return True
+            reach += (n - 1) * s
+    return False
+
+
+# ---- *_like: torch allocates these like empty_like, which keeps the input's layout ------------------------------
+def _like_strides(t):
+    """empty_like's strides (memory_format=preserve): a dense input's own, else dense ones in its dims' order."""
+    shape, strides = t._a.shape, t.stride()
+    if _is_dense(shape, strides):
+        return strides
+    out, step = [0] * len(shape), 1
+    for d in reversed(_walk_order(shape, strides)):
+        out[d] = step
+        step *= shape[d]
+    return tuple(out)
+
+
+def _empty_like(t, dtype, device):
+    dt = _dt(dtype, t.dtype)
+    be = backend_for(device or t.device)
+    shape = t._a.shape
+    arr = be.xp.empty(shape, dt.np)
+    strides = tuple(s * arr.itemsize for s in _like_strides(t))
+    if arr.size and arr.strides != strides:
+        arr = be.xp.lib.stride_tricks.as_strided(be.xp.empty(arr.size, dt.np), shape, strides)
+    return arr, dt, be
+
+
+def _filled_like(t, value, dtype, device, requires_grad):
+    arr, dt, be = _empty_like(t, dtype, device)
+    if value is not None:
+        arr.fill(value)
+    return _finish(arr, dt, be, requires_grad)
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
-    return _like(zeros, input, dtype, device, requires_grad)
+    return _filled_like(input, 0, dtype, device, requires_grad)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
-    return _like(ones, input, dtype, device, requires_grad)
+    return _filled_like(input, 1, dtype, device, requires_grad)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
-    return _like(empty, input, dtype, device, requires_grad)
+    return _filled_like(input, None, dtype, device, requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
-    return full(input._a.shape, fill_value, dtype=dtype or input.dtype, device=device or input.device,
-                requires_grad=requires_grad)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _filled_like(input, fill_value, dtype, device, requires_grad)
+
+
+def _random_like(input, draw, dtype, device, requires_grad, op=None):
+    """empty_like(input) filled in walk order with draw(array, dtype name); `op` names a float-only draw."""
+    arr, dt, be = _empty_like(input, dtype, device)
+    if op is not None:
+        _check_random_dtype(op, dt)
+    _fill(arr, be, draw(arr, dt.name))
+    return _finish(arr, dt, be, requires_grad)
 
 
 def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
-    return _like(rand, input, dtype, device, requires_grad, generator=generator)
+    """Like rand(input.shape), laid out (and so filled) like empty_like(input)."""
+    g = _gen(generator)
+    return _random_like(input, lambda a, name: g.uniform(a.size, name), dtype, device, requires_grad, op="rand")
 
 
 def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
-    return _like(randn, input, dtype, device, requires_grad, generator=generator)
+    """Like randn(input.shape); randn_like(x.t()) is transposed too, so it takes the per-element path."""
+    g = _gen(generator)
+    return _random_like(input, lambda a, name: g.normal(a.size, name, contiguous=a.flags.c_contiguous),
+                        dtype, device, requires_grad, op="randn")
 
 
-def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=None, requires_grad=False,
+                 layout=None, memory_format=None):
+    """randint_like(x, high) or randint_like(x, low, high): integers in [low, high), x's dtype and layout."""
     if high is None:
         low, high = 0, low
-    return randint(low, high, input._a.shape, generator=generator, dtype=dtype or input.dtype,
-                   device=device or input.device, requires_grad=requires_grad)
+    g = _gen(generator)
+    return _random_like(input, lambda a, name: g.randint(a.size, low, high).astype(a.dtype), dtype, device,
+                        requires_grad)
 
 
 def full_like_scalar(value, like):
