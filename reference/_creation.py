@@ -292,31 +292,44 @@ def _may_overlap(walked):
 
 
 # ---- *_like: torch allocates these like empty_like, which keeps the input's layout ------------------------------
-def _like_strides(t):
-    """empty_like's strides (memory_format=preserve): a dense input's own, else dense ones in its dims' order."""
+def _like_layout(t, dtype, device):
+    """dtype, backend, shape and empty_like's element strides (memory_format=preserve): a dense input's
+    own strides, else dense ones that keep its dims' order."""
+    dt, be = _dt(dtype, t.dtype), backend_for(device or t.device)
     shape, strides = t._a.shape, t.stride()
-    if _is_dense(shape, strides):
-        return strides
-    out, step = [0] * len(shape), 1
-    for d in reversed(_walk_order(shape, strides)):
-        out[d] = step
-        step *= shape[d]
-    return tuple(out)
+    if not _is_dense(shape, strides):
+        out, step = [0] * len(shape), 1
+        for d in reversed(_walk_order(shape, strides)):
+            out[d] = step
+            step *= shape[d]
+        strides = tuple(out)
+    return dt, be, shape, strides
 
 
-def _empty_like(t, dtype, device):
-    dt = _dt(dtype, t.dtype)
-    be = backend_for(device or t.device)
-    shape = t._a.shape
-    arr = be.xp.empty(shape, dt.np)
-    strides = tuple(s * arr.itemsize for s in _like_strides(t))
-    if arr.size and arr.strides != strides:
-        arr = be.xp.lib.stride_tricks.as_strided(be.xp.empty(arr.size, dt.np), shape, strides)
-    return arr, dt, be
+def _laid_out(buf, be, shape, strides):
+    """A flat buffer viewed with `shape` and dense element `strides`: the buffer's order is the memory
+    order, the order torch fills a dense tensor in."""
+    arr = buf.reshape(shape)
+    want = tuple(s * buf.itemsize for s in strides)
+    if arr.size and arr.strides != want:
+        arr = be.xp.lib.stride_tricks.as_strided(buf, shape, want)
+    return arr
+
+
+def _is_row_major(shape, strides):
+    """torch's is_contiguous: row-major strides, size-1 dims ignored."""
+    need = 1
+    for n, s in zip(reversed(shape), reversed(strides)):
+        if n != 1:
+            if s != need:
+                return False
+            need *= n
+    return True
 
 
 def _filled_like(t, value, dtype, device, requires_grad):
-    arr, dt, be = _empty_like(t, dtype, device)
+    dt, be, shape, strides = _like_layout(t, dtype, device)
+    arr = _laid_out(be.xp.empty(math.prod(shape), dt.np), be, shape, strides)
     if value is not None:
         arr.fill(value)
     return _finish(arr, dt, be, requires_grad)
@@ -341,26 +354,27 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 
 
 def _random_like(input, draw, dtype, device, requires_grad, op=None):
-    """empty_like(input) filled in walk order with draw(array, dtype name); `op` names a float-only draw."""
-    arr, dt, be = _empty_like(input, dtype, device)
+    """empty_like(input) filled with draw(n, dtype name, contiguous) in memory order; `op` names a
+    float-only draw."""
+    dt, be, shape, strides = _like_layout(input, dtype, device)
     if op is not None:
         _check_random_dtype(op, dt)
-    _fill(arr, be, draw(arr, dt.name))
-    return _finish(arr, dt, be, requires_grad)
+    values = draw(math.prod(shape), dt.name, _is_row_major(shape, strides)).astype(dt.np, copy=False)
+    return _finish(_laid_out(be.from_host(values), be, shape, strides), dt, be, requires_grad)
 
 
 def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
               memory_format=None):
     """Like rand(input.shape), laid out (and so filled) like empty_like(input)."""
     g = _gen(generator)
-    return _random_like(input, lambda a, name: g.uniform(a.size, name), dtype, device, requires_grad, op="rand")
+    return _random_like(input, lambda n, name, _: g.uniform(n, name), dtype, device, requires_grad, op="rand")
 
 
 def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
                memory_format=None):
     """Like randn(input.shape); randn_like(x.t()) is transposed too, so it takes the per-element path."""
     g = _gen(generator)
-    return _random_like(input, lambda a, name: g.normal(a.size, name, contiguous=a.flags.c_contiguous),
+    return _random_like(input, lambda n, name, contiguous: g.normal(n, name, contiguous=contiguous),
                         dtype, device, requires_grad, op="randn")
 
 
@@ -370,7 +384,7 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=
     if high is None:
         low, high = 0, low
     g = _gen(generator)
-    return _random_like(input, lambda a, name: g.randint(a.size, low, high).astype(a.dtype), dtype, device,
+    return _random_like(input, lambda n, name, _: g.randint(n, low, high), dtype, device,
                         requires_grad)
 
 
