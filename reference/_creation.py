@@ -12,6 +12,7 @@ import numpy as np
 from . import _dtypes
 from ._device import backend_for
 from ._dtypes import FROM_NUMPY
+from ._layout import fill_in_walk_order, is_dense, is_row_major, laid_out, walk_order
 from ._storage import Storage
 from ._tensor import Tensor, _new, check_grad_dtype, wrap
 from .ops.shape import size_args
@@ -191,7 +192,7 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None):
     check_inplace(self)
     g = _gen(generator)
     _refuse_shared_elements(self, lambda: g.uniform(0, self.dtype.name, a, b))
-    _fill(self._a, self._st.be, g.uniform(self._a.size, self.dtype.name, a, b))
+    fill_in_walk_order(self._a, self._st.be, g.uniform(self._a.size, self.dtype.name, a, b))
     return bump(self)
 
 
@@ -201,94 +202,22 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     check_inplace(self)
     g = _gen(generator)
     _refuse_shared_elements(self, lambda: g.normal(0, self.dtype.name, mean, std))
-    _fill(self._a, self._st.be, g.normal(self._a.size, self.dtype.name, mean, std,
+    fill_in_walk_order(self._a, self._st.be, g.normal(self._a.size, self.dtype.name, mean, std,
                                          contiguous=self._a.flags.c_contiguous))
     return bump(self)
 
 
-# ---- where random draws land ---------------------------------------------------------------------------
-# torch's CPU kernels hand out draws in the order TensorIterator walks the output: logical order for a
-# contiguous tensor, memory order otherwise (x.t().uniform_() fills x's memory front to back), and
-# *_like allocates like empty_like, which keeps a dense input's strides. These helpers reproduce both.
-def _walk_order(shape, strides):
-    """Dims outermost first, as TensorIterator orders a lone output (ATen's reorder_dimensions):
-    larger strides outside; of two equal strides the smaller size goes inside; stride 0 decides nothing."""
-    def should_swap(d0, d1):
-        s0, s1 = strides[d0], strides[d1]
-        if s0 == 0 or s1 == 0:
-            return 0
-        if s0 != s1:
-            return -1 if s0 < s1 else 1
-        return 1 if shape[d0] > shape[d1] else 0
-
-    perm = list(range(len(shape) - 1, -1, -1))  # innermost first, ATen's convention
-    for i in range(1, len(perm)):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):  # an insertion sort that may step over undecided pairs
-            c = should_swap(perm[d0], perm[d1])
-            if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif c < 0:
-                break
-    return perm[::-1]
-
-
-def _is_dense(shape, strides):
-    """torch's is_non_overlapping_and_dense: the elements tile one block, no gaps, no repeats."""
-    need = 1
-    for d in sorted((d for d in range(len(shape)) if shape[d] > 1), key=lambda d: strides[d]):
-        if strides[d] != need:
-            return False
-        need *= shape[d]
-    return True
-
-
+# ---- where random draws land: see _layout (torch fills in TensorIterator's walk order) ----------------------
 def _refuse_shared_elements(t, check_args):
     """torch refuses to fill an expand()ed tensor (a stride-0 dim), after checking the op's own arguments
     and before drawing anything. Other overlaps it cannot rule out cheaply, so it fills them (see _fill)."""
     if t._a.flags.c_contiguous:
         return
     shape, strides = t._a.shape, t.stride()
-    if not _is_dense(shape, strides) and any(n > 1 and s == 0 for n, s in zip(shape, strides)):
+    if not is_dense(shape, strides) and any(n > 1 and s == 0 for n, s in zip(shape, strides)):
         check_args()
         raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
                            "single memory location. Please clone() the tensor before performing the operation.")
-
-
-def _fill(a, be, values):
-    """Write flat draws into array `a` in TensorIterator's walk order."""
-    xp, values = be.xp, be.from_host(values)
-    if a.flags.c_contiguous:
-        a[...] = values.reshape(a.shape)
-        return
-    item = a.itemsize
-    walked = a.transpose(_walk_order(a.shape, tuple(s // item for s in a.strides)))
-    if not _may_overlap(walked):
-        walked[...] = values.reshape(walked.shape)
-        return
-    # Elements share memory (from_numpy of an as_strided array): torch writes them one by one, so the
-    # last draw aimed at an address is the one that stays there.
-    offsets = xp.zeros((), xp.int64)
-    for n, s in zip(walked.shape, walked.strides):
-        offsets = offsets[..., None] + xp.arange(n, dtype=xp.int64) * (s // item)
-    offsets = offsets.reshape(-1)
-    _, first_from_end = xp.unique(offsets[::-1], return_index=True)
-    last = offsets.size - 1 - first_from_end
-    extent = int(offsets.max()) + 1
-    xp.lib.stride_tricks.as_strided(a, (extent,), (item,))[offsets[last]] = values[last]
-
-
-def _may_overlap(walked):
-    """Could two elements of a (gappy, non-dense) view share an address? Only when a dim's stride
-    does not clear the whole extent of the dims inside it."""
-    reach = 0
-    for n, s in zip(reversed(walked.shape), reversed(walked.strides)):
-        if n > 1:
-            if s <= reach:
-                return True
-            reach += (n - 1) * s
-    return False
 
 
 # ---- *_like: torch allocates these like empty_like, which keeps the input's layout ------------------------------
@@ -297,39 +226,18 @@ def _like_layout(t, dtype, device):
     own strides, else dense ones that keep its dims' order."""
     dt, be = _dt(dtype, t.dtype), backend_for(device or t.device)
     shape, strides = t._a.shape, t.stride()
-    if not _is_dense(shape, strides):
+    if not is_dense(shape, strides):
         out, step = [0] * len(shape), 1
-        for d in reversed(_walk_order(shape, strides)):
+        for d in reversed(walk_order(shape, strides)):
             out[d] = step
             step *= shape[d]
         strides = tuple(out)
     return dt, be, shape, strides
 
 
-def _laid_out(buf, be, shape, strides):
-    """A flat buffer viewed with `shape` and dense element `strides`: the buffer's order is the memory
-    order, the order torch fills a dense tensor in."""
-    arr = buf.reshape(shape)
-    want = tuple(s * buf.itemsize for s in strides)
-    if arr.size and arr.strides != want:
-        arr = be.xp.lib.stride_tricks.as_strided(buf, shape, want)
-    return arr
-
-
-def _is_row_major(shape, strides):
-    """torch's is_contiguous: row-major strides, size-1 dims ignored."""
-    need = 1
-    for n, s in zip(reversed(shape), reversed(strides)):
-        if n != 1:
-            if s != need:
-                return False
-            need *= n
-    return True
-
-
 def _filled_like(t, value, dtype, device, requires_grad):
     dt, be, shape, strides = _like_layout(t, dtype, device)
-    arr = _laid_out(be.xp.empty(math.prod(shape), dt.np), be, shape, strides)
+    arr = laid_out(be.xp.empty(math.prod(shape), dt.np), be, shape, strides)
     if value is not None:
         arr.fill(value)
     return _finish(arr, dt, be, requires_grad)
@@ -359,8 +267,8 @@ def _random_like(input, draw, dtype, device, requires_grad, op=None):
     dt, be, shape, strides = _like_layout(input, dtype, device)
     if op is not None:
         _check_random_dtype(op, dt)
-    values = draw(math.prod(shape), dt.name, _is_row_major(shape, strides)).astype(dt.np, copy=False)
-    return _finish(_laid_out(be.from_host(values), be, shape, strides), dt, be, requires_grad)
+    values = draw(math.prod(shape), dt.name, is_row_major(shape, strides)).astype(dt.np, copy=False)
+    return _finish(laid_out(be.from_host(values), be, shape, strides), dt, be, requires_grad)
 
 
 def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,

@@ -3,6 +3,7 @@ import numpy as np
 
 from .. import _dtypes
 from .._dtypes import FLOAT, INT, _combine, scalar_dtype
+from .._layout import reorder_dimensions
 from .._tensor import Tensor, wrap
 from ..autograd.grad_mode import enabled as grad_on
 
@@ -242,28 +243,7 @@ def torch_layout(r, *inputs):
                            for i, (n, s) in enumerate(zip(a.shape, a.strides))]
         strides.append(st)
 
-    def should_swap(d0, d1):
-        for st in strides:
-            s0, s1 = st[d0], st[d1]
-            if s0 == 0 or s1 == 0:
-                continue
-            if s0 != s1:
-                return -1 if s0 < s1 else 1
-            if shape[d0] > shape[d1]:
-                return 1
-        return 0
-
-    perm = list(range(nd - 1, -1, -1))  # innermost first
-    for i in range(1, nd):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            c = should_swap(perm[d0], perm[d1])
-            if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif c < 0:
-                break
-    order = perm[::-1]  # outermost first
+    order = reorder_dimensions(shape, strides)  # outermost first
     want = np.empty_like(r, shape=tuple(shape[d] for d in order), order="C").transpose(np.argsort(order))
     if want.strides == r.strides:
         return r

@@ -15,6 +15,8 @@ from .shape import AliasBackward0, make_view, unsqueeze
 
 
 class SelectBackward0(Node):
+    """out = a.select(dim, index) (an int index): backward writes g into that slot of zeros."""
+
     def __init__(self, dim, index):
         self.dim, self.index = dim, index
 
@@ -24,14 +26,8 @@ class SelectBackward0(Node):
         return (out,)
 
 
-class SliceBackward0(Node):
-    def __init__(self, dim, sl):
-        self.dim, self.sl = dim, sl
-
-    def backward(self, g):
-        out = np.zeros_like(g, shape=self.in_shape)
-        out[(slice(None),) * self.dim + (self.sl,)] = g
-        return (out,)
+class SliceBackward0(SelectBackward0):
+    """out = a[..., start:stop:step, ...] along dim: the same scatter, with a slice for the index."""
 
 
 class IndexBackward0(Node):

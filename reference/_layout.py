@@ -1,0 +1,107 @@
+"""Where elements sit in memory: ATen's dimension ordering, shared by op outputs and random fills.
+
+torch's TensorIterator orders a tensor's dims by their strides (reorder_dimensions). That one rule
+decides the layout of an elementwise result with transposed inputs (ops/_common.torch_layout), the
+order in which random draws land in a non-contiguous tensor, and what empty_like keeps of an input's
+layout (_creation's *_like). Pure stride arithmetic over NumPy/CuPy arrays; no Tensor here.
+"""
+
+
+def reorder_dimensions(shape, stride_lists):
+    """Dims outermost first, as ATen's reorder_dimensions orders them for these operands' strides:
+    larger strides outside; of two equal strides the smaller size goes inside; stride 0 decides nothing."""
+    def should_swap(d0, d1):
+        for strides in stride_lists:
+            s0, s1 = strides[d0], strides[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 != s1:
+                return -1 if s0 < s1 else 1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+
+    perm = list(range(len(shape) - 1, -1, -1))  # innermost first, ATen's convention
+    for i in range(1, len(perm)):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):  # an insertion sort that may step over undecided pairs
+            c = should_swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    return perm[::-1]
+
+
+# torch's CPU kernels hand out random draws in the order TensorIterator walks the output: logical order
+# for a contiguous tensor, memory order otherwise (x.t().uniform_() fills x's memory front to back).
+def walk_order(shape, strides):
+    """The walk order of a lone output tensor."""
+    return reorder_dimensions(shape, [strides])
+
+
+def is_dense(shape, strides):
+    """torch's is_non_overlapping_and_dense: the elements tile one block, no gaps, no repeats."""
+    need = 1
+    for d in sorted((d for d in range(len(shape)) if shape[d] > 1), key=lambda d: strides[d]):
+        if strides[d] != need:
+            return False
+        need *= shape[d]
+    return True
+
+
+def fill_in_walk_order(a, be, values):
+    """Write flat draws into array `a` in TensorIterator's walk order."""
+    xp, values = be.xp, be.from_host(values)
+    if a.flags.c_contiguous:
+        a[...] = values.reshape(a.shape)
+        return
+    item = a.itemsize
+    walked = a.transpose(walk_order(a.shape, tuple(s // item for s in a.strides)))
+    if not may_overlap(walked):
+        walked[...] = values.reshape(walked.shape)
+        return
+    # Elements share memory (from_numpy of an as_strided array): torch writes them one by one, so the
+    # last draw aimed at an address is the one that stays there.
+    offsets = xp.zeros((), xp.int64)
+    for n, s in zip(walked.shape, walked.strides):
+        offsets = offsets[..., None] + xp.arange(n, dtype=xp.int64) * (s // item)
+    offsets = offsets.reshape(-1)
+    _, first_from_end = xp.unique(offsets[::-1], return_index=True)
+    last = offsets.size - 1 - first_from_end
+    extent = int(offsets.max()) + 1
+    xp.lib.stride_tricks.as_strided(a, (extent,), (item,))[offsets[last]] = values[last]
+
+
+def may_overlap(walked):
+    """Could two elements of a (gappy, non-dense) view share an address? Only when a dim's stride
+    does not clear the whole extent of the dims inside it."""
+    reach = 0
+    for n, s in zip(reversed(walked.shape), reversed(walked.strides)):
+        if n > 1:
+            if s <= reach:
+                return True
+            reach += (n - 1) * s
+    return False
+
+
+def laid_out(buf, be, shape, strides):
+    """A flat buffer viewed with `shape` and dense element `strides`: the buffer's order is the memory
+    order, the order torch fills a dense tensor in."""
+    arr = buf.reshape(shape)
+    want = tuple(s * buf.itemsize for s in strides)
+    if arr.size and arr.strides != want:
+        arr = be.xp.lib.stride_tricks.as_strided(buf, shape, want)
+    return arr
+
+
+def is_row_major(shape, strides):
+    """torch's is_contiguous: row-major strides, size-1 dims ignored."""
+    need = 1
+    for n, s in zip(reversed(shape), reversed(strides)):
+        if n != 1:
+            if s != need:
+                return False
+            need *= n
+    return True
