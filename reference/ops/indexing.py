@@ -177,7 +177,7 @@ def getitem(self, index):
             raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                              f"valid indices (got {type(x).__name__})")
     if adv:
-        full = _adv_tuple(cur, adv)
+        full = _adv_tuple(cur._a.ndim, adv)
         node = IndexBackward0(full)
         if grad_on[0] and cur._rg:
             return record(node, (cur,), wrap(node.forward(cur._a), cur.dtype, cur._st.be))
@@ -187,9 +187,10 @@ def getitem(self, index):
     return cur
 
 
-def _adv_tuple(t, adv):
+def _adv_tuple(ndim, adv):
+    """The full index for NumPy: each advanced index at its dim, `:` elsewhere (a bool mask spans its ndim)."""
     out, d = [], 0
-    while d < t._a.ndim:
+    while d < ndim:
         if d in adv:
             out.append(adv[d])
             d += adv[d].ndim if adv[d].dtype == np.bool_ else 1
@@ -243,18 +244,7 @@ def _steps(t, items):
         else:
             raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                              f"valid indices (got {type(x).__name__})")
-    full = None
-    if adv:
-        out, d = [], 0
-        while d < cur.ndim:
-            if d in adv:
-                out.append(adv[d])
-                d += adv[d].ndim if adv[d].dtype == np.bool_ else 1
-            else:
-                out.append(slice(None))
-                d += 1
-        full = tuple(out)
-    return steps, cur, full
+    return steps, cur, (_adv_tuple(cur.ndim, adv) if adv else None)
 
 
 def setitem(self, index, value):
