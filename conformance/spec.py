@@ -5,6 +5,7 @@ who mistypes `shares` as `share` must learn it from one line, not from a traceba
 """
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -349,12 +350,27 @@ def load_section(path: Path) -> Section:
     )
 
 
-def load_all(spec_dir: Path = SPEC_DIR) -> list[Section]:
-    """Every section, in tutorial order; section ids and orders must be unique."""
+def load_all(spec_dir: Path = SPEC_DIR) -> tuple[Section, ...]:
+    """Every section, in tutorial order; section ids and orders must be unique.
+
+    The shipped spec is parsed once per process: collection and the stale-entry check of the gate
+    both walk it, and the files do not change during a run. Other folders (tests) are read afresh.
+    """
+    if Path(spec_dir) == SPEC_DIR:
+        return _shipped_spec()
+    return _load_dir(Path(spec_dir))
+
+
+@functools.cache
+def _shipped_spec() -> tuple[Section, ...]:
+    return _load_dir(SPEC_DIR)
+
+
+def _load_dir(spec_dir: Path) -> tuple[Section, ...]:
     sections = sorted((load_section(p) for p in sorted(Path(spec_dir).glob("*.toml"))), key=lambda s: s.order)
     ids: dict[str, Path] = {}
     for section in sections:
         if section.id in ids:
             raise SpecError(section.path, None, "section", f"id {section.id!r} is also used by {ids[section.id]}")
         ids[section.id] = section.path
-    return sections
+    return tuple(sections)
