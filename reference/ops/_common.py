@@ -58,7 +58,7 @@ def operands(a, b, op):
         return None
     dt = scalar_result(a.dtype, s)
     if dt.category < FLOAT and s.__class__ is int and not _fits(s, dt):
-        s = np.array(s).astype(dt.np)  # torch wraps an out-of-range integer scalar into the dtype
+        s = np.array(s).astype(dt.np)[()]  # a NumPy scalar (CuPy takes no host array); torch wraps an out-of-range integer scalar into the dtype
     return (a._a if a.dtype is dt else a._a.astype(dt.np)), s, dt
 
 
@@ -244,8 +244,16 @@ def torch_layout(r, *inputs):
         strides.append(st)
 
     order = reorder_dimensions(shape, strides)  # outermost first
-    want = np.empty_like(r, shape=tuple(shape[d] for d in order), order="C").transpose(np.argsort(order))
+    want = np.empty_like(r, shape=tuple(shape[d] for d in order), order="C").transpose(inverse_permutation(order))
     if want.strides == r.strides:
         return r
     want[...] = r
     return want
+
+
+def inverse_permutation(perm):
+    """The axes that undo `perm`, as Python ints (CuPy's transpose takes no host array)."""
+    inverse = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inverse[p] = i
+    return tuple(inverse)

@@ -93,7 +93,7 @@ def _is_int(x):
 
 
 def _advanced(x, t, dim):
-    """A tensor/list/ndarray index as a NumPy integer or bool array, checked like torch."""
+    """A tensor/list/ndarray index as an integer or bool array on t's device, checked like torch."""
     if isinstance(x, Tensor):
         arr = x._st.be.to_host(x._a)
         dt = x.dtype
@@ -114,12 +114,12 @@ def _advanced(x, t, dim):
             if dim + k >= len(shp) or shp[dim + k] != n:
                 raise IndexError(f"The shape of the mask {list(arr.shape)} at index {k} does not match the shape "
                                  f"of the indexed tensor {list(shp)} at index {dim + k}")
-        return arr
+        return t._st.be.from_host(arr)
     size = t._a.shape[dim] if dim < t._a.ndim else 0
     bad = arr[(arr >= size) | (arr < -size)]
     if bad.size:
         raise IndexError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {dim} with size {size}")
-    return arr.astype(np.intp, copy=False)
+    return t._st.be.from_host(arr.astype(np.intp, copy=False))  # checked on the host, used where t lives
 
 
 def _normalise(t, index):

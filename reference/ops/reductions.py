@@ -391,10 +391,13 @@ class ProdBackward0(Node):
         a, out = self.saved
         if np.all(a != 0):
             return (g * out / a,)
-        # With zeros, divide-free: the product of all the other elements, one element at a time.
+        # With zeros, divide-free (as torch does): the product of all the other elements is the
+        # product of those before (an exclusive cumprod) times the product of those after.
         flat = a.reshape(-1)
-        others = np.array([np.prod(np.delete(flat, i)) for i in range(flat.size)], dtype=a.dtype)
-        return (g * others.reshape(a.shape),)
+        one = np.ones_like(flat, shape=(1,))
+        before = np.concatenate((one, np.cumprod(flat[:-1])))
+        after = np.concatenate((np.cumprod(flat[::-1][:-1])[::-1], one))
+        return (g * (before * after).reshape(a.shape),)
 
 
 def prod(input, dtype=None):

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor, view_of, wrap
 from ..autograd.node import Node, record
-from ._common import grad_on, torch_layout
+from ._common import grad_on, inverse_permutation, torch_layout
 
 
 # ---- building a view with torch's exact strides ------------------------------------------------
@@ -134,7 +134,7 @@ class PermuteBackward0(Node):
         self.perm = perm
 
     def backward(self, g):
-        return (np.transpose(g, np.argsort(self.perm)),)
+        return (g.transpose(inverse_permutation(self.perm)),)
 
 
 class ExpandBackward0(Node):
