@@ -11,6 +11,7 @@ from ._creation import (LEGACY_TYPES, arange, as_tensor, empty, empty_like, eye,
                         randperm, tensor, zeros, zeros_like)
 from ._creation import METHODS as _CREATION_METHODS
 from ._device import device
+from ._dlpack import from_dlpack
 from ._dtypes import (can_cast, dtype, get_default_dtype, promote_types, result_type,
                       set_default_dtype)
 from ._tensor import Size, Tensor

@@ -355,6 +355,15 @@ class Tensor(metaclass=_TensorMeta):
         a = self.numpy()  # the same refusals as numpy(): requires_grad, non-CPU
         return a if dtype is None else a.astype(dtype, copy=False)
 
+    def __dlpack__(self, *args, **kwargs):
+        """Export the memory (no copy) to any DLPack consumer: torch.from_dlpack(t), np.from_dlpack(t)."""
+        if self._rg:
+            raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
+        return self._a.__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        return self._a.__dlpack_device__()
+
     def _host(self):
         return self._st.be.to_host(self._a)
 
