@@ -9,7 +9,8 @@ from ..runner import Context, SpecDisagrees
 
 
 def errors(ctx: Context, drawn: dict) -> None:
-    """Bad input raises the exception type torch raises; named inputs stay unchanged."""
+    """Bad input raises the exception type torch raises (its message matching `match`, if given); named inputs
+    stay unchanged."""
     wanted = getattr(builtins, ctx.case.raises)
     expected = ctx.run(ctx.oracle, drawn)
     if not isinstance(expected.error, wanted):
@@ -22,6 +23,14 @@ def errors(ctx: Context, drawn: dict) -> None:
     if not isinstance(actual.error, wanted):
         raise Mismatch(f"raised {type(actual.error).__name__}: {actual.error}; torch raises {ctx.case.raises} "
                        f"({expected.error})", describe(expected.error), describe(actual.error))
+    if ctx.case.match is not None:  # the message matters too (say, one that tells the user what to do)
+        pattern = re.compile(ctx.case.match)
+        if not pattern.search(str(expected.error)):
+            raise SpecDisagrees(f"spec error: torch's message {str(expected.error)!r} does not match "
+                                f"{pattern.pattern!r}")
+        if not pattern.search(str(actual.error)):
+            raise Mismatch(f"the message {str(actual.error)!r} does not match {pattern.pattern!r} "
+                           f"(torch: {expected.error})", describe(expected.error), describe(actual.error))
     for name in ctx.case.unchanged:
         assert_same_values(actual.namespace[name], expected.namespace[name],
                            f"input {name} after the failed call (must be unchanged)")
