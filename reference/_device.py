@@ -6,7 +6,7 @@ device it runs on. CuPy is imported only when a CUDA device is first asked for.
 """
 import numpy as np
 
-__all__ = ["device", "backend_for", "canonical"]
+__all__ = ["device", "backend_for", "backend_of", "canonical"]
 
 _TYPES = ("cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, vulkan, "
           "mps, meta, hpu, mtia, privateuseone")
@@ -88,6 +88,11 @@ class _NumpyBackend:
     def from_host(arr):
         return arr
 
+    @staticmethod
+    def binary(ufunc, x, y):
+        """ufunc(x, y) for the binary arithmetic ops (the CuPy backend may use a faster kernel)."""
+        return ufunc(x, y)
+
 
 class _CupyBackend:
     """GPU memory: CuPy arrays on one device index."""
@@ -95,9 +100,12 @@ class _CupyBackend:
     is_host = False
 
     def __init__(self, cupy, index):
+        from ._cuda_kernels import BinaryKernels
+
         self.xp = cupy
         self.index = index
         self.device = device("cuda", index)
+        self.binary = BinaryKernels(cupy)
 
     def strided(self, flat, shape, strides, offset):
         item = flat.itemsize
@@ -161,6 +169,13 @@ def backend_for(dev):
             raise RuntimeError(f"CUDA error: invalid device ordinal (device {index} requested)")
         be = _cuda_backends[index] = _CupyBackend(cupy, index)
     return be
+
+
+def backend_of(arr):
+    """The backend an array already lives on: NumPy arrays and scalars are the CPU's, CuPy's their GPU's."""
+    if isinstance(arr, (np.ndarray, np.generic)) or not hasattr(arr, "device"):
+        return CPU
+    return backend_for(device("cuda", arr.device.id))
 
 
 def canonical(dev):

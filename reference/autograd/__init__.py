@@ -73,9 +73,10 @@ def _roots(tensors, grads, op):
 
 
 def _wrap_grad(arr):
-    from .._device import CPU
+    from .._device import backend_of
     from .._tensor import wrap_any
-    return wrap_any(arr if hasattr(arr, "ndim") else CPU.xp.asarray(arr), CPU)
+    be = backend_of(arr)  # a hook on a GPU tensor sees its grad on the GPU
+    return wrap_any(arr if hasattr(arr, "ndim") else be.xp.asarray(arr), be)
 
 
 def _no_create_graph(create_graph):

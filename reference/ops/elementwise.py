@@ -156,7 +156,7 @@ def _binary(a, b, ufunc, node_cls, op, *params):
             return record(node, (a, b), wrap(r if r.flags.c_contiguous else torch_layout(r, x, y), dt, a._st.be))
         if params and params[0] != 1:  # alpha
             y = y * params[0]
-        r = ufunc(x, y)
+        r = a._st.be.binary(ufunc, x, y)
         return wrap(r if r.flags.c_contiguous else torch_layout(r, x, y), dt, a._st.be)
     except ValueError:
         raise broadcast_error(a._a.shape, np.shape(b._a if isinstance(b, Tensor) else b)) from None
