@@ -56,7 +56,7 @@ def to(self, *args, **kwargs):
     if be is not self._st.be:
         arr = be.from_host(self._st.be.to_host(arr))
     arr = arr.astype(dt.np, copy=arr is self._a)
-    if not arr.flags.c_contiguous:
+    if not (arr.flags.c_contiguous and self._a.flags.c_contiguous):  # a host round trip comes back C-ordered
         arr = torch_layout(arr, self._a)
     out = wrap(arr, dt, be)
     if grad_on[0] and self._rg:

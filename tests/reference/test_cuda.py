@@ -123,3 +123,11 @@ def test_tensor_add_uses_the_kernel_and_matches_torch():
     assert torch.equal(torch.from_dlpack(a + b), ta + tb)
     assert torch.equal(torch.from_dlpack(a * b), ta * tb)
     assert reference._device.backend_for("cuda").binary.status == "on"
+
+
+@needs_gpu
+def test_device_moves_keep_torch_strides():
+    def strides(m):
+        a = m.arange(6.0).reshape(2, 3).t()
+        return [t.stride() for t in (a.cuda(), a.cuda().cpu(), a.cuda().to("cpu", m.float64), a.cuda()[:, :1].cpu())]
+    assert strides(reference) == strides(torch)
