@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
@@ -52,6 +54,12 @@ def main() -> int:
     t_c = best(lambda: cupy.add(x_c, y_c), sync_r)
     rows.append(("add 2^28 float32, plain cupy.add", f"{moved / t_t / 1e12:.2f} TB/s", f"{moved / t_c / 1e12:.2f} TB/s",
                  t_t / t_c))
+    from reference._cuda_kernels import UNROLL, UNROLLS, BinaryKernels
+    for unroll in UNROLLS:  # the vectorised kernel alone, at each unroll (the reference uses UNROLL)
+        kernels = BinaryKernels(cupy, unroll)
+        t_k = best(lambda: kernels(np.add, x_c, y_c), sync_r)
+        rows.append((f"add 2^28 float32, kernel alone, unroll {unroll}{' (used)' if unroll == UNROLL else ''}",
+                     f"{moved / t_t / 1e12:.2f} TB/s", f"{moved / t_k / 1e12:.2f} TB/s", t_t / t_k))
     del a_t, b_t, a_r, b_r, x_c, y_c
 
     m = 8192

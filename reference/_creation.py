@@ -12,7 +12,7 @@ import numpy as np
 from . import _dtypes
 from ._device import backend_for
 from ._dtypes import FROM_NUMPY
-from ._layout import fill_in_walk_order, is_dense, is_row_major, laid_out, walk_order
+from ._layout import fill_in_walk_order, is_dense, is_row_major, laid_out, like_strides
 from ._storage import Storage
 from ._tensor import Tensor, _new, check_grad_dtype, wrap
 from .ops.shape import size_args
@@ -225,14 +225,7 @@ def _like_layout(t, dtype, device):
     """dtype, backend, shape and empty_like's element strides (memory_format=preserve): a dense input's
     own strides, else dense ones that keep its dims' order."""
     dt, be = _dt(dtype, t.dtype), backend_for(device or t.device)
-    shape, strides = t._a.shape, t.stride()
-    if not is_dense(shape, strides):
-        out, step = [0] * len(shape), 1
-        for d in reversed(walk_order(shape, strides)):
-            out[d] = step
-            step *= shape[d]
-        strides = tuple(out)
-    return dt, be, shape, strides
+    return dt, be, t._a.shape, like_strides(t._a.shape, t.stride())
 
 
 def _filled_like(t, value, dtype, device, requires_grad):

@@ -41,6 +41,18 @@ def walk_order(shape, strides):
     return reorder_dimensions(shape, [strides])
 
 
+def like_strides(shape, strides):
+    """empty_like's element strides (memory_format=preserve), which clone() and to() also use: a dense
+    input's own strides, size-1 dims included; otherwise dense strides that keep its dims' order."""
+    if is_dense(shape, strides):
+        return tuple(strides)
+    out, step = [0] * len(shape), 1
+    for d in reversed(walk_order(shape, strides)):
+        out[d] = step
+        step *= shape[d]
+    return tuple(out)
+
+
 def is_dense(shape, strides):
     """torch's is_non_overlapping_and_dense: the elements tile one block, no gaps, no repeats."""
     need = 1

@@ -17,7 +17,7 @@ status=0
   "$py" -c "import cupy; print('cupy', cupy.__version__)"; } > "$out/device.txt" 2>&1
 cat "$out/device.txt"
 
-"$py" -m pytest tests/reference/test_cuda.py tests/reference/test_printing.py tests/reference/test_creation.py \
+"$py" -m pytest tests/reference/test_cuda.py tests/reference/test_printing.py::test_device_suffix_on_cuda \
     -p no:cacheprovider -q -n "$workers" -rs > "$out/tests-cuda.log" 2>&1 || status=1
 tail -n 3 "$out/tests-cuda.log"
 

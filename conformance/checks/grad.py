@@ -58,8 +58,9 @@ def grad(ctx: Context, drawn: dict) -> None:
     for rounds in (1, 2):
         retain = rounds == 1
         want.backward(ctx.oracle.tensor(g.tolist(), dtype=want.dtype, device=want.device), retain_graph=retain)
-        gradient = ctx.impl.tensor(g.tolist(), dtype=getattr(ctx.impl, dtype_name(want.dtype)),
-                                   **({} if ctx.device == "cpu" else {"device": ctx.device}))
+        # On the output's device, which need not be the run's: a.cpu() of a GPU tensor lives on the host.
+        where = {} if want.device.type == "cpu" else {"device": str(want.device)}
+        gradient = ctx.impl.tensor(g.tolist(), dtype=getattr(ctx.impl, dtype_name(want.dtype)), **where)
         try:
             got.backward(gradient, retain_graph=retain)
         except Exception as exc:
@@ -74,6 +75,10 @@ def grad(ctx: Context, drawn: dict) -> None:
             if str(leaf_got.grad.dtype) != str(leaf_want.grad.dtype):
                 raise Mismatch(f"{label} has dtype {leaf_got.grad.dtype}, torch {leaf_want.grad.dtype}",
                                str(leaf_want.grad.dtype), str(leaf_got.grad.dtype))
+            if str(getattr(leaf_got.grad, "device", "cpu")) != str(leaf_want.grad.device):
+                raise Mismatch(f"{label} lives on {leaf_got.grad.device}, torch's on {leaf_want.grad.device} "
+                               "(a gradient lives on its leaf's device)",
+                               str(leaf_want.grad.device), str(leaf_got.grad.device))
 
 
 def repro_steps(ctx: Context, drawn: dict) -> list[str]:

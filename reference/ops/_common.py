@@ -3,7 +3,9 @@ import numpy as np
 
 from .. import _dtypes
 from .._dtypes import FLOAT, INT, _combine, scalar_dtype
-from .._layout import reorder_dimensions
+import math
+
+from .._layout import laid_out, like_strides, reorder_dimensions
 from .._tensor import Tensor, wrap
 from ..autograd.grad_mode import enabled as grad_on
 
@@ -257,3 +259,15 @@ def inverse_permutation(perm):
     for i, p in enumerate(perm):
         inverse[p] = i
     return tuple(inverse)
+
+
+def copy_like(arr, src, be, always=False):
+    """`arr` (src's values) in the layout torch's empty_like(src) has: what clone() and to() return.
+    `arr` itself when it already has that layout, unless `always` asks for new memory."""
+    item = src.itemsize
+    strides = like_strides(src.shape, tuple(s // item for s in src.strides))
+    if not always and arr.strides == tuple(s * arr.itemsize for s in strides):
+        return arr
+    out = laid_out(be.xp.empty(math.prod(src.shape), arr.dtype), be, src.shape, strides)
+    out[...] = arr
+    return out

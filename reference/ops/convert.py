@@ -5,8 +5,8 @@ from .. import _dtypes
 from .._device import backend_for
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import (as_number, bump, check_inplace, check_out_shape, finish_inplace, grad_on, snapshot,
-                      torch_layout)
+from ._common import (as_number, bump, check_inplace, check_out_shape, copy_like, finish_inplace, grad_on,
+                      snapshot)
 
 
 class ToCopyBackward0(Node):
@@ -56,8 +56,7 @@ def to(self, *args, **kwargs):
     if be is not self._st.be:
         arr = be.from_host(self._st.be.to_host(arr))
     arr = arr.astype(dt.np, copy=arr is self._a)
-    if not (arr.flags.c_contiguous and self._a.flags.c_contiguous):  # a host round trip comes back C-ordered
-        arr = torch_layout(arr, self._a)
+    arr = copy_like(arr, self._a, be)  # empty_like's layout (a host round trip comes back C-ordered)
     out = wrap(arr, dt, be)
     if grad_on[0] and self._rg:
         if dt.category < _dtypes.FLOAT:

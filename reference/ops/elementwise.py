@@ -355,7 +355,7 @@ def __add__(self, other):
     if other.__class__ is Tensor and self.dtype is other.dtype and self._st.be is other._st.be \
             and not (grad_on[0] and (self._rg or other._rg)):
         try:
-            r = self._a + other._a
+            r = self._st.be.binary(np.add, self._a, other._a)
             return wrap(r if r.flags.c_contiguous else torch_layout(r, self._a, other._a), self.dtype, self._st.be)
         except ValueError:
             raise broadcast_error(self._a.shape, other._a.shape) from None
@@ -368,7 +368,7 @@ def __mul__(self, other):
     if other.__class__ is Tensor and self.dtype is other.dtype and self._st.be is other._st.be \
             and not (grad_on[0] and (self._rg or other._rg)):
         try:
-            r = self._a * other._a
+            r = self._st.be.binary(np.multiply, self._a, other._a)
             return wrap(r if r.flags.c_contiguous else torch_layout(r, self._a, other._a), self.dtype, self._st.be)
         except ValueError:
             raise broadcast_error(self._a.shape, other._a.shape) from None

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._tensor import Tensor, view_of, wrap
 from ..autograd.node import Node, record
-from ._common import grad_on, inverse_permutation, torch_layout
+from ._common import copy_like, grad_on, inverse_permutation
 
 
 # ---- building a view with torch's exact strides ------------------------------------------------
@@ -347,9 +347,10 @@ def expand_as(self, other):
 
 def clone(self, *, memory_format=None, contiguous=False):
     """A copy in new memory (layout preserved unless contiguous), recorded as CloneBackward0."""
-    arr = self._a.copy(order="C" if contiguous else "K")
-    if not arr.flags.c_contiguous:  # NumPy's 'K' copy of a broadcast view is not torch's layout
-        arr = torch_layout(arr, self._a)
+    if contiguous:
+        arr = self._a.copy(order="C")
+    else:
+        arr = copy_like(self._a, self._a, self._st.be, always=True)
     out = wrap(arr, self.dtype, self._st.be)
     if grad_on[0] and self._rg:
         record(CloneBackward0(), (self,), out)

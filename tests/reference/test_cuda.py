@@ -102,17 +102,18 @@ def test_gpu_tensors_are_shared_with_torch_through_dlpack():
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64"])
 def test_vectorised_kernels_equal_cupy_bit_for_bit(op, dtype):
     import cupy
-    from reference._cuda_kernels import MIN_SIZE
+    from reference._cuda_kernels import MIN_SIZE, UNROLLS, BinaryKernels
 
-    kernels = reference._device.backend_for("cuda").binary
     ufunc = getattr(np, op)
-    for n in (MIN_SIZE - 1, MIN_SIZE, MIN_SIZE + 3, (1 << 20) + 7):
-        x = cupy.asarray(np.random.default_rng(n).uniform(-1e3, 1e3, n).astype(dtype))
-        y = cupy.asarray(np.random.default_rng(n + 1).uniform(-1e3, 1e3, n).astype(dtype))
-        for a, b in ((x, y), (x[1:], y[1:])):  # the offset views are misaligned: CuPy's own kernel runs
-            got, want = kernels(ufunc, a, b), ufunc(a, b)
-            assert got.dtype == want.dtype and bool((got == want).all()), (op, dtype, n)
-    assert kernels.status == "on", kernels.status
+    for unroll in UNROLLS:
+        kernels = BinaryKernels(cupy, unroll)
+        for n in (MIN_SIZE - 1, MIN_SIZE, MIN_SIZE + 3, 3 * MIN_SIZE // 2 + 5, (1 << 20) + 7):
+            x = cupy.asarray(np.random.default_rng(n).uniform(-1e3, 1e3, n).astype(dtype))
+            y = cupy.asarray(np.random.default_rng(n + 1).uniform(-1e3, 1e3, n).astype(dtype))
+            for a, b in ((x, y), (x[1:], y[1:])):  # the offset views are misaligned: CuPy's own kernel runs
+                got, want = kernels(ufunc, a, b), ufunc(a, b)
+                assert got.dtype == want.dtype and bool((got == want).all()), (op, dtype, n, unroll)
+        assert kernels.status == "on", kernels.status
 
 
 @needs_gpu
@@ -131,3 +132,23 @@ def test_device_moves_keep_torch_strides():
         a = m.arange(6.0).reshape(2, 3).t()
         return [t.stride() for t in (a.cuda(), a.cuda().cpu(), a.cuda().to("cpu", m.float64), a.cuda()[:, :1].cpu())]
     assert strides(reference) == strides(torch)
+
+
+@needs_gpu
+def test_operators_reach_the_kernels():
+    # `a + b` and `a * b` have their own hot path; it must route through the backend's kernels too.
+    kernels = reference._device.backend_for("cuda").binary
+    calls = []
+    original = kernels.__class__.__call__
+
+    def counting(self, ufunc, x, y):
+        calls.append(ufunc.__name__)
+        return original(self, ufunc, x, y)
+
+    kernels.__class__.__call__ = counting
+    try:
+        a = reference.ones(1 << 17, device="cuda")
+        a + a, a * a, a - a
+    finally:
+        kernels.__class__.__call__ = original
+    assert calls == ["add", "multiply", "subtract"]

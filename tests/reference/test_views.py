@@ -185,3 +185,11 @@ def test_variable_returns_a_new_tensor_sharing_memory():
         x = m.ones(4, 3)
         v = V(x, requires_grad=True)
         assert v is not x and v.data_ptr() == x.data_ptr() and v.requires_grad and not x.requires_grad
+
+
+def test_clone_and_to_keep_empty_likes_strides_for_size_one_dims():
+    # torch keeps a dense input's own strides, even the stride of a size-1 dim: (3, 1) with (1, 3).
+    check(lambda m: [t.stride() for t in (m.arange(6.0).reshape(2, 3).t()[:, :1].clone(),
+                                          m.arange(6.0).reshape(2, 3).t()[:, :1].to(m.float64),
+                                          m.arange(6.0).reshape(2, 3).t()[::2].clone(),
+                                          m.ones(3, 1).expand(3, 4).to(m.int64))])
