@@ -75,6 +75,12 @@ def main() -> int:
     t_t = best(lambda: s_t + s_t, sync_t, repeat=9, number=2000)
     t_r = best(lambda: s_r + s_r, sync_r, repeat=9, number=2000)
     rows.append(("3x3 add latency", f"{t_t * 1e6:.1f} µs", f"{t_r * 1e6:.1f} µs", t_t / t_r))
+    x_c = cupy.from_dlpack(s_r)
+    t_c = best(lambda: cupy.add(x_c, x_c), sync_r, repeat=9, number=2000)
+    rows.append(("3x3 add latency, plain cupy.add", f"{t_t * 1e6:.1f} µs", f"{t_c * 1e6:.1f} µs", t_t / t_c))
+    kernels = reference._device.backend_for("cuda").binary
+    t_k = best(lambda: kernels(np.add, x_c, x_c), sync_r, repeat=9, number=2000)
+    rows.append(("3x3 add latency, kernel alone", f"{t_t * 1e6:.1f} µs", f"{t_k * 1e6:.1f} µs", t_t / t_k))
 
     def tutorial(mod):
         x = mod.ones(4, 3, device="cuda", requires_grad=True)

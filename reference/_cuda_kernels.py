@@ -53,7 +53,6 @@ __global__ void binary16(const T* __restrict__ a, const T* __restrict__ b, T* __
 _CTYPES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double",
            np.dtype(np.int32): "int", np.dtype(np.int64): "long long"}
 _OPS = {"add": "Add", "subtract": "Sub", "multiply": "Mul"}
-MIN_SIZE = 1 << 16  # below this a launch costs more than the bandwidth it saves
 _THREADS = 256
 UNROLLS = (1, 2, 4, 8)  # all compiled; benchmarks/gpu_bench.py times each
 UNROLL = 4
@@ -87,15 +86,16 @@ class BinaryKernels:
         """ufunc(x, y), through a vectorised kernel where one applies."""
         # x is always a device array here; y may be a Python or NumPy scalar. (CuPy makes its arrays as
         # instances of a base class of cupy.ndarray, so compare the two classes rather than name one.)
-        if (y.__class__ is not x.__class__ or x.size < MIN_SIZE or x.dtype != y.dtype
-                or x.shape != y.shape or not (x.flags.c_contiguous and y.flags.c_contiguous)
-                or (x.data.ptr | y.data.ptr) % 16):
+        # Small arrays take the kernel too: a raw launch costs less host time than a CuPy ufunc call,
+        # which is most of a 3x3 add's latency.
+        if (y.__class__ is not x.__class__ or x.dtype != y.dtype or x.shape != y.shape or not x.size
+                or not (x.flags.c_contiguous and y.flags.c_contiguous) or (x.data.ptr | y.data.ptr) % 16):
             return ufunc(x, y)
         if self.functions is None:
             self._compile()
         kernel = self.functions.get((ufunc.__name__, x.dtype, self.unroll))
         per_block = _THREADS * self.unroll
-        blocks = (x.size // (16 // x.itemsize) + per_block - 1) // per_block
+        blocks = max(1, (x.size // (16 // x.itemsize) + per_block - 1) // per_block)
         if kernel is None or blocks >= 1 << 31:
             return ufunc(x, y)
         out = self.cupy.empty(x.shape, x.dtype)
