@@ -1,0 +1,39 @@
+"""--impl for the device-discipline run: the reference with its CPU backend swapped for the strict
+CuPy stand-in, so every op runs through the device code path while torch (the oracle) stays on the CPU.
+
+    python -m pytest conformance --impl=tests/reference/emulated_device/backend.py \\
+        --skips-file=tests/reference/emulated_device/skips.txt
+"""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import strict_cupy  # noqa: E402
+
+import reference  # noqa: E402
+from reference import _device  # noqa: E402
+
+
+class _EmulatedDevice(_device._CupyBackend):
+    """The CuPy backend over the stand-in, reporting 'cpu' so torch on the CPU can judge it."""
+
+    is_host = True  # numpy() gives a copy (the stand-in's .get()), so the kit can read values back
+
+    def __init__(self):
+        super().__init__(strict_cupy, 0)
+        self.device = _device.device("cpu")
+
+
+_device.CPU = _EmulatedDevice()  # backend_for() hands this out for every CPU tensor from now on
+_numpy = reference.Tensor.numpy
+
+
+def _numpy_copy(self, *, force=False):
+    """numpy() with the same refusals, giving a host copy: how the kit reads the emulated device back."""
+    out = _numpy(self, force=force)
+    return out.get() if isinstance(out, strict_cupy.ndarray) else out
+
+
+reference.Tensor.numpy = _numpy_copy
+globals().update({name: getattr(reference, name) for name in dir(reference) if not name.startswith("__")})
+__version__ = reference.__version__
