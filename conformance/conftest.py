@@ -1,6 +1,9 @@
 """The kit's pytest entry point: options, loading the implementation and the oracle, the gate, collection."""
 from __future__ import annotations
 
+import atexit
+import gc
+import importlib.metadata
 import platform
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -21,7 +24,7 @@ DEFAULT_CASE_TIMEOUT = 60.0
 @dataclass
 class Kit:
     backend: Backend
-    oracle: ModuleType
+    oracle_version: str
     skip_reason: str | None = None
     xfails: EntryList = field(default_factory=lambda: EntryList("xfails"))
     skips: EntryList = field(default_factory=lambda: EntryList("skips"))
@@ -29,6 +32,13 @@ class Kit:
     case_timeout: float | None = DEFAULT_CASE_TIMEOUT
     probes: Probes | None = None
     stale: list = field(default_factory=list)
+
+    @property
+    def oracle(self) -> ModuleType:
+        """Real PyTorch, imported where tests run (an xdist controller never needs it)."""
+        import torch
+
+        return torch
 
 
 def pytest_addoption(parser):
@@ -53,6 +63,10 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    # At interpreter exit Python collects every object torch and the run created: ~0.9 s per process
+    # on a 2-core machine, paid by every xdist worker. Freezing them first (at exit only, so an
+    # in-process pytest.main() keeps collecting) skips that work.
+    atexit.register(gc.freeze)
     if not config.getoption("hypothesis_profile", None):
         settings.load_profile(profiles.default_profile())
     try:
@@ -66,19 +80,21 @@ def pytest_configure(config):
         tolerances = read_tolerances(config.getoption("conformance_tolerances"))
     except GateFileError as exc:
         raise pytest.UsageError(str(exc)) from None
-    import torch  # the oracle: real PyTorch, always
-
     device = config.getoption("conformance_device")
+    # An xdist controller runs no test: on the CPU it skips importing torch (seconds of a 2-core
+    # machine's time that the workers, each importing their own, would otherwise wait for).
+    torch = None if device == "cpu" and _distributes(config) else _oracle()
     skip = None
     if device == "cuda" and not torch.cuda.is_available():
         skip = "no CUDA device: torch.cuda.is_available() is False here"
     timeout = config.getoption("conformance_case_timeout") or None
-    kit = Kit(backend=backend, oracle=torch, skip_reason=skip, xfails=xfails, skips=skips, tolerances=tolerances,
+    kit = Kit(backend=backend, oracle_version=torch.__version__ if torch else _installed_version("torch"),
+              skip_reason=skip, xfails=xfails, skips=skips, tolerances=tolerances,
               case_timeout=timeout, probes=Probes(backend.module, device, timeout))
     config._conformance = kit
     config._conformance_env = {
         "impl": backend.name, "impl_version": backend.version, "impl_origin": backend.origin,
-        "device": device, "device_name": _device_name(torch, device) if not skip else "unavailable",
+        "device": device, "device_name": _device_name(device) if not skip else "unavailable",
         "profile": settings.get_current_profile_name(), "seed": config.getoption("hypothesis_seed", None),
         "xfails_file": config.getoption("conformance_xfails"), "skips_file": config.getoption("conformance_skips"),
         "tolerances_file": config.getoption("conformance_tolerances"),
@@ -92,13 +108,33 @@ def pytest_configure(config):
         files = {"xfails": config.getoption("conformance_xfails"),
                  "skips": config.getoption("conformance_skips"),
                  "tolerances": config.getoption("conformance_tolerances")}
-        config.pluginmanager.register(GateSummary(config, backend, torch.__version__, kit.stale, files),
+        config.pluginmanager.register(GateSummary(config, backend, kit.oracle_version, kit.stale, files),
                                       "conformance-gate-summary")
 
 
-def _device_name(torch, device: str) -> str:
+def _oracle() -> ModuleType:
+    import torch  # the oracle: real PyTorch, always
+
+    return torch
+
+
+def _distributes(config) -> bool:
+    """True in an xdist controller that hands every test to workers (xdist has resolved -n by now)."""
+    if hasattr(config, "workerinput"):
+        return False
+    return bool(getattr(config.option, "numprocesses", None)) and getattr(config.option, "dist", "no") != "no"
+
+
+def _installed_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:  # a source build: ask the module itself
+        return _oracle().__version__
+
+
+def _device_name(device: str) -> str:
     if device == "cuda":
-        return torch.cuda.get_device_name(0)
+        return _oracle().cuda.get_device_name(0)
     return platform.processor() or platform.machine()
 
 
@@ -107,7 +143,7 @@ def pytest_report_header(config):
     if kit is None:
         return None
     lines = [f"conformance: impl={kit.backend.name} version={kit.backend.version} from {kit.backend.origin}",
-             f"conformance: oracle torch {kit.oracle.__version__}; device={config.getoption('conformance_device')}; "
+             f"conformance: oracle torch {kit.oracle_version}; device={config.getoption('conformance_device')}; "
              f"hypothesis profile {settings.get_current_profile_name()}; case timeout "
              f"{f'{kit.case_timeout:g} s' if kit.case_timeout else 'off'}"]
     for listing in (kit.xfails, kit.skips):
