@@ -9,6 +9,7 @@ import warnings
 
 from . import _dtypes
 from ._dtypes import FROM_NUMPY
+from ._layout import is_dense, laid_out
 from ._storage import Storage
 from . import autograd as _autograd
 from .autograd import grad_mode
@@ -297,7 +298,14 @@ class Tensor(metaclass=_TensorMeta):
         """Add a grad array into .grad: the first one is copied in, later ones are added in place."""
         cur = self._grad
         if cur is None:
-            self._grad = wrap(self._st.be.xp.array(g, dtype=self._a.dtype), self.dtype, self._st.be)
+            # torch's layout contract: a dense leaf's grad has the leaf's strides, any other leaf's is contiguous.
+            xp, shape, strides = self._st.be.xp, self._a.shape, self.stride()
+            if not self._a.flags.c_contiguous and is_dense(shape, strides):
+                arr = laid_out(xp.empty(self._a.size, self._a.dtype), self._st.be, shape, strides)
+                arr[...] = g
+            else:
+                arr = xp.array(g, dtype=self._a.dtype, order="C")
+            self._grad = wrap(arr, self.dtype, self._st.be)
         else:
             cur._a += g
             cur._st.version += 1

@@ -83,6 +83,14 @@ def check_inplace(t):
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
+def refuse_overlap(a):
+    """torch's in-place kernels (fill_ and zero_ aside) refuse a receiver whose several elements share one
+    address, as an expand()ed tensor's do; they check before writing anything."""
+    if not a.flags.c_contiguous and any(n > 1 and s == 0 for n, s in zip(a.shape, a.strides)):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                           "single memory location. Please clone() the tensor before performing the operation.")
+
+
 def check_cast(dt, out_dt):
     if dt is not out_dt and not _dtypes.can_cast(dt, out_dt):
         raise RuntimeError(f"result type {dt.c10_name} can't be cast to the desired output type {out_dt.c10_name}")

@@ -5,7 +5,7 @@ from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
 from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, has_zero,
-                      operands)
+                      operands, refuse_overlap)
 
 
 def _nograd(ufunc, op, out_dtype=None):
@@ -32,6 +32,7 @@ def _nograd_(ufunc, op):
             raise bad_operand(op, self, other)
         x, y, dt = prep
         check_inplace(self)
+        refuse_overlap(self._a)
         check_cast(dt, self.dtype)
         if isinstance(other, Tensor):
             check_out_shape(self._a.shape, other._a.shape)

@@ -5,7 +5,7 @@ from .. import _dtypes
 from .._device import backend_for
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import (as_number, bump, check_inplace, check_out_shape, copy_like, finish_inplace, grad_on,
+from ._common import (as_number, bump, check_inplace, check_out_shape, copy_like, finish_inplace, grad_on, refuse_overlap,
                       snapshot)
 
 
@@ -98,6 +98,7 @@ def copy_(self, src, non_blocking=False):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     check_out_shape(self._a.shape, src._a.shape)
     check_inplace(self)
+    refuse_overlap(self._a)
     arr = src._a
     if src._st.be is not self._st.be:
         arr = self._st.be.from_host(src._st.be.to_host(arr))

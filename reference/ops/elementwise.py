@@ -12,8 +12,8 @@ from .. import _dtypes
 from .._dtypes import BOOL, FLOAT, INT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, finish_inplace, has_zero, torch_layout,
-                      grad_on, operands, snapshot)
+from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, finish_inplace,
+                      grad_on, has_zero, operands, refuse_overlap, snapshot, torch_layout)
 
 
 class AddBackward0(Node):
@@ -171,6 +171,7 @@ def _binary_(a, b, ufunc, node_cls, op, *params):
     if isinstance(b, Tensor) and b._a.shape != a._a.shape:
         check_out_shape(a._a.shape, b._a.shape)
     check_inplace(a)
+    refuse_overlap(a._a)
     check_cast(dt, a.dtype)
     if grad_on[0] and (a._rg or (b.__class__ is Tensor and b._rg)):
         node = node_cls(*params)

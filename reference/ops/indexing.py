@@ -4,13 +4,15 @@ Like torch, basic indices are applied one by one as views (an int is a `select`,
 None an `unsqueeze`), each recording its node; tensor/list/bool indices then gather a copy in one
 step (IndexBackward0), following NumPy's placement rule for the gathered dims (which torch shares).
 """
+import warnings
+
 import numpy as np
 
 from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import finish_inplace, as_number, bump, check_inplace, grad_on, snapshot
+from ._common import finish_inplace, as_number, bump, check_inplace, grad_on, refuse_overlap, snapshot
 from .shape import AliasBackward0, make_view, unsqueeze
 
 
@@ -277,6 +279,12 @@ def setitem(self, index, value):
             raise TypeError(f"can't assign a {type(value).__name__} to a torch.{self.dtype.legacy_name}")
         v = n
     check_inplace(self)
+    if adv is None:
+        refuse_overlap(region)  # a basic index writes through copy_/fill_ of the region
+    elif any(n > 1 and s == 0 for n, s in zip(self._a.shape, self._a.strides)):
+        warnings.warn("Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before "
+                      "performing this operation. This also applies to advanced indexing e.g. tensor[indices] = "
+                      "tensor", UserWarning, stacklevel=2)
     needs = grad_on[0] and (self._rg or (isinstance(value, Tensor) and value._rg))
     old = snapshot(self, copy=False) if needs else None
     if adv is not None:

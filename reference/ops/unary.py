@@ -9,7 +9,7 @@ from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import wrap
 from ..autograd.node import Node, record
-from ._common import finish_inplace, bump, check_cast, check_inplace, grad_on, snapshot
+from ._common import finish_inplace, bump, check_cast, check_inplace, grad_on, refuse_overlap, snapshot
 
 
 class NegBackward0(Node):
@@ -194,6 +194,7 @@ def _run(node_cls, fn, a, params, floating):
 def _run_(node_cls, fn, a, params, floating):
     """In-place form: same checks as torch, then write into a's memory."""
     check_inplace(a)
+    refuse_overlap(a._a)
     if floating and a.dtype.category < FLOAT:
         check_cast(_dtypes.get_default_dtype(), a.dtype)
     if grad_on[0] and a._rg:

@@ -283,3 +283,28 @@ def test_numpy_protocol_refuses_tensors_that_require_grad():
     import numpy as np
     check(lambda m: np.asarray(m.ones(2, requires_grad=True)))
     check(lambda m: np.asarray(m.ones(2)).tolist())
+
+
+@pytest.mark.parametrize("make", ["m.ones(3, 2).t()", "m.ones(4, 6)[:, ::2]", "m.ones(2, 3, 4).permute(2, 0, 1)",
+                                  "m.ones(3, 1).t()"])
+def test_leaf_grad_follows_the_layout_contract(make):
+    # A dense leaf's grad has the leaf's strides; a leaf with gaps gets a contiguous grad. Both accumulate in place.
+    def run(m):
+        x = eval(make).requires_grad_()
+        (x * 2).sum().backward()
+        first = x.grad.stride()
+        (x * 2).sum().backward()
+        return first, x.grad.stride(), x.grad.tolist()
+    check(run)
+
+
+@pytest.mark.parametrize("op", ["x.add_(1)", "x.mul_(2)", "x.copy_(m.ones(3))", "x.clamp_(0, 1)", "x.exp_()",
+                                "x.__setitem__(slice(None), 5.0)", "x.fill_(2)", "x.zero_()", "x.__setitem__(0, 5.0)"])
+def test_inplace_into_an_expanded_tensor(op):
+    # Most in-place kernels refuse several elements at one address (and write nothing); fill_ and zero_ do not.
+    def run(m):
+        base = m.zeros(1)
+        x = base.expand(3)
+        eval(op)
+        return x.tolist()
+    check(run)
