@@ -2,7 +2,8 @@
 # The whole GPU check in one command, for a lent GPU machine (no installs: run from the repo root).
 #   scripts/gpu_check.sh OUTDIR
 # Writes 7 files to OUTDIR: the device, the GPU unit tests, the conformance logs and JSON records for
-# torch and the reference on CUDA, and the GPU benchmark table.
+# torch and the reference on CUDA, and the GPU benchmark table. GPU_CHECK_DEEP=1 adds an 8th: the
+# reference on CUDA again under the 'dev' Hypothesis profile (25 random examples a test, not 8 fixed).
 set -uo pipefail
 out=${1:?usage: scripts/gpu_check.sh OUTDIR}
 mkdir -p "$out"
@@ -27,6 +28,12 @@ for impl in torch reference; do
     grep -E "^(counts|verdict)" "$out/$impl-cuda.log"
     grep -E "^FAILED" "$out/$impl-cuda.log" | cut -c1-160 | head -n 40
 done
+if [ -n "${GPU_CHECK_DEEP:-}" ]; then
+    "$py" -m pytest conformance --impl=reference --device=cuda -n "$workers" -q -p no:cacheprovider \
+        --hypothesis-profile=dev > "$out/reference-cuda-dev.log" 2>&1 || status=1
+    grep -E "^(counts|verdict)" "$out/reference-cuda-dev.log"
+    grep -E "^FAILED" "$out/reference-cuda-dev.log" | cut -c1-160 | head -n 40
+fi
 "$py" benchmarks/gpu_bench.py > "$out/gpu-bench.md" 2>&1 || status=1
 cat "$out/gpu-bench.md"
 exit $status
