@@ -84,9 +84,7 @@ def pytest_configure(config):
     # An xdist controller runs no test: on the CPU it skips importing torch (seconds of a 2-core
     # machine's time that the workers, each importing their own, would otherwise wait for).
     torch = None if device == "cpu" and _distributes(config) else _oracle()
-    skip = None
-    if device == "cuda" and not torch.cuda.is_available():
-        skip = "no CUDA device: torch.cuda.is_available() is False here"
+    skip = cuda_skip_reason(torch.cuda.is_available(), backend) if device == "cuda" else None
     timeout = config.getoption("conformance_case_timeout") or None
     kit = Kit(backend=backend, oracle_version=torch.__version__ if torch else _installed_version("torch"),
               skip_reason=skip, xfails=xfails, skips=skips, tolerances=tolerances,
@@ -110,6 +108,22 @@ def pytest_configure(config):
                  "tolerances": config.getoption("conformance_tolerances")}
         config.pluginmanager.register(GateSummary(config, backend, kit.oracle_version, kit.stale, files),
                                       "conformance-gate-summary")
+
+
+def cuda_skip_reason(oracle_has_cuda: bool, backend: Backend) -> str | None:
+    """Why a --device=cuda run cannot judge anything here, or None. A backend that says it has no CUDA
+    (its cuda.is_available() returns False: the reference without CuPy or a GPU) is skipped, not failed;
+    one that says nothing, or says True, is judged."""
+    if not oracle_has_cuda:
+        return "no CUDA device: torch.cuda.is_available() is False here"
+    probe = getattr(getattr(backend.module, "cuda", None), "is_available", None)
+    try:
+        says = probe() if callable(probe) else None
+    except Exception:  # a broken probe is not a declaration: judge the backend
+        return None
+    if says is False:
+        return f"{backend.name}.cuda.is_available() is False: this implementation declares no CUDA support here"
+    return None
 
 
 def _oracle() -> ModuleType:
