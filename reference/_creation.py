@@ -488,7 +488,7 @@ def from_numpy(ndarray):
     t._st = Storage(ndarray, be)
     t.dtype = FROM_NUMPY[ndarray.dtype]
     t._rg = False
-    t.grad_fn = None
+    t._fn = None
     return t
 
 

@@ -26,5 +26,5 @@ def from_dlpack(ext):
     if dt is None:
         raise TypeError(f"from_dlpack(): unsupported dtype {arr.dtype}")
     t = object.__new__(Tensor)
-    t._a, t._st, t.dtype, t._rg, t.grad_fn = arr, Storage(arr, be), dt, False, None
+    t._a, t._st, t.dtype, t._rg, t._fn = arr, Storage(arr, be), dt, False, None
     return t

@@ -77,8 +77,13 @@ def wrap(a, dtype, be):
     t._st = st
     t.dtype = dtype
     t._rg = False
-    t.grad_fn = None
+    t._fn = None
     return t
+
+
+def _regenerate_view_fn(view):
+    from .ops._common import regenerate_view_fn  # the rare path; ops import this module
+    return regenerate_view_fn(view)
 
 
 def wrap_any(a, be):
@@ -93,9 +98,10 @@ def view_of(src, a):
     t._st = src._st
     t.dtype = src.dtype
     t._rg = False
-    t.grad_fn = None
+    t._fn = None
     base = src._base
     t._base = src if base is None else base
+    t._attr_version = src._st.version  # the storage version its grad_fn describes
     return t
 
 
@@ -107,7 +113,7 @@ def check_grad_dtype(dtype, msg="only Tensors of floating point and complex dtyp
 class Tensor(metaclass=_TensorMeta):
     """A multi-dimensional array with autograd. `Tensor(2, 3)` is the legacy (uninitialised) constructor."""
 
-    __slots__ = ("_a", "_st", "dtype", "_rg", "grad_fn", "__dict__", "__weakref__")
+    __slots__ = ("_a", "_st", "dtype", "_rg", "_fn", "__dict__", "__weakref__")
     # Rarely set state lives in the instance dict; these class attributes are the defaults.
     _base = None
     _grad = None
@@ -220,7 +226,17 @@ class Tensor(metaclass=_TensorMeta):
 
     # ---- autograd state ---------------------------------------------------------------------
     @property
+    def grad_fn(self):
+        """The node that made this tensor; None for a leaf. A view written in place (through itself, its base
+        or a sibling) since its grad_fn was set gets torch's regenerated AsStridedBackward0 of its base."""
+        if self._base is not None and self._st.version != self._attr_version:
+            return _regenerate_view_fn(self)
+        return self._fn
+
+    @property
     def requires_grad(self):
+        if self._base is not None and self._st.version != self._attr_version:
+            _regenerate_view_fn(self)  # a write into the base with a differentiable value reaches its views
         return self._rg
 
     @requires_grad.setter
@@ -323,7 +339,7 @@ class Tensor(metaclass=_TensorMeta):
     def detach_(self):
         if self._base is not None and self._base._rg:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
-        self.grad_fn = None
+        self._fn = None
         self._rg = False
         return self
 
@@ -335,7 +351,7 @@ class Tensor(metaclass=_TensorMeta):
         t._st = self._st.alias()
         t.dtype = self.dtype
         t._rg = False
-        t.grad_fn = None
+        t._fn = None
         return t
 
     @data.setter

@@ -91,8 +91,9 @@ def record(node, inputs, out):
     if node.one_input:
         inputs = inputs[:1]
     for t in inputs:
-        if t is not None and t.__class__ is not float and getattr(t, "_rg", False):
-            edges.append((t.grad_fn if t.grad_fn is not None else grad_accumulator(t), 0))
+        fn = t.grad_fn if t is not None and t.__class__ is not float and hasattr(t, "_rg") else None
+        if fn is not None or getattr(t, "_rg", False):  # (reading grad_fn first refreshes a written view)
+            edges.append((fn if fn is not None else grad_accumulator(t), 0))
             meta.append((t._a.shape, t._a.dtype))
         else:
             edges.append((None, 0))
@@ -100,7 +101,9 @@ def record(node, inputs, out):
     node.next_functions = tuple(edges)
     node._meta = meta
     out._rg = True
-    out.grad_fn = node
+    out._fn = node
+    if out._base is not None:
+        out._attr_version = out._st.version  # the node describes this version of a view's memory
     if node.saved_inputs or node.saves_result:
         checks = []
         for i in node.saved_inputs:

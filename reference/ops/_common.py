@@ -122,7 +122,7 @@ def snapshot(t, copy):
     grad_fn and, when backward needs the old values, a copy of them."""
     old = wrap(t._a.copy() if copy else t._a, t.dtype, t._st.be)
     old._rg = t._rg
-    old.grad_fn = t.grad_fn
+    old._fn = t.grad_fn
     if t._acc is not None:
         old._acc = t._acc
     return old
@@ -211,7 +211,7 @@ def rebase_view(view):
     """After an in-place op recorded on a view, move that history onto the base (as torch does):
     base.grad_fn becomes CopySlices(fn) and the view becomes an AsStrided window of the new base."""
     from ..autograd.node import grad_accumulator
-    base, fn = view._base, view.grad_fn
+    base, fn = view._base, view._fn
     geometry = _Geometry(base, view)
     node = CopySlices(geometry, fn)
     if base._rg:
@@ -221,16 +221,34 @@ def rebase_view(view):
         first, first_meta = (None, 0), None
     node.next_functions = (first,) + tuple(fn.next_functions[1:])
     node._meta = [first_meta] + list(fn._meta[1:])
-    base.grad_fn, base._rg = node, True
+    base._fn, base._rg = node, True
+    _window(view, geometry)
+
+
+def _window(view, geometry):
+    """view's history as an AsStrided window of its base's current history, valid for this version."""
+    from ..autograd.node import grad_accumulator
+    base = view._base
     window = AsStridedBackward0(geometry)
-    window.next_functions = ((node, 0),)
+    window.next_functions = ((base._fn if base._fn is not None else grad_accumulator(base), 0),)
     window._meta = [(base._a.shape, base._a.dtype)]
-    view.grad_fn = window
+    view._fn, view._rg, view._attr_version = window, True, view._st.version
+    return window
+
+
+def regenerate_view_fn(view):
+    """torch's rule for reading a view's grad_fn after its memory was written in place (through the view,
+    its base or a sibling): if the base takes part in autograd, the view's history becomes an AsStrided
+    window of the base's current history, so gradients see the write. Otherwise nothing changes."""
+    view._attr_version = view._st.version
+    if not view._base._rg:
+        return view._fn
+    return _window(view, _Geometry(view._base, view))
 
 
 def finish_inplace(t):
     """Every recorded in-place op ends here: a view hands its new history to its base."""
-    if t._base is not None and t.grad_fn is not None:
+    if t._base is not None and t._fn is not None:
         rebase_view(t)
     return t
 

@@ -31,7 +31,8 @@ def _launch(name: str) -> ForkedRun:
 @pytest.fixture(scope="module")
 def runs(request):
     wanted = selected_params(request, "name")
-    if any(item.module is request.module and item.originalname == "test_faithful_proxy_passes_everything"
+    if any(getattr(item, "module", None) is request.module
+           and item.originalname == "test_faithful_proxy_passes_everything"
            for item in request.session.items):
         wanted.add(FAITHFUL)
     runs = Runs(_launch, sorted(wanted, key=lambda name: (name != FAITHFUL, name)))

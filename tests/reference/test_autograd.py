@@ -308,3 +308,26 @@ def test_inplace_into_an_expanded_tensor(op):
         eval(op)
         return x.tolist()
     check(run)
+
+
+VIEW_AFTER_WRITE = {
+    "base written, slice read": "y = x * 1; b = y[2:]; y.mul_(2); out = b * 3",
+    "sibling written, overlapping sibling read": "y = x * 1; a = y[:2]; b = y[1:3]; a.mul_(2); out = b * 3",
+    "base written, transposed view read": "y = x * 1; v = y.view(2, 2).t(); y.mul_(3); out = v * 1",
+    "write under no_grad": "y = x * 1; b = y[2:]\nwith m.no_grad():\n    y.mul_(2)\nout = b * 3",
+    "view written, view read again": "y = x * 1; a = y[:2]; a.mul_(2); out = a * 1",
+}
+
+
+@pytest.mark.parametrize("program", VIEW_AFTER_WRITE.values(), ids=VIEW_AFTER_WRITE.keys())
+def test_views_see_in_place_writes_in_their_gradients(program):
+    # torch regenerates a written view's grad_fn as AsStridedBackward0 of its base's current history.
+    def run(m):
+        x = m.ones(4, requires_grad=True)
+        scope = {"m": m, "x": x}
+        exec(program, scope)
+        names = {k: v.grad_fn.name() if v.grad_fn is not None else None
+                 for k, v in scope.items() if k in ("a", "b", "v")}
+        scope["out"].sum().backward()
+        return names, x.grad.tolist()
+    check(run)

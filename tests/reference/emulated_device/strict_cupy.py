@@ -59,8 +59,10 @@ class ndarray:
     def __init__(self, shape, dtype=float, memptr=None, strides=None, order="C"):
         if memptr is None:
             self._a = _np.empty(shape, dtype, order=order)
-        else:
+        elif memptr.arr.flags.c_contiguous:
             self._a = _np.ndarray(shape, dtype, buffer=memptr.arr, offset=memptr.off, strides=strides)
+        else:
+            raise TypeError("strict_cupy: an ndarray over a non-contiguous array's memory is not emulated")
 
     @classmethod
     def _of(cls, a):
@@ -78,8 +80,7 @@ class ndarray:
 
     @property
     def data(self):
-        base = self._a
-        return _MemPtr(base, 0) if base.flags.c_contiguous or base.ndim <= 1 else _bad_ptr(base)
+        return _MemPtr(self._a, 0)  # .ptr is the first element's address, whatever the layout
 
     @property
     def device(self):
@@ -150,10 +151,6 @@ class ndarray:
         if func.__name__ in _MISSING:
             return NotImplemented
         return _wrap(func(*_un(args), **{k: _un(v) for k, v in kwargs.items()}))
-
-
-def _bad_ptr(a):
-    raise TypeError("strict_cupy: data pointer of a non-contiguous array is not emulated")
 
 
 _MISSING = {"delete"}
