@@ -437,7 +437,7 @@ class Tensor(metaclass=_TensorMeta):
     def __iter__(self):
         if self._a.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._a.shape[0]))
+        return iter(self.unbind(0))  # as torch: the slices share torch's UnbindBackward0 history
 
     def __hash__(self):
         return id(self)

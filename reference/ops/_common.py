@@ -81,6 +81,12 @@ def check_inplace(t):
         base = t._base
         if base is not None and base._rg and base.grad_fn is None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+        nr = t.__dict__.get("_multi_output") if base is not None else None
+        if nr is not None and t._rg:
+            raise RuntimeError(f"Output {nr} of Unbind is a view and is being modified inplace. This view is the "
+                               "output of a function that returns multiple views. Such functions do not allow the "
+                               "output views to be modified inplace. You should replace the inplace operation by "
+                               "an out-of-place one.")
 
 
 def refuse_overlap(a):

@@ -28,6 +28,12 @@ class SelectBackward0(Node):
         return (out,)
 
 
+class UnbindBackward0(SelectBackward0):
+    """One output of x.unbind(dim): the same scatter as select. torch has one node with an output per
+    slice; this engine's nodes have one output, so each slice gets its own node of torch's name (the
+    gradients are the same; only `a.grad_fn is b.grad_fn` differs)."""
+
+
 class SliceBackward0(SelectBackward0):
     """out = a[..., start:stop:step, ...] along dim: the same scatter, with a slice for the index."""
 
@@ -76,6 +82,18 @@ def select(self, dim, index):
         raise IndexError(f"index {i} is out of bounds for dimension {d} with size {size}")
     i += size if i < 0 else 0
     return make_view(self, self._a[(slice(None),) * d + (i, Ellipsis)], SelectBackward0(d, i))
+
+
+def unbind(self, dim=0):
+    """The slices along `dim` as a tuple of views (what iterating over a tensor yields)."""
+    d = self._dim(dim)
+    outs = []
+    for i in range(self._a.shape[d]):
+        out = make_view(self, self._a[(slice(None),) * d + (i, Ellipsis)], UnbindBackward0(d, i))
+        if out._rg:
+            out._multi_output = i  # torch forbids writing into it in place (see check_inplace)
+        outs.append(out)
+    return tuple(outs)
 
 
 def slice_dim(self, d, start, stop, step):
@@ -296,5 +314,5 @@ def setitem(self, index, value):
         finish_inplace(record(CopySlices(steps, adv), (old, value if isinstance(value, Tensor) else None), self))
 
 
-METHODS = {"select": select, "__getitem__": getitem, "__setitem__": setitem}
-FUNCTIONS = {"select": select}
+METHODS = {"select": select, "unbind": unbind, "__getitem__": getitem, "__setitem__": setitem}
+FUNCTIONS = {"select": select, "unbind": unbind}

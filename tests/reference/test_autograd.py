@@ -5,6 +5,8 @@ import pytest
 
 from _refcompare import check
 
+import reference
+
 OPS = {
     "add": lambda m, x: x + 5, "add_t": lambda m, x: x + x * 2, "radd": lambda m, x: 5 + x,
     "sub": lambda m, x: x - 1, "rsub": lambda m, x: 1 - x, "mul": lambda m, x: x * 5, "mul_t": lambda m, x: x * x,
@@ -331,3 +333,30 @@ def test_views_see_in_place_writes_in_their_gradients(program):
         scope["out"].sum().backward()
         return names, x.grad.tolist()
     check(run)
+
+
+def test_iteration_and_unbind_record_unbind_backward():
+    def run(m):
+        w = m.arange(6.0).reshape(2, 3).requires_grad_()
+        rows = list(w)
+        total = sum((row * (i + 1)).sum() for i, row in enumerate(rows))
+        total.backward()
+        cols = w.unbind(1)
+        return [r.grad_fn.name() for r in rows], [c.grad_fn.name() for c in cols], w.grad.tolist(), \
+            [c.tolist() for c in m.unbind(w.detach(), dim=-1)]
+    check(run)
+
+
+def test_writing_into_an_unbind_output_is_refused_before_the_write():
+    def run(m):
+        y = m.ones(2, 3, requires_grad=True) * 1
+        a, _ = y.unbind()
+        try:
+            a.mul_(2)
+        except RuntimeError as exc:
+            return str(exc), y.tolist()
+        return "no error", y.tolist()
+    check(run)
+    plain = reference.ones(2, 3)
+    plain.unbind()[0].mul_(2)  # outside autograd torch allows it, and so do we
+    assert plain.tolist() == [[2.0] * 3, [1.0] * 3]
