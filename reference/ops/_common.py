@@ -73,14 +73,23 @@ def bad_operand(op, a, b):
     return TypeError(f"{op}(): argument 'other' must be Tensor or Number, not {type(b).__name__}")
 
 
-def check_inplace(t):
-    """torch refuses in-place writes into leaves (or views of leaves) that require grad."""
+_NO_GRAD_VIEW = ("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given "
+                 "that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
+                 "moving both the view and the inplace either both inside the no_grad block (if you don't want the "
+                 "inplace to be tracked) or both outside (if you want the inplace to be tracked).")
+
+
+def check_inplace(t, other=None):
+    """torch refuses in-place writes into leaves (or views of leaves) that require grad, into the outputs of
+    unbind, and, when the write would be recorded, into views made under no_grad."""
     if grad_on[0]:
         if t._rg and t.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         base = t._base
         if base is not None and base._rg and base.grad_fn is None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+        if base is not None and t.__dict__.get("_no_grad_view") and (base._rg or getattr(other, "_rg", False)):
+            raise RuntimeError(_NO_GRAD_VIEW)
         nr = t.__dict__.get("_multi_output") if base is not None else None
         if nr is not None and t._rg:
             raise RuntimeError(f"Output {nr} of Unbind is a view and is being modified inplace. This view is the "

@@ -97,7 +97,7 @@ def copy_(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     check_out_shape(self._a.shape, src._a.shape)
-    check_inplace(self)
+    check_inplace(self, src)
     refuse_overlap(self._a)
     arr = src._a
     if src._st.be is not self._st.be:

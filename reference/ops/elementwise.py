@@ -170,7 +170,7 @@ def _binary_(a, b, ufunc, node_cls, op, *params):
     x, y, dt = prep
     if isinstance(b, Tensor) and b._a.shape != a._a.shape:
         check_out_shape(a._a.shape, b._a.shape)
-    check_inplace(a)
+    check_inplace(a, b)
     refuse_overlap(a._a)
     check_cast(dt, a.dtype)
     if grad_on[0] and (a._rg or (b.__class__ is Tensor and b._rg)):

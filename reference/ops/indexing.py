@@ -296,7 +296,7 @@ def setitem(self, index, value):
         if n is None:
             raise TypeError(f"can't assign a {type(value).__name__} to a torch.{self.dtype.legacy_name}")
         v = n
-    check_inplace(self)
+    check_inplace(self, value)
     if adv is None:
         refuse_overlap(region)  # a basic index writes through copy_/fill_ of the region
     elif any(n > 1 and s == 0 for n, s in zip(self._a.shape, self._a.strides)):

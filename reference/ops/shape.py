@@ -26,7 +26,9 @@ def _strided(t, candidate, shape, strides):
 def make_view(t, arr, node=None):
     """Wrap array `arr` (a view of t's memory) as a tensor, recording `node` when autograd is on."""
     out = view_of(t, arr)
-    if node is not None and grad_on[0] and t._rg:
+    if not grad_on[0]:
+        out._no_grad_view = True  # a recorded in-place write into it is refused (check_inplace)
+    elif node is not None and t._rg:
         node.in_shape = t._a.shape
         record(node, (t,), out)
     return out

@@ -360,3 +360,24 @@ def test_writing_into_an_unbind_output_is_refused_before_the_write():
     plain = reference.ones(2, 3)
     plain.unbind()[0].mul_(2)  # outside autograd torch allows it, and so do we
     assert plain.tolist() == [[2.0] * 3, [1.0] * 3]
+
+
+NO_GRAD_VIEWS = {
+    "base requires grad": "y = m.ones(2, 3, requires_grad=True) * 1\nwith m.no_grad():\n    v = y[0]\nv.mul_(2)",
+    "the value requires grad": "y = m.ones(2, 3)\nwith m.no_grad():\n    v = y[0]\nv.mul_(m.ones(3, requires_grad=True))",
+    "copy_ of a value that requires grad": "y = m.ones(2, 3)\nwith m.no_grad():\n    v = y[0]\nv.copy_(m.ones(3, requires_grad=True))",
+    "nothing to record": "y = m.ones(2, 3)\nwith m.no_grad():\n    v = y[0]\nv.mul_(2)",
+    "view and write both under no_grad": "y = m.ones(2, 3, requires_grad=True) * 1\nwith m.no_grad():\n    v = y[0]\n    v.mul_(2)",
+}
+
+
+@pytest.mark.parametrize("program", NO_GRAD_VIEWS.values(), ids=NO_GRAD_VIEWS.keys())
+def test_recorded_writes_into_views_made_under_no_grad_are_refused(program):
+    def run(m):
+        scope = {"m": m}
+        try:
+            exec(program, scope)
+        except RuntimeError as exc:
+            return str(exc), scope["y"].tolist()
+        return "no error", scope["y"].tolist()
+    check(run)
