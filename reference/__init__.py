@@ -7,9 +7,10 @@ import builtins as _builtins
 
 from . import _dtypes, autograd, cuda
 from ._creation import (LEGACY_TYPES, arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
-                        linspace, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
-                        randperm, tensor, zeros, zeros_like)
+                        linspace, ones, ones_like, tensor, zeros, zeros_like)
 from ._creation import METHODS as _CREATION_METHODS
+from ._random import rand, rand_like, randint, randint_like, randn, randn_like, randperm
+from ._random import METHODS as _RANDOM_METHODS
 from ._device import device
 from ._dlpack import from_dlpack
 from ._dtypes import (can_cast, dtype, get_default_dtype, promote_types, result_type,
@@ -65,7 +66,7 @@ class _Version(str):
 # branches on `torch.__version__` then takes the same paths as with that torch.
 __version__ = _Version("2.13.0")
 
-_bind(Tensor, (_CREATION_METHODS,))
+_bind(Tensor, (_CREATION_METHODS, _RANDOM_METHODS))
 globals().update(_functions())
 globals().update(LEGACY_TYPES)
 

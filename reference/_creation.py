@@ -1,8 +1,8 @@
-"""Making tensors: factories (zeros, ones, rand ...), `tensor` from data, `from_numpy`, the legacy
-constructors (Tensor(2, 3), FloatTensor([[1, 2]])) and the *_like / new_* variants.
+"""Making tensors: factories (zeros, ones, eye, arange ...), `tensor` from data, `from_numpy`, the legacy
+constructors (Tensor(2, 3), FloatTensor([[1, 2]])) and the *_like / new_* variants. The random ones
+(rand, randn, randint, randperm, *_like, uniform_, normal_) are in reference/_random.py.
 
 Every factory takes dtype=, device= and requires_grad= and ends in `_finish`, which checks them once.
-Random draws go through a Generator from reference._random (torch's exact CPU streams).
 """
 import math
 import warnings
@@ -12,7 +12,7 @@ import numpy as np
 from . import _dtypes
 from ._device import backend_for
 from ._dtypes import FROM_NUMPY
-from ._layout import fill_in_walk_order, is_dense, is_row_major, laid_out, like_strides
+from ._layout import is_dense, laid_out, like_strides
 from ._storage import Storage
 from ._tensor import Tensor, _new, check_grad_dtype, wrap
 from .ops.shape import size_args
@@ -126,100 +126,6 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     return _finish(be.from_host(arr.astype(dt.np)), dt, be, requires_grad)
 
 
-# ---- random ------------------------------------------------------------------------------------------
-def _gen(generator):
-    if generator is not None:
-        return generator
-    from ._random import default_generator
-    return default_generator
-
-
-def _check_random_dtype(op, dt):
-    if dt.category != _dtypes.FLOAT or dt is _dtypes.float16:
-        raise NotImplementedError(f"\"{'check_uniform_bounds' if op == 'rand' else 'normal_kernel_cpu'}\" not implemented "
-                                  f"for '{dt.c10_name}'")
-
-
-def _random_tensor(op, size, draw, dtype, device, requires_grad):
-    shape = _shape(size, op)
-    dt = _dt(dtype)
-    _check_random_dtype(op, dt)
-    be = backend_for(device)
-    values = draw(math.prod(shape), dt.name).reshape(shape).astype(dt.np, copy=False)
-    return _finish(be.from_host(values), dt, be, requires_grad)
-
-
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None):
-    """Uniform samples from [0, 1), the same stream as torch.rand for the same seed."""
-    g = _gen(generator)
-    return _random_tensor("rand", size, g.uniform, dtype, device, requires_grad)
-
-
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None):
-    """Standard normal samples, the same stream as torch.randn for the same seed."""
-    g = _gen(generator)
-    return _random_tensor("randn", size, g.normal, dtype, device, requires_grad)
-
-
-def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None):
-    """randint(high, size) or randint(low, high, size): integers in [low, high) (int64 by default)."""
-    args = list(args)
-    if size is None and args and isinstance(args[-1], (tuple, list)):
-        size = args.pop()
-    if size is None:
-        raise TypeError("randint() missing required argument 'size'")
-    if len(args) == 1:
-        low, high = 0, args[0]
-    elif len(args) == 2:
-        low, high = args
-    else:
-        raise TypeError("randint() received an invalid combination of arguments")
-    shape = _shape((size,), "randint")
-    dt, be = _dt(dtype, _dtypes.int64), backend_for(device)
-    values = _gen(generator).randint(math.prod(shape), low, high).reshape(shape)
-    return _finish(be.from_host(values.astype(dt.np)), dt, be, requires_grad)
-
-
-def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None):
-    """A random permutation of 0..n-1."""
-    dt, be = _dt(dtype, _dtypes.int64), backend_for(device)
-    return _finish(be.from_host(_gen(generator).randperm(n).astype(dt.np)), dt, be, requires_grad)
-
-
-def uniform_(self, a=0.0, b=1.0, *, generator=None):
-    """Fill self with uniform samples from [a, b), in place."""
-    from .ops._common import bump, check_inplace
-    check_inplace(self)
-    g = _gen(generator)
-    _refuse_shared_elements(self, lambda: g.uniform(0, self.dtype.name, a, b))
-    fill_in_walk_order(self._a, self._st.be, g.uniform(self._a.size, self.dtype.name, a, b))
-    return bump(self)
-
-
-def normal_(self, mean=0.0, std=1.0, *, generator=None):
-    """Fill self with normal samples, in place."""
-    from .ops._common import bump, check_inplace
-    check_inplace(self)
-    g = _gen(generator)
-    _refuse_shared_elements(self, lambda: g.normal(0, self.dtype.name, mean, std))
-    fill_in_walk_order(self._a, self._st.be, g.normal(self._a.size, self.dtype.name, mean, std,
-                                         contiguous=self._a.flags.c_contiguous))
-    return bump(self)
-
-
-# ---- where random draws land: see _layout (torch fills in TensorIterator's walk order) ----------------------
-def _refuse_shared_elements(t, check_args):
-    """torch refuses to fill an expand()ed tensor (a stride-0 dim), after checking the op's own arguments
-    and before drawing anything. Other overlaps it cannot rule out cheaply, so it fills them (see _fill)."""
-    if t._a.flags.c_contiguous:
-        return
-    shape, strides = t._a.shape, t.stride()
-    if not is_dense(shape, strides) and any(n > 1 and s == 0 for n, s in zip(shape, strides)):
-        check_args()
-        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
-                           "single memory location. Please clone() the tensor before performing the operation.")
-
-
 # ---- *_like: torch allocates these like empty_like, which keeps the input's layout ------------------------------
 def _like_layout(t, dtype, device):
     """dtype, backend, shape and empty_like's element strides (memory_format=preserve): a dense input's
@@ -252,41 +158,6 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     return _filled_like(input, fill_value, dtype, device, requires_grad)
-
-
-def _random_like(input, draw, dtype, device, requires_grad, op=None):
-    """empty_like(input) filled with draw(n, dtype name, contiguous) in memory order; `op` names a
-    float-only draw."""
-    dt, be, shape, strides = _like_layout(input, dtype, device)
-    if op is not None:
-        _check_random_dtype(op, dt)
-    values = draw(math.prod(shape), dt.name, is_row_major(shape, strides)).astype(dt.np, copy=False)
-    return _finish(laid_out(be.from_host(values), be, shape, strides), dt, be, requires_grad)
-
-
-def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
-              memory_format=None):
-    """Like rand(input.shape), laid out (and so filled) like empty_like(input)."""
-    g = _gen(generator)
-    return _random_like(input, lambda n, name, _: g.uniform(n, name), dtype, device, requires_grad, op="rand")
-
-
-def randn_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,
-               memory_format=None):
-    """Like randn(input.shape); randn_like(x.t()) is transposed too, so it takes the per-element path."""
-    g = _gen(generator)
-    return _random_like(input, lambda n, name, contiguous: g.normal(n, name, contiguous=contiguous),
-                        dtype, device, requires_grad, op="randn")
-
-
-def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=None, requires_grad=False,
-                 layout=None, memory_format=None):
-    """randint_like(x, high) or randint_like(x, low, high): integers in [low, high), x's dtype and layout."""
-    if high is None:
-        low, high = 0, low
-    g = _gen(generator)
-    return _random_like(input, lambda n, name, _: g.randint(n, low, high), dtype, device,
-                        requires_grad)
 
 
 def full_like_scalar(value, like):
@@ -545,5 +416,5 @@ def _legacy_type(dt):
 
 LEGACY_TYPES = {dt.legacy_name: _legacy_type(dt) for dt in _dtypes.ALL}
 
-METHODS = {"uniform_": uniform_, "normal_": normal_, "new_zeros": new_zeros, "new_ones": new_ones,
-           "new_empty": new_empty, "new_full": new_full, "new_tensor": new_tensor}
+METHODS = {"new_zeros": new_zeros, "new_ones": new_ones, "new_empty": new_empty, "new_full": new_full,
+           "new_tensor": new_tensor}
