@@ -126,6 +126,14 @@ def cuda_skip_reason(oracle_has_cuda: bool, backend: Backend) -> str | None:
     return None
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workerinput"):
+        # An xdist worker exits right after this; pytest's end-of-session gc passes would walk every
+        # object torch created (~1 s). A worker process is never reused, so freezing them costs nothing.
+        gc.freeze()
+
+
 def _oracle() -> ModuleType:
     import torch  # the oracle: real PyTorch, always
 
