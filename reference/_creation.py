@@ -12,7 +12,7 @@ import numpy as np
 from . import _dtypes
 from ._device import backend_for
 from ._dtypes import FROM_NUMPY
-from ._layout import is_dense, laid_out, like_strides
+from ._layout import empty_laid_out, like_strides
 from ._storage import Storage
 from ._tensor import Tensor, _new, check_grad_dtype, wrap
 from .ops.shape import size_args
@@ -136,7 +136,7 @@ def _like_layout(t, dtype, device):
 
 def _filled_like(t, value, dtype, device, requires_grad):
     dt, be, shape, strides = _like_layout(t, dtype, device)
-    arr = laid_out(be.xp.empty(math.prod(shape), dt.np), be, shape, strides)
+    arr = empty_laid_out(be, shape, strides, dt.np)
     if value is not None:
         arr.fill(value)
     return _finish(arr, dt, be, requires_grad)

@@ -4,8 +4,7 @@ The conformance kit uses it to compare a GPU result with torch's on the GPU, wit
 """
 from ._device import backend_for
 from ._dtypes import FROM_NUMPY
-from ._storage import Storage
-from ._tensor import Tensor
+from ._tensor import wrap
 
 __all__ = ["from_dlpack"]
 
@@ -25,6 +24,4 @@ def from_dlpack(ext):
     dt = FROM_NUMPY.get(arr.dtype)
     if dt is None:
         raise TypeError(f"from_dlpack(): unsupported dtype {arr.dtype}")
-    t = object.__new__(Tensor)
-    t._a, t._st, t.dtype, t._rg, t._fn = arr, Storage(arr, be), dt, False, None
-    return t
+    return wrap(arr, dt, be)  # the exporter's memory: wrap's storage is a view of it, not a copy

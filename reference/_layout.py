@@ -5,6 +5,7 @@ decides the layout of an elementwise result with transposed inputs (ops/_common.
 order in which random draws land in a non-contiguous tensor, and what empty_like keeps of an input's
 layout (_creation's *_like). Pure stride arithmetic over NumPy/CuPy arrays; no Tensor here.
 """
+import math
 
 
 def reorder_dimensions(shape, stride_lists):
@@ -117,3 +118,20 @@ def is_row_major(shape, strides):
                 return False
             need *= n
     return True
+
+
+def empty_laid_out(be, shape, strides, dtype):
+    """New memory for `shape`, viewed with dense element `strides` (see laid_out)."""
+    return laid_out(be.xp.empty(math.prod(shape), dtype), be, shape, strides)
+
+
+def copy_like(arr, src, be, always=False):
+    """`arr` (src's values) in the layout torch's empty_like(src) has: what clone() and to() return.
+    `arr` itself when it already has that layout, unless `always` asks for new memory."""
+    item = src.itemsize
+    strides = like_strides(src.shape, tuple(s // item for s in src.strides))
+    if not always and arr.strides == tuple(s * arr.itemsize for s in strides):
+        return arr
+    out = empty_laid_out(be, src.shape, strides, arr.dtype)
+    out[...] = arr
+    return out

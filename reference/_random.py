@@ -42,7 +42,7 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
-# ---- random ------------------------------------------------------------------------------------------
+# ---- the factories --------------------------------------------------------------------------------------
 def _gen(generator):
     return default_generator if generator is None else generator
 
@@ -124,12 +124,10 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
 def _refuse_shared_elements(t, check_args):
     """torch refuses to fill an expand()ed tensor (a stride-0 dim), after checking the op's own arguments
     and before drawing anything. Other overlaps it cannot rule out cheaply, so it fills them (see _fill)."""
-    from .ops._common import refuse_overlap
-    try:
-        refuse_overlap(t._a)
-    except RuntimeError:
+    from .ops._common import has_internal_overlap, refuse_overlap
+    if has_internal_overlap(t._a):
         check_args()
-        raise
+        refuse_overlap(t._a)
 
 
 # ---- *_like: laid out like empty_like(input), filled in memory order ----------------------------------------

@@ -9,7 +9,7 @@ import warnings
 
 from . import _dtypes
 from ._dtypes import FROM_NUMPY
-from ._layout import is_dense, laid_out
+from ._layout import copy_like, is_dense
 from ._storage import Storage
 from . import autograd as _autograd
 from .autograd import grad_mode
@@ -315,12 +315,10 @@ class Tensor(metaclass=_TensorMeta):
         cur = self._grad
         if cur is None:
             # torch's layout contract: a dense leaf's grad has the leaf's strides, any other leaf's is contiguous.
-            xp, shape, strides = self._st.be.xp, self._a.shape, self.stride()
-            if not self._a.flags.c_contiguous and is_dense(shape, strides):
-                arr = laid_out(xp.empty(self._a.size, self._a.dtype), self._st.be, shape, strides)
-                arr[...] = g
+            if not self._a.flags.c_contiguous and is_dense(self._a.shape, self.stride()):
+                arr = copy_like(g.astype(self._a.dtype, copy=False), self._a, self._st.be, always=True)
             else:
-                arr = xp.array(g, dtype=self._a.dtype, order="C")
+                arr = self._st.be.xp.array(g, dtype=self._a.dtype, order="C")
             self._grad = wrap(arr, self.dtype, self._st.be)
         else:
             cur._a += g

@@ -91,8 +91,10 @@ def record(node, inputs, out):
     if node.one_input:
         inputs = inputs[:1]
     for t in inputs:
-        fn = t.grad_fn if t is not None and t.__class__ is not float and hasattr(t, "_rg") else None
-        if fn is not None or getattr(t, "_rg", False):  # (reading grad_fn first refreshes a written view)
+        # None and Python numbers have no _rg. Reading grad_fn first refreshes a view written in place,
+        # which may make it require grad.
+        fn = t.grad_fn if getattr(t, "_rg", None) is not None else None
+        if fn is not None or getattr(t, "_rg", False):
             edges.append((fn if fn is not None else grad_accumulator(t), 0))
             meta.append((t._a.shape, t._a.dtype))
         else:

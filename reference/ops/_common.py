@@ -3,9 +3,7 @@ import numpy as np
 
 from .. import _dtypes
 from .._dtypes import FLOAT, INT, _combine, scalar_dtype
-import math
-
-from .._layout import laid_out, like_strides, reorder_dimensions
+from .._layout import reorder_dimensions
 from .._tensor import Tensor, wrap
 from ..autograd.grad_mode import enabled as grad_on
 
@@ -60,7 +58,8 @@ def operands(a, b, op):
         return None
     dt = scalar_result(a.dtype, s)
     if dt.category < FLOAT and s.__class__ is int and not _fits(s, dt):
-        s = np.array(s).astype(dt.np)[()]  # a NumPy scalar (CuPy takes no host array); torch wraps an out-of-range integer scalar into the dtype
+        # torch wraps an out-of-range integer scalar into the dtype; a NumPy scalar, as CuPy takes no host array
+        s = np.array(s).astype(dt.np)[()]
     return (a._a if a.dtype is dt else a._a.astype(dt.np)), s, dt
 
 
@@ -98,10 +97,15 @@ def check_inplace(t, other=None):
                                "an out-of-place one.")
 
 
+def has_internal_overlap(a):
+    """Several elements at one address, as in an expand()ed tensor (torch's MemOverlap::Yes: a stride-0 dim)."""
+    return not a.flags.c_contiguous and any(n > 1 and s == 0 for n, s in zip(a.shape, a.strides))
+
+
 def refuse_overlap(a):
-    """torch's in-place kernels (fill_ and zero_ aside) refuse a receiver whose several elements share one
-    address, as an expand()ed tensor's do; they check before writing anything."""
-    if not a.flags.c_contiguous and any(n > 1 and s == 0 for n, s in zip(a.shape, a.strides)):
+    """torch's in-place kernels (fill_ and zero_ aside) refuse a receiver with internal overlap; they check
+    before writing anything."""
+    if has_internal_overlap(a):
         raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
                            "single memory location. Please clone() the tensor before performing the operation.")
 
@@ -300,15 +304,3 @@ def inverse_permutation(perm):
     for i, p in enumerate(perm):
         inverse[p] = i
     return tuple(inverse)
-
-
-def copy_like(arr, src, be, always=False):
-    """`arr` (src's values) in the layout torch's empty_like(src) has: what clone() and to() return.
-    `arr` itself when it already has that layout, unless `always` asks for new memory."""
-    item = src.itemsize
-    strides = like_strides(src.shape, tuple(s // item for s in src.strides))
-    if not always and arr.strides == tuple(s * arr.itemsize for s in strides):
-        return arr
-    out = laid_out(be.xp.empty(math.prod(src.shape), arr.dtype), be, src.shape, strides)
-    out[...] = arr
-    return out

@@ -5,7 +5,8 @@ from .. import _dtypes
 from .._device import backend_for
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import (as_number, bump, check_inplace, check_out_shape, copy_like, finish_inplace, grad_on, refuse_overlap,
+from .._layout import copy_like
+from ._common import (as_number, bump, check_inplace, check_out_shape, finish_inplace, grad_on, refuse_overlap,
                       snapshot)
 
 

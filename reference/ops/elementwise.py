@@ -351,31 +351,27 @@ def pow_(self, exponent):
 
 
 # ---- Python operators ------------------------------------------------------------------------------
-def __add__(self, other):
-    # The hot path: same dtype, same device, nothing to record -> one ufunc and a wrap.
-    if other.__class__ is Tensor and self.dtype is other.dtype and self._st.be is other._st.be \
-            and not (grad_on[0] and (self._rg or other._rg)):
-        try:
-            r = self._st.be.binary(np.add, self._a, other._a)
-            return wrap(r if r.flags.c_contiguous else torch_layout(r, self._a, other._a), self.dtype, self._st.be)
-        except ValueError:
-            raise broadcast_error(self._a.shape, other._a.shape) from None
-    if operands(self, other, "add") is None:
-        return NotImplemented
-    return _binary(self, other, np.add, AddBackward0, "add", 1)
+def _hot_operator(ufunc, node_cls, op, *params):
+    """`a + b` and `a * b`, the tutorial's hottest calls: same dtype, same device and nothing to record
+    take one kernel and a wrap; everything else goes through _binary."""
+    def method(self, other):
+        if other.__class__ is Tensor and self.dtype is other.dtype and self._st.be is other._st.be \
+                and not (grad_on[0] and (self._rg or other._rg)):
+            try:
+                r = self._st.be.binary(ufunc, self._a, other._a)
+                return wrap(r if r.flags.c_contiguous else torch_layout(r, self._a, other._a), self.dtype,
+                            self._st.be)
+            except ValueError:
+                raise broadcast_error(self._a.shape, other._a.shape) from None
+        if operands(self, other, op) is None:
+            return NotImplemented
+        return _binary(self, other, ufunc, node_cls, op, *params)
+    method.__name__ = f"__{op}__"
+    return method
 
 
-def __mul__(self, other):
-    if other.__class__ is Tensor and self.dtype is other.dtype and self._st.be is other._st.be \
-            and not (grad_on[0] and (self._rg or other._rg)):
-        try:
-            r = self._st.be.binary(np.multiply, self._a, other._a)
-            return wrap(r if r.flags.c_contiguous else torch_layout(r, self._a, other._a), self.dtype, self._st.be)
-        except ValueError:
-            raise broadcast_error(self._a.shape, other._a.shape) from None
-    if operands(self, other, "mul") is None:
-        return NotImplemented
-    return _binary(self, other, np.multiply, MulBackward0, "mul")
+__add__ = _hot_operator(np.add, AddBackward0, "add", 1)
+__mul__ = _hot_operator(np.multiply, MulBackward0, "mul")
 
 
 def _operator(fn, op):

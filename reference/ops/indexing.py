@@ -12,7 +12,8 @@ from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import finish_inplace, as_number, bump, check_inplace, grad_on, refuse_overlap, snapshot
+from ._common import (finish_inplace, as_number, bump, check_inplace, grad_on, has_internal_overlap, refuse_overlap,
+                      snapshot)
 from .shape import AliasBackward0, make_view, unsqueeze
 
 
@@ -299,7 +300,7 @@ def setitem(self, index, value):
     check_inplace(self, value)
     if adv is None:
         refuse_overlap(region)  # a basic index writes through copy_/fill_ of the region
-    elif any(n > 1 and s == 0 for n, s in zip(self._a.shape, self._a.strides)):
+    elif has_internal_overlap(self._a):
         warnings.warn("Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before "
                       "performing this operation. This also applies to advanced indexing e.g. tensor[indices] = "
                       "tensor", UserWarning, stacklevel=2)

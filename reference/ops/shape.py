@@ -10,7 +10,8 @@ import numpy as np
 
 from .._tensor import Tensor, view_of, wrap
 from ..autograd.node import Node, record
-from ._common import copy_like, grad_on, inverse_permutation
+from .._layout import copy_like
+from ._common import grad_on, inverse_permutation
 
 
 # ---- building a view with torch's exact strides ------------------------------------------------
