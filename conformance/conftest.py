@@ -86,7 +86,7 @@ def pytest_configure(config):
     torch = None if device == "cpu" and _distributes(config) else _oracle()
     skip = cuda_skip_reason(torch.cuda.is_available(), backend) if device == "cuda" else None
     timeout = config.getoption("conformance_case_timeout") or None
-    kit = Kit(backend=backend, oracle_version=torch.__version__ if torch else _installed_version("torch"),
+    kit = Kit(backend=backend, oracle_version=torch.__version__ if torch else _oracle_version(),
               skip_reason=skip, xfails=xfails, skips=skips, tolerances=tolerances,
               case_timeout=timeout, probes=Probes(backend.module, device, timeout))
     config._conformance = kit
@@ -147,9 +147,10 @@ def _distributes(config) -> bool:
     return bool(getattr(config.option, "numprocesses", None)) and getattr(config.option, "dist", "no") != "no"
 
 
-def _installed_version(name: str) -> str:
+def _oracle_version() -> str:
+    """torch's version without importing it: the installed distribution's metadata."""
     try:
-        return importlib.metadata.version(name)
+        return importlib.metadata.version("torch")
     except importlib.metadata.PackageNotFoundError:  # a source build: ask the module itself
         return _oracle().__version__
 

@@ -22,17 +22,21 @@ cat "$out/device.txt"
     -p no:cacheprovider -q -n "$workers" -rs > "$out/tests-cuda.log" 2>&1 || status=1
 tail -n 3 "$out/tests-cuda.log"
 
+# conformance LOG IMPL [pytest options...]: one --device=cuda run, its log in OUTDIR, its verdict and failures shown
+conformance() {
+    local log=$1 impl=$2
+    shift 2
+    "$py" -m pytest conformance --impl="$impl" --device=cuda -n "$workers" -q -p no:cacheprovider "$@" \
+        > "$out/$log" 2>&1 || status=1
+    grep -E "^(counts|verdict)" "$out/$log"
+    grep -E "^FAILED" "$out/$log" | cut -c1-160 | head -n 40
+}
+
 for impl in torch reference; do
-    "$py" -m pytest conformance --impl=$impl --device=cuda -n "$workers" -q -p no:cacheprovider \
-        --report-json="$out/$impl-cuda.json" > "$out/$impl-cuda.log" 2>&1 || status=1
-    grep -E "^(counts|verdict)" "$out/$impl-cuda.log"
-    grep -E "^FAILED" "$out/$impl-cuda.log" | cut -c1-160 | head -n 40
+    conformance "$impl-cuda.log" "$impl" --report-json="$out/$impl-cuda.json"
 done
 if [ -n "${GPU_CHECK_DEEP:-}" ]; then
-    "$py" -m pytest conformance --impl=reference --device=cuda -n "$workers" -q -p no:cacheprovider \
-        --hypothesis-profile=dev > "$out/reference-cuda-dev.log" 2>&1 || status=1
-    grep -E "^(counts|verdict)" "$out/reference-cuda-dev.log"
-    grep -E "^FAILED" "$out/reference-cuda-dev.log" | cut -c1-160 | head -n 40
+    conformance reference-cuda-dev.log reference --hypothesis-profile=dev
 fi
 "$py" benchmarks/gpu_bench.py > "$out/gpu-bench.md" 2>&1 || status=1
 cat "$out/gpu-bench.md"
