@@ -37,6 +37,10 @@ def input_dtype(spec: InputSpec, case_dtype: str) -> str:
 # and letting NumPy fill the array is ~10x cheaper than drawing every element through Hypothesis,
 # which dominated the suite's wall time, while the regimes still reach zeros, bounds and integers.
 REGIMES = ("uniform", "integral", "bounds", "sparse", "zeros")
+# Inputs marked `special` also draw this regime: nan, +-inf and both zeros among ordinary values, the
+# values where IEEE arithmetic, comparisons and printing are easiest to get wrong.
+SPECIAL = "special"
+_SPECIAL_VALUES = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0], dtype=np.float64)
 
 
 def _fill(regime: str, seed: int, spec: InputSpec, dtype: str, shape: tuple) -> np.ndarray:
@@ -50,6 +54,11 @@ def _fill(regime: str, seed: int, spec: InputSpec, dtype: str, shape: tuple) -> 
         info = np.iinfo(np_dtype)
         low, high = max(int(np.ceil(low)), int(info.min)), min(int(np.floor(high)), int(info.max))
     zero = min(max(0, low), high)
+    if regime == SPECIAL and not integer:
+        values = rng.uniform(low, high, size=shape)
+        pick = rng.random(shape) < 0.6
+        values[pick] = rng.choice(_SPECIAL_VALUES, size=shape)[pick]
+        return values.astype(np_dtype)
     if regime == "zeros":
         values = np.full(shape, zero, dtype=np.float64)
     elif regime == "bounds":
@@ -98,13 +107,25 @@ def _draw_one(draw, spec: InputSpec, case_dtype: str, dims: dict) -> Drawn:
             return Drawn(spec, draw(st.integers(int(low), int(high)), label=spec.name))
         if spec.scalar_type == "bool":
             return Drawn(spec, draw(st.booleans(), label=spec.name))
-        return Drawn(spec, draw(st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False),
-                                label=spec.name))
+        parts = st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+        if spec.scalar_type == "complex":
+            return Drawn(spec, complex(draw(parts, label=f"{spec.name}.real"), draw(parts, label=f"{spec.name}.imag")))
+        return Drawn(spec, draw(parts, label=spec.name))
+    if spec.kind == "index":
+        size = dims[spec.bound] if isinstance(spec.bound, str) else spec.bound
+        seed = draw(st.integers(0, 2**32 - 1), label=f"{spec.name}.seed")
+        # Negative indices count from the end in torch as in Python: both halves of the range are legal.
+        array = np.random.default_rng(seed).integers(-size, size, size=_shape(spec, dims)).astype(np.int64)
+        return Drawn(spec, array)
     dtype = input_dtype(spec, case_dtype)
-    regime = draw(st.sampled_from(REGIMES), label=f"{spec.name}.values")
+    regimes = REGIMES + (SPECIAL,) if spec.special else REGIMES
+    regime = draw(st.sampled_from(regimes), label=f"{spec.name}.values")
     seed = draw(st.integers(0, 2**32 - 1), label=f"{spec.name}.seed")
     array = _fill(regime, seed, spec, dtype, _shape(spec, dims))
     layout = draw(st.sampled_from(spec.layouts), label=f"{spec.name}.layout") if len(spec.layouts) > 1 else spec.layouts[0]
+    if layout == "expanded":
+        # expand() repeats one row: the logical values are that row, on both sides and in the repro.
+        array = np.ascontiguousarray(np.broadcast_to(array[:1], array.shape))
     return Drawn(spec, array, layout)
 
 
@@ -120,6 +141,9 @@ def example_inputs(case: Case, dtype: str) -> dict | None:
         value = case.example[spec.name]
         if spec.kind in ("dim", "scalar"):
             drawn[spec.name] = Drawn(spec, value)
+            continue
+        if spec.kind == "index":
+            drawn[spec.name] = Drawn(spec, np.array(value, dtype=np.int64))
             continue
         np_dtype = NUMPY_DTYPES[input_dtype(spec, dtype)]
         exact = np.array(value)
@@ -140,11 +164,26 @@ def build(module, drawn: dict, dtype: str, device: str, grad_inputs=()) -> tuple
     leaves: dict[str, Any] = {}
     for name, item in drawn.items():
         wants_grad = name in grad_inputs or item.spec.requires_grad
-        value, leaf = _build_one(module, item, dtype, device, requires_grad=wants_grad)
+        try:
+            value, leaf = _build_one(module, item, dtype, device, requires_grad=wants_grad)
+        except Exception as exc:  # the module's own failure, named with the input it was building
+            raise BuildError(f"input {name!r} ({_built_as(item, dtype)}) raised {type(exc).__name__}: {exc}") from exc
         namespace[name] = value
         if name in grad_inputs:
             leaves[name] = leaf
     return namespace, leaves
+
+
+class BuildError(Exception):
+    """A module's public constructors failed on a drawn input; the message names the input and the spelling."""
+
+
+def _built_as(item: Drawn, case_dtype: str) -> str:
+    if item.spec.kind in ("tensor", "index"):
+        dtype = "int64" if item.spec.kind == "index" else input_dtype(item.spec, case_dtype)
+        view = LAYOUT_SPELLINGS[item.layout].format(shape=", ".join(map(str, np.shape(item.data))))
+        return f"torch.tensor(<{np.shape(item.data)} values>, dtype=torch.{dtype}){view}"
+    return f"a {item.spec.kind}"
 
 
 def _build_one(module, item: Drawn, case_dtype: str, device: str, requires_grad: bool):
@@ -155,15 +194,31 @@ def _build_one(module, item: Drawn, case_dtype: str, device: str, requires_grad:
         return np.array(item.data, copy=True), None
     if spec.kind == "list":
         return item.data.tolist(), None
-    dtype = input_dtype(spec, case_dtype)
+    dtype = "int64" if spec.kind == "index" else input_dtype(spec, case_dtype)
     kwargs: dict[str, Any] = {"dtype": getattr(module, dtype)}
     if device != "cpu":
         kwargs["device"] = device
     if requires_grad:
         kwargs["requires_grad"] = True
-    if item.layout == "transposed":
-        # Same logical values, transposed storage: the leaf is the stored tensor, the input its .t() view.
-        leaf = module.tensor(np.ascontiguousarray(item.data.T).tolist(), **kwargs)
-        return leaf.t(), leaf
-    tensor = module.tensor(item.data.tolist(), **kwargs)
-    return tensor, tensor
+    # Same logical values in another memory layout: the leaf is the stored tensor, the input a view of it.
+    stored, view = LAYOUT_BUILDERS[item.layout]
+    leaf = module.tensor(stored(item.data).tolist(), **kwargs)
+    return (view(leaf, item.data.shape) if view else leaf), leaf
+
+
+def _sliced_storage(data: np.ndarray) -> np.ndarray:
+    """Every element followed by a filler, along the last dim: `[..., ::2]` of it is `data`."""
+    stored = np.repeat(data, 2, axis=-1)
+    stored[..., 1::2] = 0
+    return stored
+
+
+# layout -> (stored values from the logical ones, the view of the stored tensor that has the logical
+# values; None when the stored tensor is the input), written once for the building and the repro.
+LAYOUT_BUILDERS = {
+    "contiguous": (lambda data: data, None),
+    "transposed": (lambda data: np.ascontiguousarray(data.T), lambda leaf, shape: leaf.t()),
+    "sliced": (_sliced_storage, lambda leaf, shape: leaf[..., ::2]),
+    "expanded": (lambda data: data[:1], lambda leaf, shape: leaf.expand(*shape)),
+}
+LAYOUT_SPELLINGS = {"contiguous": "", "transposed": ".t()", "sliced": "[..., ::2]", "expanded": ".expand({shape})"}

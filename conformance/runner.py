@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .compare import Mismatch, describe
-from .inputs import Drawn, build, input_dtype
+from .inputs import LAYOUT_BUILDERS, LAYOUT_SPELLINGS, BuildError, Drawn, build, input_dtype
 from .spec import Case, Walkthrough
 
 
@@ -47,7 +47,13 @@ class Context:
         Names in `nonleaf` are replaced by `name * 1` first: an in-place op on a leaf that requires
         grad is an error in torch, so a gradient check of `x.add_(y)` needs a non-leaf receiver.
         """
-        namespace, leaves = build(module, drawn, self.dtype, self.device, grad_inputs)
+        try:
+            namespace, leaves = build(module, drawn, self.dtype, self.device, grad_inputs)
+        except BuildError as problem:
+            if module is self.oracle:
+                raise SpecDisagrees(f"spec error: torch cannot build the inputs: {problem}") from None
+            raise Mismatch(f"must not raise: building the inputs failed, where torch builds them: {problem}",
+                           "the inputs, built", str(problem)) from None
         for name in nonleaf:
             namespace[name] = namespace[name] * 1
         side = Side(module, namespace, leaves)
@@ -76,7 +82,7 @@ class Context:
         actual = self.run(self.impl, drawn, grad_inputs, call, nonleaf)
         if actual.error is not None:
             raise Mismatch(
-                f"`{call or self.case.call}` raised {type(actual.error).__name__}: {actual.error} "
+                f"must not raise: `{call or self.case.call}` raised {type(actual.error).__name__}: {actual.error} "
                 f"where torch returns a result", describe(expected.result), describe(actual.error))
         return expected, actual
 
@@ -89,8 +95,16 @@ class Context:
         if "device" in self.case.call + self.case.setup:
             lines.append(f"device = {self.device!r}")
         for name, item in drawn.items():
-            lines.append(f"{name} = {self._literal(item, name in grad_inputs or item.spec.requires_grad)}")
-        lines.extend(f"{name} = {name} * 1  # a non-leaf receiver for the in-place op" for name in nonleaf)
+            wants_grad = name in grad_inputs or item.spec.requires_grad
+            leaf = self.leaf_name(name, drawn, grad_inputs, nonleaf)
+            if leaf == name:
+                lines.append(f"{name} = {self._literal(item, wants_grad)}")
+                continue
+            # A leaf of its own, so `.grad` below is read where the gradient collects (a `.t()` is no leaf).
+            lines.append(f"{leaf} = {self._literal(item, wants_grad, view=False)}")
+            view = LAYOUT_SPELLINGS[item.layout].format(shape=", ".join(map(str, np.shape(item.data))))
+            receiver = " * 1  # a non-leaf receiver for the in-place op" if name in nonleaf else ""
+            lines.append(f"{name} = {leaf}{view}{receiver}")
         if self.case.seeded:
             lines.append("torch.manual_seed(0)")
         if self.case.setup:
@@ -99,24 +113,31 @@ class Context:
         lines.extend(after if after is not None else ["print(out)"])
         return "\n".join(lines)
 
-    def _literal(self, item: Drawn, requires_grad: bool) -> str:
+    def leaf_name(self, name: str, drawn: dict, grad_inputs=(), nonleaf=()) -> str:
+        """The repro's name for the leaf behind input `name`: `name` itself unless a view or `* 1` stands in front."""
+        item = drawn[name]
+        if name in grad_inputs and (name in nonleaf or item.layout != "contiguous"):
+            return f"{name}_leaf"
+        return name
+
+    def _literal(self, item: Drawn, requires_grad: bool, view: bool = True) -> str:
         spec = item.spec
         if spec.kind in ("dim", "scalar", "literal"):
             return repr(item.data)
-        data = _shortest(item.data)
+        data = shortest(item.data)
         if spec.kind == "ndarray":
             return f"np.array({data!r}, dtype=np.{item.data.dtype})"
         if spec.kind == "list":
             return repr(data)
         extra = "" if self.device == "cpu" else f", device={self.device!r}"
         extra += ", requires_grad=True" if requires_grad else ""
-        dtype = input_dtype(spec, self.dtype)
-        if item.layout == "transposed":
-            return f"torch.tensor({_shortest(item.data.T)!r}, dtype=torch.{dtype}{extra}).t()"
-        return f"torch.tensor({data!r}, dtype=torch.{dtype}{extra})"
+        dtype = "int64" if spec.kind == "index" else input_dtype(spec, self.dtype)
+        stored = shortest(LAYOUT_BUILDERS[item.layout][0](item.data))
+        spelled = LAYOUT_SPELLINGS[item.layout].format(shape=", ".join(map(str, item.data.shape))) if view else ""
+        return f"torch.tensor({stored!r}, dtype=torch.{dtype}{extra}){spelled}"
 
 
-def _shortest(array: np.ndarray):
+def shortest(array: np.ndarray):
     """Nested lists whose printed decimals round back to exactly the drawn values."""
     array = np.asarray(array)
     if array.dtype in (np.float32, np.float16):

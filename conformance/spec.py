@@ -5,6 +5,7 @@ who mistypes `shares` as `share` must learn it from one line, not from a traceba
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -16,13 +17,18 @@ SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
 
 CHECK_KINDS = (
     "values", "shape", "dtype", "memory", "grad", "errors", "warnings",
-    "printing", "distribution", "rng", "walkthrough",
+    "printing", "distribution", "rng", "walkthrough", "layout",
 )
 DTYPES = ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")
 FLOAT_DTYPES = ("float16", "float32", "float64")
 DEVICES = ("cpu", "cuda")
-INPUT_KINDS = ("tensor", "ndarray", "list", "scalar", "dim", "literal")
-LAYOUTS = ("contiguous", "transposed")
+INPUT_KINDS = ("tensor", "ndarray", "list", "scalar", "dim", "literal", "index")
+LAYOUTS = ("contiguous", "transposed", "sliced", "expanded")
+SCALAR_TYPES = ("float", "int", "bool", "complex")
+RESULTS = ("tensor", "python")
+# Checks that look at the call's result: a case with one of them (and a tensor result) also gets the
+# derived `layout` check, so no tensor-returning case can forget its strides.
+RESULT_CHECKS = ("values", "shape", "rng")
 EXCEPTIONS = ("RuntimeError", "TypeError", "ValueError", "IndexError")
 WARNINGS = ("UserWarning", "DeprecationWarning")
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -55,6 +61,8 @@ class InputSpec:
     value: Any = None            # for literal inputs
     grid: float | None = None    # values restricted to multiples of this, when set
     requires_grad: bool = False  # built with requires_grad=True in every check
+    special: bool = False        # floats may be nan, +-inf and -0.0 (the `special` value regime)
+    bound: Any = None            # for index inputs: the size (int or dim symbol) the indices index into
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,8 @@ class Case:
     distribution: Distribution | None = None
     sample: str | None = None
     seeded: bool = False         # the call draws random numbers: seed both sides before it
+    exact: bool = False          # values compare bit for bit (nan == nan, -0.0 != 0.0), not within a tolerance
+    result: str = "tensor"       # "python": the call returns no tensor, so it has no derived layout check
 
     def input(self, name: str) -> InputSpec:
         return next(spec for spec in self.inputs if spec.name == name)
@@ -124,9 +134,10 @@ _SECTION_FIELDS = {"section", "title", "order", "tutorial", "summary", "devices"
 _CASE_FIELDS = {
     "id", "summary", "call", "inputs", "checks", "dtypes", "devices", "dims", "example", "setup",
     "shares", "inplace", "differentiable", "grad_fn", "output_dtype", "raises", "warns", "match",
-    "unchanged", "distribution", "sample", "seeded",
+    "unchanged", "distribution", "sample", "seeded", "exact", "result",
 }
-_INPUT_FIELDS = {"kind", "shape", "values", "dtype", "layouts", "type", "value", "grid", "requires_grad"}
+_INPUT_FIELDS = {"kind", "shape", "values", "dtype", "layouts", "type", "value", "grid", "requires_grad",
+                 "special", "bound"}
 _WALK_FIELDS = {"summary", "steps", "data", "dtypes", "devices", "seeded", "shape_only"}
 
 
@@ -179,6 +190,15 @@ def _input_spec(path: Path, case: str, name: str, table: Any) -> InputSpec:
     layouts = tuple(r.get("layouts", list, ["contiguous"], LAYOUTS))
     if "transposed" in layouts and len(shape) != 2:
         r.fail("layouts", "a transposed layout needs a 2-d shape")
+    if set(layouts) & {"sliced", "expanded"} and not shape:
+        r.fail("layouts", "sliced and expanded layouts need at least one dimension")
+    if kind == "index":
+        bound = table.get("bound")
+        if not ((isinstance(bound, int) and not isinstance(bound, bool) and bound > 0)
+                or (isinstance(bound, str) and _IDENT.match(bound))):
+            r.fail("bound", "an index input needs the size it indexes into: a positive int or a dim symbol")
+    elif "bound" in table:
+        r.fail("bound", "only index inputs have a bound")
     if kind == "literal" and "value" not in table:
         r.fail("value", "a literal input needs a value")
     if "grid" in table and not r.get("grid", float) > 0:
@@ -186,9 +206,10 @@ def _input_spec(path: Path, case: str, name: str, table: Any) -> InputSpec:
     return InputSpec(
         name=name, kind=kind, shape=shape, values=tuple(values),
         dtype=r.get("dtype", str, None, DTYPES), layouts=layouts,
-        scalar_type=r.get("type", str, "float", ("float", "int", "bool")),
+        scalar_type=r.get("type", str, "float", SCALAR_TYPES),
         value=table.get("value"), grid=r.get("grid", float, None),
-        requires_grad=r.get("requires_grad", bool, False),
+        requires_grad=r.get("requires_grad", bool, False), special=r.get("special", bool, False),
+        bound=table.get("bound"),
     )
 
 
@@ -248,8 +269,11 @@ def _case(path: Path, section: str, table: Any, index: int, section_devices: tup
         raises=r.get("raises", str, None, EXCEPTIONS), warns=r.get("warns", str, None, WARNINGS),
         match=r.get("match", str, None), unchanged=names_field("unchanged"),
         distribution=distribution, sample=r.get("sample", str, None), seeded=r.get("seeded", bool, False),
+        exact=r.get("exact", bool, False), result=r.get("result", str, "tensor", RESULTS),
     )
     _check_consistency(r, case)
+    if case.result == "tensor" and set(case.checks) & set(RESULT_CHECKS) and "layout" not in case.checks:
+        case = dataclasses.replace(case, checks=case.checks + ("layout",))
     return case
 
 
@@ -262,6 +286,14 @@ def _check_consistency(r: _Reader, case: Case) -> None:
     for check, (name, value) in needs.items():
         if check in case.checks and not value:
             r.fail(name, f"the {check!r} check needs this field")
+    if "layout" in case.checks and case.result != "tensor":
+        r.fail("checks", "the 'layout' check needs a tensor result (this case says result = \"python\")")
+    if case.exact and "values" not in case.checks:
+        r.fail("exact", "exact comparison applies to the 'values' check, which this case lacks")
+    expanded = [s.name for s in case.inputs if "expanded" in s.layouts]
+    if expanded and ("memory" in case.checks or case.inplace):
+        r.fail("inputs", f"{expanded[0]!r}: an expanded input cannot be written, so it cannot be in a memory or "
+                         "in-place case")
     if case.raises and set(case.checks) - {"errors"}:
         r.fail("checks", "a case that raises can only have the 'errors' check")
     if "grad" in case.checks and not set(case.dtypes) & set(FLOAT_DTYPES):
@@ -292,6 +324,9 @@ def _check_consistency(r: _Reader, case: Case) -> None:
             r.fail("output_dtype", f"{rule!r} is not a dtype name, 'default' or 'same:<input>'")
     symbols = {d for spec in case.inputs for d in spec.shape if isinstance(d, str)}
     symbols |= {spec.name for spec in case.inputs if spec.kind == "dim"}
+    for spec in case.inputs:
+        if isinstance(spec.bound, str) and spec.bound not in symbols:
+            r.fail(f"inputs.{spec.name}.bound", f"{spec.bound!r} is no dim symbol of this case")
     unknown = sorted(set(case.dims) - symbols)
     if unknown:
         r.fail("dims", f"symbol {unknown[0]!r} is used by no input")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import distribution, errors, grad, memory, outputs, printing, walkthrough
+from . import distribution, errors, grad, layout, memory, outputs, printing, walkthrough
 
 
 @dataclass(frozen=True)
@@ -36,4 +36,5 @@ CHECKS = {
     "rng": Check(outputs.rng),
     "distribution": Check(distribution.distribution, draws_inputs=False),
     "walkthrough": Check(walkthrough.walkthrough, draws_inputs=False),
+    "layout": Check(layout.layout, repro_steps=layout.repro_steps),
 }
