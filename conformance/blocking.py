@@ -17,10 +17,12 @@ from typing import Callable
 
 import numpy as np
 
-from .compare import is_tensor_like
+from .compare import is_tensor_like, to_host
 from .timeouts import CaseTimeout, run_with_timeout
 
 SECTION = "foundation"
+# Foundations no walkthrough needs: its steps spell their own writes, and compare dtypes as text itself.
+WALKTHROUGH_FREE = ("inplace_write", "dtype_objects", "grad_propagation")
 VALUE_CHECKS = ("values", "memory", "grad", "rng", "warnings", "distribution", "walkthrough")
 
 
@@ -72,6 +74,58 @@ def _readback(module, device):
         raise FoundationFailed(f"t.detach().numpy() gave {values.tolist()!r} (dtype {values.dtype}) for t = {made}")
 
 
+def write_in_place(obj) -> str:
+    """Add one to every element in place; returns the spelling used, for messages and repros.
+
+    `add_` is the tutorial's in-place write; a backend without it, or whose `add_` leaves the values
+    as they were (a copy), is still judged on sharing through the fallback `t[...] = t + 1` (an
+    element write every tensor type needs anyway). `add_`'s own bugs are its cases' to report.
+    """
+    if isinstance(obj, np.ndarray):
+        obj += 1
+        return " += 1"
+    if callable(getattr(obj, "add_", None)):
+        before = to_host(obj)
+        try:
+            obj.add_(1)
+        except Exception:  # noqa: BLE001 - any failure of add_ means: write another way
+            pass
+        if not np.array_equal(to_host(obj), before):
+            return ".add_(1)"
+    obj[...] = obj + 1
+    return "[...] = <it> + 1"
+
+
+def _inplace_write(module, device):
+    t = _tensor(module, device)
+    how = write_in_place(t)
+    values = np.asarray((t.detach() if callable(getattr(t, "detach", None)) else t).numpy())
+    if not np.array_equal(values, np.array([[2.0, 3.0, 4.0], [5.0, 6.0, 7.0]], dtype=np.float32)):
+        raise FoundationFailed(f"t{how} on t = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]) leaves t as "
+                               f"{values.tolist()!r}: no in-place write (add_, or t[...] = t + 1) reaches t")
+
+
+def _dtype_objects(module, device):
+    for name in ("float32", "int64"):
+        dtype = getattr(module, name, None)
+        if str(dtype) != f"torch.{name}":
+            raise FoundationFailed(f"str(torch.{name}) is {str(dtype)!r}, not 'torch.{name}'")
+        made = module.tensor([1], **_kwargs(device, dtype=dtype)).dtype
+        if made != dtype:
+            raise FoundationFailed(f"torch.tensor([1], dtype=torch.{name}).dtype is {made!r}, which != torch.{name}")
+
+
+def _grad_propagation(module, device):
+    x = module.tensor([1.0, 2.0, 3.0], **_kwargs(device, dtype=module.float32, requires_grad=True))
+    y = x * 2
+    flags = {"requires_grad": getattr(y, "requires_grad", None), "is_leaf": getattr(y, "is_leaf", None)}
+    if flags != {"requires_grad": True, "is_leaf": False} or getattr(y, "grad_fn", None) is None:
+        node = "a node" if getattr(y, "grad_fn", None) is not None else "None"
+        raise FoundationFailed(f"requires_grad does not propagate: y = x * 2 of a leaf x that requires grad has "
+                               f"requires_grad={flags['requires_grad']!r}, is_leaf={flags['is_leaf']!r} and grad_fn "
+                               f"{node}; torch gives True, False and a node")
+
+
 def _seed(module, device):
     if not callable(getattr(module, "manual_seed", None)):
         raise FoundationFailed("torch.manual_seed is missing")
@@ -93,6 +147,12 @@ FOUNDATIONS = {f.name: f for f in (
     Foundation("numpy_readback", "t.detach().numpy() gives the values back", _readback),
     Foundation("manual_seed", "torch.manual_seed(0) exists and runs", _seed),
     Foundation("autograd", "requires_grad=True and backward() fill .grad", _autograd, ("tensor_from_data",)),
+    Foundation("inplace_write", "an in-place write (t.add_(1), or t[...] = t + 1) changes t's values",
+               _inplace_write, ("tensor_from_data", "numpy_readback")),
+    Foundation("dtype_objects", "dtypes are torch-style objects: str(torch.float32) == 'torch.float32'",
+               _dtype_objects),
+    Foundation("grad_propagation", "requires_grad propagates through an op: (x * 2).requires_grad, a non-leaf "
+               "with a grad_fn", _grad_propagation, ("autograd",)),
 )}
 
 
@@ -103,6 +163,7 @@ def needs(section, case, check: str) -> tuple[str, ...]:
         text = "\n".join(walk.steps)
         uses = {"tensor_from_data": "tensor(" in text, "numpy_readback": True,
                 "manual_seed": walk.seeded, "autograd": "backward" in text}
+        uses.update(dict.fromkeys(WALKTHROUGH_FREE, False))
     else:
         text = f"{case.call}\n{case.setup}"
         builds = any(spec.kind == "tensor" for spec in case.inputs) or "tensor(" in text
@@ -110,7 +171,8 @@ def needs(section, case, check: str) -> tuple[str, ...]:
         uses = {"tensor_from_data": builds or check == "grad",
                 "numpy_readback": check in VALUE_CHECKS or unchanged,
                 "manual_seed": check == "rng" or case.seeded,
-                "autograd": check == "grad" or any(spec.requires_grad for spec in case.inputs)}
+                "autograd": check in ("grad", "graph") or any(spec.requires_grad for spec in case.inputs),
+                "inplace_write": check == "memory", "dtype_objects": False, "grad_propagation": check == "graph"}
     return tuple(name for name in FOUNDATIONS if uses[name])
 
 

@@ -6,8 +6,8 @@ The implementation is only touched through the tutorial's public API: `detach()`
 """
 from __future__ import annotations
 
+import cmath
 import contextvars
-import math
 
 import numpy as np
 
@@ -79,13 +79,32 @@ def assert_same_values(actual, expected, what: str = "output", tolerance=None) -
                            f"the implementation {describe(actual)}", describe(expected), describe(actual))
         for i, (a, e) in enumerate(zip(actual, expected)):
             assert_same_values(a, e, f"{what}[{i}]", tolerance)
-    elif isinstance(expected, float) and isinstance(actual, (int, float)) and not isinstance(actual, bool):
-        if not (math.isclose(actual, expected, rel_tol=1.3e-6, abs_tol=1e-5)
-                or (math.isnan(actual) and math.isnan(expected))):
-            raise Mismatch(f"{what}: expected {expected!r}, got {actual!r}", repr(expected), repr(actual))
+    elif isinstance(expected, (float, complex)) and type(actual) is type(expected):
+        rtol, atol = scalar_tolerance(tolerance)
+        if not _scalars_close(actual, expected, rtol, atol):
+            raise Mismatch(f"{what}: expected {expected!r}, got {actual!r} (rtol={rtol}, atol={atol})",
+                           repr(expected), repr(actual))
     elif type(actual) is not type(expected) or actual != expected:
         raise Mismatch(f"{what}: expected {expected!r} ({type(expected).__name__}), "
                        f"got {describe(actual)} ({type(actual).__name__})", repr(expected), describe(actual))
+
+
+def scalar_tolerance(tolerance=None) -> tuple[float, float]:
+    """(rtol, atol) for Python floats and complexes: the check's own (exact for seeded cases), else the
+    --tolerances-file's float32 entry, else float32's default (a Python number mostly comes from `.item()`
+    of a float32 tensor, as precise as float32 computed it)."""
+    return tolerance or OVERRIDES.get().get("float32") or TOLERANCES["float32"]
+
+
+def _scalars_close(actual, expected, rtol: float, atol: float) -> bool:
+    """NaN matches only NaN, an infinity only itself; complex numbers by their distance, as torch.isclose."""
+    if cmath.isnan(expected) or cmath.isnan(actual):
+        return cmath.isnan(expected) and cmath.isnan(actual)
+    if actual == expected:
+        return True
+    if cmath.isinf(expected) or cmath.isinf(actual):
+        return False
+    return abs(actual - expected) <= atol + rtol * abs(expected)
 
 
 def _assert_tensor_values(actual, expected, what, tolerance) -> None:
@@ -102,8 +121,12 @@ def _assert_tensor_values(actual, expected, what, tolerance) -> None:
     if want.shape != got.shape:
         raise Mismatch(f"{what}: shape {tuple(got.shape)} differs from torch's {tuple(want.shape)}",
                        describe(expected), describe(actual))
-    a, e = got.astype(np.float64), want.astype(np.float64)
-    close = np.abs(a - e) <= atol + rtol * np.abs(e)
+    # Complex values are compared in full, by their distance (as torch.isclose), never by the real part.
+    wide = np.complex128 if np.iscomplexobj(got) or np.iscomplexobj(want) else np.float64
+    a, e = got.astype(wide), want.astype(wide)
+    with np.errstate(invalid="ignore", over="ignore"):
+        # Where torch gives an infinity its tolerance is infinite too: only the same infinity matches it.
+        close = np.isfinite(e) & (np.abs(a - e) <= atol + rtol * np.abs(e))
     close |= (a == e) | (np.isnan(a) & np.isnan(e))
     if not close.all():
         bad = np.argwhere(~close)
@@ -134,6 +157,6 @@ def device_close(actual, expected, rtol: float, atol: float) -> bool | None:
     if got.device != expected.device or tuple(got.shape) != tuple(expected.shape) or got.is_complex():
         return None
     a, e = got.double(), expected.detach().double()
-    close = (a - e).abs() <= atol + rtol * e.abs()
+    close = e.isfinite() & ((a - e).abs() <= atol + rtol * e.abs())
     close |= (a == e) | (a.isnan() & e.isnan())
     return bool(close.all())

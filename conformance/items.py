@@ -6,14 +6,16 @@ tutorial's own example first.
 """
 from __future__ import annotations
 
+import random
 import traceback
 import zlib
 
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, seed, settings
 
-from . import blocking
-from .checks import CHECKS
+from . import blocking, rootcause
+from .repro import spec_location
+from .checks import CHECKS, grad
 from .compare import OVERRIDES, Mismatch
 from .inputs import case_inputs, example_inputs
 from .runner import Context, SpecDisagrees
@@ -23,6 +25,7 @@ from .timeouts import CaseTimeout, run_with_timeout
 # An expected failure (listed in --xfails-file) runs its tutorial example and a couple of draws,
 # never shrinks: a gate must not spend minutes minimising a failure it already knows about.
 XFAIL_EXAMPLES = 2
+GRAPH_CHECKS = ("grad", "graph")  # their repros build the differentiable inputs as leaves that require grad
 
 
 def unexpected(exc: Exception, check: str) -> Mismatch:
@@ -37,10 +40,22 @@ def unexpected(exc: Exception, check: str) -> Mismatch:
                     "torch completes this step", f"{type(exc).__name__}: {exc}")
 
 
+# Check kinds generated from another kind the spec lists: every `grad` case also gets its graph judged.
+DERIVED_CHECKS = {"grad": ("graph",)}
+
+
+def derived_checks(case: Case) -> tuple[str, ...]:
+    """The case's own check kinds, each followed by the kinds derived from it (no spec file lists them)."""
+    kinds: list[str] = []
+    for check in case.checks:
+        kinds += [kind for kind in (check, *DERIVED_CHECKS.get(check, ())) if kind not in kinds]
+    return tuple(kinds)
+
+
 def section_tests(section: Section):
     """(case id, check, dtype, devices, case) of every test one section generates, in order."""
     for case in section.cases:
-        for check in case.checks:
+        for check in derived_checks(case):
             for dtype in case.dtypes:
                 if CHECKS[check].float_only and dtype not in FLOAT_DTYPES:
                     continue
@@ -102,11 +117,12 @@ class FoundationItem(pytest.Item):
         verdict = self.config._conformance.probes.verdict(self.foundation.name)
         if verdict.blocked_by:
             self.user_properties.append(("blocked_by", blocking.FOUNDATIONS[verdict.blocked_by].test_id(self.device)))
+            self.user_properties.append(("cause", rootcause.signature(verdict.message)))
             pytest.skip(verdict.message)
         if not verdict.ok:
             message = (f"foundation broken: {self.foundation.summary}, but {verdict.message}. "
                        f"Tests that need it are reported as blocked by {self.nodeid}")
-            self.user_properties.append(("message", message))
+            self.user_properties.extend([("message", message), ("cause", rootcause.signature(verdict.message))])
             raise blocking.FoundationFailed(message)
 
     def repr_failure(self, excinfo):
@@ -143,6 +159,7 @@ class CheckItem(pytest.Item):
             ("section", section.id), ("section_title", section.title), ("section_order", section.order),
             ("case", case_id), ("check", check), ("dtype", dtype), ("device", device),
             ("tolerance", self._tolerance_used()),
+            *zip(("spec_file", "spec_line"), spec_location(section, case_id)),
         ])
 
     def _tolerance_used(self) -> dict:
@@ -169,7 +186,7 @@ class CheckItem(pytest.Item):
         if failed is not None:
             root, verdict = failed
             root_id = blocking.FOUNDATIONS[root].test_id(self.device)
-            self.user_properties.append(("blocked_by", root_id))
+            self.user_properties.extend([("blocked_by", root_id), ("cause", rootcause.signature(verdict.message))])
             pytest.skip(f"blocked by {root_id}: {verdict.message}")
 
     def runtest(self):
@@ -205,6 +222,7 @@ class CheckItem(pytest.Item):
             self.user_properties.extend([
                 ("message", mismatch.message), ("expected", mismatch.expected), ("actual", mismatch.actual),
                 ("repro", mismatch.repro),
+                ("cause", rootcause.signature(mismatch.message, f"{self.section.id}::{self.case_id}", self.check)),
             ])
             raise
         except SpecDisagrees as problem:
@@ -224,8 +242,8 @@ class CheckItem(pytest.Item):
                     raise unexpected(exc, self.check) from exc
             except Mismatch as mismatch:
                 steps = check.repro_steps(ctx, drawn) if check.repro_steps else None
-                grad_names = case.differentiable if self.check == "grad" else ()
-                nonleaf = (case.inplace,) if self.check == "grad" and case.inplace in grad_names else ()
+                grad_names = grad.grad_inputs(ctx) if self.check in GRAPH_CHECKS else ()
+                nonleaf = grad.receiver_of(ctx, grad_names)
                 mismatch.repro = ctx.repro(drawn, grad_names, after=steps, nonleaf=nonleaf)
                 raise
 
@@ -238,12 +256,25 @@ class CheckItem(pytest.Item):
                             phases=[Phase.explicit, Phase.generate], database=None)(test)
         else:
             test = settings(deadline=None, suppress_health_check=list(HealthCheck))(test)
-        if settings.default.derandomize:
-            # One fixed seed per test id. Without it Hypothesis derives the seed from the body's source,
-            # which is the same closure for every test, and re-reads and tokenizes it each time (~10% of
-            # a ci-profile run).
-            test = seed(zlib.crc32(self.nodeid.encode()))(test)
+        test = seed(self._seed())(test)
         test()
+
+    def _seed(self) -> int:
+        """The Hypothesis seed this test draws with, recorded so a failure can be drawn again.
+
+        Derandomized profiles: one fixed seed per test id (without it Hypothesis derives the seed from
+        the body's source, the same closure for every test, re-reading it each time: ~10% of a ci run).
+        Otherwise --hypothesis-seed when given, else a fresh random one.
+        """
+        given_seed = self.config.getoption("hypothesis_seed", None)
+        if settings.default.derandomize:
+            chosen = zlib.crc32(self.nodeid.encode())
+        elif given_seed is not None:
+            chosen = int(given_seed) if str(given_seed).isdigit() else zlib.crc32(str(given_seed).encode())
+        else:
+            chosen = random.getrandbits(32)
+        self.user_properties.append(("hypothesis_seed", chosen))
+        return chosen
 
     def repr_failure(self, excinfo):
         error = excinfo.value

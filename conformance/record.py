@@ -5,13 +5,15 @@ a `ResultsRecorder` collects every test report on the controller (pytest-xdist s
 reports there), merges setup/call/teardown into one outcome per test, and at the end writes
 `PATH.json` atomically and renders `PATH.html` from it with `reports.render`.
 
-The JSON (format "conformance-results", format_version 1):
+The JSON (format "conformance-results", format_version 2; the names are conformance/schema.py's):
   complete, interrupted, stop_reason, exitstatus, collected, not_run,
   environment: the kit's config._conformance_env (impl, impl_version, impl_origin, device, device_name,
       profile, seed) plus python, numpy, torch, pytest, platform, command_line, started_at, wall_time_s, workers
   counts: {outcome: n} over passed, failed, error, skipped, xfailed, xpassed, blocked
+  root_causes: [{summary, count, tests, sections, checks, representative, repro}], biggest first
   tests: [{nodeid, section, section_title, section_order, case, check, dtype, device, outcome, duration,
-      message, repro, expected, actual, tolerance, hypothesis_seed, reason, blocked_by, longrepr, phases}]
+      message, repro, expected, actual, tolerance, hypothesis_seed, reason, blocked_by, cause, spec_file,
+      spec_line, repro_verified, repro_note, longrepr, phases}]
 in collection order. A crashed xdist worker's test is "failed" with xdist's "worker ... crashed" message;
 Ctrl-C and SIGTERM stop the run with what ran written and interrupted = true.
 """
@@ -32,17 +34,10 @@ import pytest
 
 from reports.files import atomic_write_text
 
-FORMAT = "conformance-results"
-FORMAT_VERSION = 1
+from . import repro, rootcause
+from .schema import FORMAT, FORMAT_VERSION, META_KEYS, OUTCOMES, SEVERITY, new_entry
 
-OUTCOMES = ("passed", "failed", "error", "skipped", "xfailed", "xpassed", "blocked")
-
-# Metadata keys the kit puts in item.user_properties, copied as-is into the record.
-META_KEYS = (
-    "section", "section_title", "section_order", "case", "check", "dtype", "device",
-    "message", "repro", "expected", "actual", "tolerance", "hypothesis_seed", "blocked_by",
-)
-
+# The record's names (format, outcomes, entry keys, severity) are the schema's: see conformance/schema.py.
 # A test's full pytest failure text is kept for plain tests without a kit message, bounded so
 # one runaway repr cannot make the record unreadable.
 LONGREPR_LIMIT = 20_000
@@ -57,6 +52,11 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption(
         "--report-json", metavar="PATH", default=None,
         help="where to write the JSON record (default: the --report path with a .json suffix)",
+    )
+    group.addoption(
+        "--verify-repros", choices=("auto", "yes", "no"), default="auto",
+        help="run each failing test's repro once under each module and mark it verified or not "
+             "(auto: when a --report or --report-json is written)",
     )
 
 
@@ -74,15 +74,6 @@ def configure(config: pytest.Config) -> None:
 
 
 # ---------------------------------------------------------------- merging phases into one entry
-
-def new_entry(nodeid: str) -> dict:
-    return {
-        "nodeid": nodeid, "section": "other", "section_title": "Other tests", "section_order": 1_000_000,
-        "case": None, "check": None, "dtype": "-", "device": None, "outcome": None, "duration": 0.0,
-        "message": None, "repro": None, "expected": None, "actual": None, "tolerance": None,
-        "hypothesis_seed": None, "reason": None, "blocked_by": None, "longrepr": None, "phases": [],
-    }
-
 
 def _jsonable(value):
     """Values from backends may be anything; the record keeps JSON types and the text of the rest."""
@@ -128,10 +119,6 @@ def phase_outcome(report) -> str:
     return "passed"
 
 
-# A later phase overrides the outcome so far only if it is worse news.
-_SEVERITY = {"passed": 0, "xpassed": 1, "skipped": 1, "xfailed": 1, "blocked": 1, "failed": 3, "error": 2}
-
-
 def merge_report(entry: dict, report) -> None:
     """Fold one phase report (setup/call/teardown, or xdist's crash report) into the entry."""
     props = dict(_jsonable(list(p)) for p in (report.user_properties or ()) if len(p) == 2)
@@ -158,7 +145,7 @@ def merge_report(entry: dict, report) -> None:
             entry["message"] = line
         entry["longrepr"] = full if entry["longrepr"] is None else entry["longrepr"] + "\n\n" + full
     current = entry["outcome"]
-    if current is None or _SEVERITY[outcome] > _SEVERITY[current]:
+    if current is None or SEVERITY[outcome] > SEVERITY[current]:
         entry["outcome"] = outcome
 
 
@@ -300,6 +287,8 @@ class ResultsRecorder:
         counts = {o: 0 for o in OUTCOMES}
         for entry in tests:
             counts[entry["outcome"]] += 1
+        if not self.interrupted:  # a stopped run is written as it stands, without minutes more of subprocesses
+            repro.verify_entries(self.config, tests)
         return {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -311,6 +300,7 @@ class ResultsRecorder:
             "not_run": len(missing),
             "environment": environment(self.config, self.started, time.perf_counter() - self.t0, len(self.workers)),
             "counts": counts,
+            "root_causes": [cause.to_json() for cause in rootcause.group(tests)],
             "tests": tests,
         }
 

@@ -16,7 +16,7 @@ from typing import Any
 SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
 
 CHECK_KINDS = (
-    "values", "shape", "dtype", "memory", "grad", "errors", "warnings",
+    "values", "shape", "dtype", "memory", "grad", "graph", "errors", "warnings",
     "printing", "distribution", "rng", "walkthrough", "layout",
 )
 DTYPES = ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")

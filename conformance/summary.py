@@ -11,13 +11,13 @@ from collections import Counter
 
 import pytest
 
-from .record import merge_report, new_entry
-from .spec import CHECK_KINDS
+from . import repro, rootcause
+from .record import merge_report
+from .schema import SCORED, check_rank, new_entry
 
 WORST = 10
-CHECK_ORDER = ("foundation", *CHECK_KINDS)
+CAUSES = 10  # root causes listed; the rest are counted
 SHOWN = ("passed", "failed", "error", "xfailed", "xpassed", "blocked", "skipped")
-SCORED = ("passed", "failed", "error", "blocked")  # the HTML report's score: skips and expected failures excluded
 
 # The exit-code contract (README, "Gate your backend"). pytest owns 0-5; 6 is ours.
 EXIT_BACKEND_IMPORT = 6
@@ -89,8 +89,7 @@ class GateSummary:
         for entry in self.entries.values():
             name = entry.get(key) or "other"
             groups.setdefault(name, Counter())[entry["outcome"]] += 1
-            order.setdefault(name, entry.get("section_order", 0) if key == "section"
-                             else CHECK_ORDER.index(name) if name in CHECK_ORDER else len(CHECK_ORDER))
+            order.setdefault(name, entry.get("section_order", 0) if key == "section" else check_rank(name))
         parts = []
         for name in sorted(groups, key=lambda n: (order[n], n)):
             c = groups[name]
@@ -100,11 +99,23 @@ class GateSummary:
         return parts
 
     def _root_causes(self, write, width: int) -> None:
-        blocked = [e for e in self.entries.values() if e["outcome"] == "blocked" and e["blocked_by"]]
-        for root, count in Counter(e["blocked_by"] for e in blocked).most_common():
-            cause = self.entries.get(root)  # absent when -k deselected the foundation test itself
-            why = _first_line(cause if cause else next(e for e in blocked if e["blocked_by"] == root))
-            write(_clip(f"blocked   {count} tests by {root}: {why}", width), red=True)
+        """The failures grouped by root cause, biggest first: what to fix to make the most tests pass."""
+        entries = list(self.entries.values())
+        repro.verify_entries(self.config, entries)
+        causes = rootcause.group(entries)
+        if not causes:
+            return
+        total = sum(cause.count for cause in causes)
+        shown = causes[:CAUSES]
+        write(f"causes    {len(causes)} root causes of {total} failed, errored or blocked tests; the first "
+              f"{len(shown)} explain {sum(c.count for c in shown)}:", red=True)
+        for cause in shown:
+            rep = cause.representative
+            verified = f" [repro {rep['repro_verified']}]" if rep.get("repro_verified") else ""
+            where = ", ".join(cause.sections[:4]) + (" ..." if len(cause.sections) > 4 else "")
+            write(_clip(f"  {cause.count:>4}  {cause.summary}  ({where}; e.g. {rep['nodeid']}{verified})", width))
+        for root, count in Counter(e["blocked_by"] for e in entries if e["outcome"] == "blocked").most_common():
+            write(_clip(f"blocked   {count} tests by {root}", width), red=True)
 
 
 def _first_line(entry: dict) -> str:

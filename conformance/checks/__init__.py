@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import distribution, errors, grad, layout, memory, outputs, printing, walkthrough
+from . import distribution, errors, grad, graph, layout, memory, outputs, printing, walkthrough
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ CHECKS = {
     "dtype": Check(outputs.dtype, repro_steps=lambda ctx, drawn: ["print(out.dtype)"]),
     "memory": Check(memory.memory, repro_steps=lambda ctx, drawn: memory.repro_steps(ctx)),
     "grad": Check(grad.grad, float_only=True, repro_steps=_grad_steps),
+    "graph": Check(graph.graph, float_only=True, repro_steps=graph.repro_steps),
     "errors": Check(errors.errors, repro_steps=lambda ctx, drawn: ["# torch raises here; see the message"]),
     "warnings": Check(errors.warnings),
     "printing": Check(printing.printing),

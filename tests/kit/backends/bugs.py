@@ -14,6 +14,7 @@ from typing import Callable
 import torch
 
 from ._proxy import Proxy
+from .bugs_judging import JUDGING_BUGS
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ _TABLE = [
         "mean's gradient is 1.5 / n instead of 1 / n", {"mean": _mean_grad_scaled}),
     Bug("backward_no_accumulate", "grad", "add and operator and grad",
         "backward overwrites leaf gradients instead of accumulating", {"backward": _backward_resets_grads}),
-    Bug("grad_fn_renamed", "grad", "add and operator and grad",
+    Bug("grad_fn_renamed", "graph", "add and operator and graph",
         "grad_fn names lose their version suffix (AddBackward, not AddBackward0)", {"grad_fn.get": _grad_fn_renamed}),
     Bug("view_silent_reshape", "errors", "view and view_wrong_numel",
         "view with the wrong number of elements silently reshapes", {"view": _view_silently_reshapes}),
@@ -269,6 +270,7 @@ _TABLE = [
         "indexing returns a copy, so writes through a[:, 2] are lost", {"__getitem__": _getitem_copies}),
 ]
 
+_TABLE += [Bug(name, kind, select, summary, patches, module) for name, kind, select, summary, patches, module in JUDGING_BUGS]
 BUGS: dict[str, Bug] = {bug.name: bug for bug in _TABLE}
 
 
