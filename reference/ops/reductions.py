@@ -11,7 +11,12 @@ from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
+from . import _accumulate
 from ._common import grad_on
+
+# float32/float64 sums, means and 2-norms take torch's CPU order of accumulation (ops/_accumulate.py), so
+# their last bits match torch's; other dtypes are exact (integers) or rounded once from float32 anyway.
+_TORCH_ORDER = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def dims_of(t, dim, op):
@@ -39,12 +44,36 @@ def _spread(g, in_shape, dims, keepdim):
     return _expand(g, in_shape)
 
 
+def _reduced_shape(shape, dims, keepdim):
+    return tuple(1 if d in dims else n for d, n in enumerate(shape)) if keepdim else \
+        tuple(n for d, n in enumerate(shape) if d not in dims)
+
+
+def _sum(a, dims, keepdim, dt):
+    """a summed over dims in dtype dt; in torch's order (after casting, as torch does) for float32/64."""
+    if np.dtype(dt) in _TORCH_ORDER:
+        x = a if a.dtype == dt else a.astype(dt)
+        return _accumulate.torch_sum(x, dims).reshape(_reduced_shape(a.shape, dims, keepdim))
+    return a.sum(axis=dims, keepdims=keepdim, dtype=dt)
+
+
+def _mean(a, dims, keepdim, dt):
+    """The sum over dims divided by its count in the result dtype (torch's CPU mean is exactly that)."""
+    if np.dtype(dt) in _TORCH_ORDER:
+        x = a if a.dtype == dt else a.astype(dt)
+        return _accumulate.torch_mean(x, dims).reshape(_reduced_shape(a.shape, dims, keepdim))
+    n = math.prod(a.shape[d] for d in dims)
+    if a.dtype == np.float16:   # half precision sums in float32 (as torch)
+        return (a.sum(axis=dims, keepdims=keepdim, dtype=np.float32) / n).astype(np.float16)
+    return a.sum(axis=dims, keepdims=keepdim, dtype=dt) / n
+
+
 class SumBackward0(Node):
     """out = a.sum()"""
 
     def forward(self, a, dt):
         self.shape = a.shape
-        return a.sum(dtype=dt)
+        return _sum(a, tuple(range(a.ndim)), False, dt)
 
     def backward(self, g):
         return (_expand(g, self.shape),)
@@ -58,7 +87,7 @@ class SumBackward1(Node):
 
     def forward(self, a, dt):
         self.shape = a.shape
-        return a.sum(axis=self.dims, keepdims=self.keepdim, dtype=dt)
+        return _sum(a, self.dims, self.keepdim, dt)
 
     def backward(self, g):
         return (_spread(g, self.shape, self.dims, self.keepdim),)
@@ -69,10 +98,7 @@ class MeanBackward0(Node):
 
     def forward(self, a, dt):
         self.shape = a.shape
-        # NumPy's mean is sum / n behind a slower Python wrapper; half precision sums in float32 (as torch).
-        if a.dtype == np.float16:
-            return (a.sum(dtype=np.float32) / a.size).astype(np.float16)
-        return a.sum(dtype=dt) / a.size
+        return _mean(a, tuple(range(a.ndim)), False, dt)
 
     def backward(self, g):
         return (_expand(g / math.prod(self.shape), self.shape),)
@@ -86,9 +112,7 @@ class MeanBackward1(Node):
 
     def forward(self, a, dt):
         self.shape = a.shape
-        n = math.prod(a.shape[d] for d in self.dims) if a.ndim else 1
-        return a.sum(axis=self.dims, keepdims=self.keepdim, dtype=dt) / n if n == 0 else \
-            a.mean(axis=self.dims, keepdims=self.keepdim, dtype=dt)
+        return _mean(a, self.dims, self.keepdim, dt)
 
     def backward(self, g):
         n = math.prod(self.shape[d] for d in self.dims) if self.shape else 1
@@ -157,6 +181,8 @@ class LinalgVectorNormBackward0(Node):
 
 
 def _vector_norm(a, p, dims, keepdim):
+    if p == 2 and a.dtype in _TORCH_ORDER:
+        return _accumulate.torch_norm2(a, dims).reshape(_reduced_shape(a.shape, dims, keepdim))
     # Accumulate in double and round once: as close to torch's vectorised float32 sum as NumPy gets.
     acc = np.abs(a.astype(np.float64) if a.dtype == np.float32 or a.dtype == np.float16 else a)
     if p == 2:
@@ -177,6 +203,9 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     if input.dtype.category < FLOAT:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {input.dtype.c10_name}")
+    if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
+        # torch hands 'fro' over more than two dims to matrix_norm, which wants exactly two
+        raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got " + " ".join(str(d) for d in dim))
     if p == "fro" or p is None:
         p = 2
     if isinstance(p, str):

@@ -1,0 +1,457 @@
+"""torch's CPU order of accumulation for float sum and 2-norm, in NumPy, so the bits match.
+
+Floating-point addition is not associative: the last bit of a float32 sum depends on the order of the
+additions. torch's CPU order (ATen, read not copied) is:
+
+1. The TensorIterator layout. The reduced dims go innermost; the rest are ordered by stride; adjacent dims
+   that tile memory are merged. The kernel sees blocks of two dims, (size0, size1). The outer dims loop
+   around the blocks, and every partial sum of one output is added into it with `out += partial`,
+   starting from 0.
+2. The cascade sum (SumKernel.cpp) of each block. It picks one of four strategies from the strides:
+   - inner: reduced dim contiguous, at least one vector long. The row is summed as vectors of W lanes
+     (`row_sum`). The leftover elements, then the lanes, are added one by one.
+   - outer: the kept dim contiguous. Groups of 4 vectors of columns are summed together (`multi_row_sum`
+     per column); the remaining columns get `row_sum`.
+   - scalar inner / outer: the same shapes without vectors.
+   `row_sum` splits a row into 4 interleaved partial sums (i % 4) and cascades each; `multi_row_sum`
+   sums runs of 2**k elements, then runs of those, up to 4 levels.
+3. Threads. A full reduction of at least GRAIN_SIZE elements is split into one contiguous range of the
+   iteration per thread, and the per-thread sums are added at the end.
+4. norm(p=2) (ReduceOpsKernel.cpp). When the one reduced dim is contiguous, it takes a lane kernel: W
+   lanes accumulate x*x, the lanes are added left to right, then the leftover squares, then sqrt.
+   Otherwise it is a plain running sum of squares in iteration order.
+5. mean is that sum divided by n, in the result's dtype.
+
+Every sequential run is one np.add.accumulate (an ordered running sum), so the work stays vectorised.
+"""
+import array
+import functools
+import os
+
+import numpy as np
+
+from ..rng import capability
+from ..rng.fma import fma32, fma64
+
+GRAIN_SIZE = 32768          # at::internal::GRAIN_SIZE: below this a reduction runs on one thread
+_LEVELS = 4                 # multi_row_sum's cascade depth
+_ILP = 4                    # row_sum's interleaved partial sums
+_NROWS = 4                  # columns (vectors of columns) summed together by the outer strategies
+
+
+def lanes(itemsize):
+    """Elements per Vectorized<T> in the kernel build torch dispatches to here."""
+    return (64 if capability.get_cpu_capability() == "avx512" else 32) // itemsize
+
+
+@functools.lru_cache(maxsize=None)
+def torch_threads():
+    """at::get_num_threads() of a fresh torch: OMP_NUM_THREADS / MKL_NUM_THREADS, else physical cores."""
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        value = os.environ.get(var, "")
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+    return _physical_cores()
+
+
+def _physical_cores():
+    cores, current = set(), {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key in ("physical id", "core id"):
+                    current[key] = value.strip()
+                elif not key:
+                    if current:
+                        cores.add((current.get("physical id"), current.get("core id")))
+                    current = {}
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(len(cores), usable) if cores else usable
+
+
+_threads = None
+
+
+def set_num_threads(n):
+    """The thread count torch's reductions are assumed to run with (None: torch's default here)."""
+    global _threads
+    _threads = None if n is None else int(n)
+
+
+def num_threads():
+    return _threads if _threads is not None else torch_threads()
+
+
+# ---- the TensorIterator layout --------------------------------------------------------------------------
+def iteration_layout(shape, strides, reduced):
+    """(perm, sizes, in_strides, out_strides), innermost dim first, after ATen orders and coalesces the dims
+    of a reduction. `strides` are in elements; `perm` lists the original dims of the ordered layout."""
+    nd = len(shape)
+    out, step = [0] * nd, 1
+    for d in range(nd - 1, -1, -1):   # the result is a new contiguous tensor, stride 0 on reduced dims
+        if not reduced[d]:
+            out[d] = step
+            step *= shape[d]
+    ops = (out, strides)
+
+    def should_swap(d0, d1):
+        if (out[d0] == 0) != (out[d1] == 0):     # reduced dims go innermost
+            return 1 if out[d1] == 0 else -1
+        for st in ops:
+            s0, s1 = st[d0], st[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 != s1:
+                return -1 if s0 < s1 else 1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+
+    perm = list(range(nd - 1, -1, -1))
+    for i in range(1, nd):      # ATen's insertion sort, which may step over undecided pairs
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = should_swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    sizes = [shape[d] for d in perm]
+    ins, outs = [strides[d] for d in perm], [out[d] for d in perm]
+    groups = [[d] for d in perm]
+    k = 0
+    for d in range(1, nd):       # coalesce: merge a dim into the one inside it when they tile memory
+        if sizes[k] == 1 or sizes[d] == 1 or (sizes[k] * ins[k] == ins[d] and sizes[k] * outs[k] == outs[d]):
+            if sizes[k] == 1:
+                ins[k], outs[k] = ins[d], outs[d]
+            sizes[k] *= sizes[d]
+            groups[k] += groups[d]
+        else:
+            k += 1
+            sizes[k], ins[k], outs[k], groups[k] = sizes[d], ins[d], outs[d], groups[d]
+    n = k + 1 if nd else 0
+    return perm, sizes[:n], ins[:n], outs[:n]
+
+
+def _blocks(a, perm, sizes):
+    """a's elements arranged as the iterator walks them: shape (outer..., size1, size0), size0 last."""
+    return a.transpose(perm[::-1]).reshape(sizes[::-1])
+
+
+# ---- sequential pieces ----------------------------------------------------------------------------------
+def running_sum(x, axis=0):
+    """((0 + x[0]) + x[1]) + ... along `axis`, rounding after each step as a C loop does."""
+    if x.shape[axis] == 0:
+        return np.zeros(_drop(x.shape, axis), x.dtype)
+    # adding 0 at the end turns the -0.0 of an all -0.0 run into the +0.0 that starting from 0 gives
+    return np.take(np.add.accumulate(x, axis=axis, dtype=x.dtype), -1, axis=axis) + x.dtype.type(0)
+
+
+def _drop(shape, axis):
+    axis %= len(shape)
+    return shape[:axis] + shape[axis + 1:]
+
+
+def _ceil_log2(n):
+    return 1 if n <= 2 else (n - 1).bit_length()
+
+
+def multi_row_sum(x):
+    """The cascade over axis 0 of x (S, ...): runs of 2**k summed, those runs summed in runs, 4 levels."""
+    size = x.shape[0]
+    power = max(4, _ceil_log2(size) // _LEVELS)
+    step = 1 << power
+    groups = size // step
+    rest = x.shape[1:]
+    tail = running_sum(x[groups * step:])
+    if groups == 0:
+        return tail
+    level = running_sum(x[:groups * step].reshape((groups, step) + rest), axis=1)   # acc[0] runs
+    carried = []                              # what acc[1], acc[2] still hold at the end
+    for _ in range(_LEVELS - 2):
+        full = level.shape[0] // step
+        carried.append(running_sum(level[full * step:]))
+        level = running_sum(level[:full * step].reshape((full, step) + rest), axis=1)
+    top = running_sum(level)                  # acc[3] is never flushed
+    out = tail
+    for part in carried + [top]:
+        out = out + part
+    return out
+
+
+def row_sum(x):
+    """row_sum over axis 0 of x (n, ...): 4 interleaved cascades, the leftovers into the first, then merged."""
+    n = x.shape[0]
+    k = n // _ILP
+    parts = multi_row_sum(x[:k * _ILP].reshape((k, _ILP) + x.shape[1:]))
+    if n > k * _ILP:
+        first = np.concatenate((parts[:1], x[k * _ILP:]))
+        parts = np.concatenate((np.take(np.add.accumulate(first, axis=0, dtype=x.dtype), [-1], axis=0), parts[1:]))
+    return running_sum(parts)
+
+
+def inner_vector_sum(x, width):
+    """vectorized_inner_sum over axis 0 of x (n, ...), n >= width: vectors of `width` lanes, then tail, then lanes."""
+    n = x.shape[0]
+    nvec = n // width
+    lane = row_sum(x[:nvec * width].reshape((nvec, width) + x.shape[1:]))      # (width, ...)
+    return running_sum(np.concatenate((x[nvec * width:], lane)))
+
+
+# ---- sum -------------------------------------------------------------------------------------------------
+def _column_sums(x, in0, in1, width):
+    """The per-column results of one kernel block: x is (..., size1, size0); returns (..., size1)."""
+    size1, size0 = x.shape[-2], x.shape[-1]
+    cols = np.moveaxis(x, -1, 0)                                # (size0, ..., size1)
+    if in0 == 1 and size0 >= width:
+        return inner_vector_sum(cols, width)
+    if in1 == 1 and size1 >= width:
+        grouped = size1 // (_NROWS * width) * (_NROWS * width)
+    elif in0 < in1:
+        grouped = 0
+    else:
+        grouped = size1 // _NROWS * _NROWS
+    if grouped == 0:
+        return row_sum(cols)
+    if grouped == size1:
+        return multi_row_sum(cols)
+    return np.concatenate((multi_row_sum(cols[..., :grouped]), row_sum(cols[..., grouped:])), axis=-1)
+
+
+def _serial_sum(blocks, sizes, ins, outs, width):
+    """Sum of the iterator's blocks for each output (serial_for_each then the kernel), outputs flattened."""
+    nd = len(sizes)
+    reduced = sum(1 for s in outs if s == 0)
+    if reduced == 0:
+        return blocks.reshape(-1) + blocks.dtype.type(0)
+    if nd == 1:                      # the kernel's second dim is a padding of size 1, stride 0
+        blocks, in1 = blocks.reshape(1, -1), 0
+    else:
+        in1 = ins[1]
+    partial = _column_sums(blocks, ins[0], in1, width)       # (outer..., size1)
+    if reduced == 1:
+        return partial.reshape(-1)
+    # several reduced dims: each block's columns, then each outer reduced index, are added into the output
+    keep = int(np.prod(sizes[reduced:], dtype=np.int64))
+    return running_sum(partial.reshape(keep, -1), axis=1)
+
+
+def _layout_of(a, dims):
+    item = a.itemsize
+    return _cached_layout(a.shape, tuple(s // item for s in a.strides), tuple(d in dims for d in range(a.ndim)))
+
+
+_cached_layout = functools.lru_cache(maxsize=1024)(iteration_layout)
+
+
+def torch_sum(a, dims):
+    """torch.sum(a, dims) on the CPU for a float32/float64 array: flat results in the kept dims' C order."""
+    if a.size == 0:
+        return np.zeros(_kept(a, dims), a.dtype)
+    perm, sizes, ins, outs = _layout_of(a, dims)
+    width = lanes(a.itemsize)
+    blocks = _blocks(a, perm, sizes)
+    if a.size <= _TRACED_MAX:
+        return _run(_plan(tuple(sizes), tuple(ins), tuple(outs), width), blocks, a.dtype)
+    threads = num_threads()
+    if a.size < GRAIN_SIZE or threads == 1:
+        return _serial_sum(blocks, sizes, ins, outs, width)
+    if all(s == 0 for s in outs):
+        return _two_pass_sum(blocks.reshape(-1), sizes, ins, outs, width, threads)
+    return _split_dim_sum(blocks, sizes, ins, outs, width, threads, a.itemsize)
+
+
+# ---- small inputs: the same order, replayed as a straight-line program -----------------------------------
+# A NumPy call costs about a microsecond whatever its size, and the order above takes a few dozen of them.
+# For small inputs the code above is run once per layout on symbolic elements that record each addition;
+# the recorded additions are then replayed on plain floats (array('f') rounds every float32 result).
+_TRACED_MAX = 256
+
+
+class _Traced:
+    """An element of a symbolic array: adding two of them records the addition in the open program."""
+
+    __slots__ = ("slot",)
+    ops = None                  # the program being recorded: [(dst, a, b), ...]
+    next_slot = 0
+
+    def __init__(self, slot):
+        self.slot = slot
+
+    def __add__(self, other):
+        cls = _Traced
+        out = cls(cls.next_slot)
+        cls.next_slot += 1
+        cls.ops.append((out.slot, self.slot, _ZERO_SLOT if isinstance(other, int) else other.slot))
+        return out
+
+    __radd__ = __add__          # 0 + x: NumPy's object zeros are the int 0
+
+
+_ZERO_SLOT = 0                  # slot 0 holds 0.0; the inputs follow
+
+
+@functools.lru_cache(maxsize=256)
+def _plan(sizes, ins, outs, width):
+    """(number of inputs, [(dst, a, b)...], output slots) for a layout's serial sum."""
+    n = int(np.prod(sizes, dtype=np.int64))
+    leaves = np.empty(n, dtype=object)
+    leaves[:] = [_Traced(1 + i) for i in range(n)]
+    _Traced.ops, _Traced.next_slot = [], 1 + n
+    try:
+        result = _serial_sum(leaves.reshape(sizes[::-1]), list(sizes), list(ins), list(outs), width)
+        return n, tuple(_Traced.ops), tuple(r.slot for r in result.reshape(-1))
+    finally:
+        _Traced.ops = None
+
+
+def _run(plan, blocks, dtype):
+    n, ops, results = plan
+    buf = array.array("f" if dtype == np.float32 else "d", [0.0])
+    buf.extend(blocks.reshape(-1).tolist())
+    buf.frombytes(bytes(buf.itemsize * len(ops)))
+    for dst, a, b in ops:
+        buf[dst] = buf[a] + buf[b]
+    return np.array([buf[r] for r in results], dtype)
+
+
+def _kept(a, dims):
+    return int(np.prod([n for d, n in enumerate(a.shape) if d not in dims], dtype=np.int64))
+
+
+def _split_dim_sum(blocks, sizes, ins, outs, width, threads, itemsize):
+    """parallel_dim_reduction: the outermost kept dim with >= threads entries is cut into one range per
+    thread (whole 128-byte runs when that dim is contiguous); each range is reduced on its own."""
+    nd = len(sizes)
+    dim = nd - 1
+    for d in range(nd - 1, -1, -1):
+        if outs[d] == 0 and sizes[d] > 1:
+            break
+        if sizes[d] >= threads:
+            dim = d
+            break
+        if sizes[d] > sizes[dim]:
+            dim = d
+    cols, axis = sizes[dim], nd - 1 - dim
+    used = min(threads, cols)
+    chunk = -(-cols // used)
+    multiple = 128 // itemsize if ins[dim] == 1 else 1
+    kept = [n for n, o in zip(sizes, outs) if o != 0][::-1]
+    pieces = []
+    for begin in range(0, cols, chunk):
+        end = min(cols, begin + chunk)
+        begin -= begin % multiple
+        if end != cols:
+            end -= end % multiple
+        if begin == end:
+            continue
+        sub = list(sizes)
+        sub[dim] = end - begin
+        part = np.take(blocks, np.arange(begin, end), axis=axis)
+        shape = [n for n, o in zip(sub, outs) if o != 0][::-1]
+        pieces.append(_serial_sum(part, sub, ins, outs, width).reshape(shape))
+    kept_axis = [d for d in range(nd) if outs[d] != 0][::-1].index(dim)
+    return np.concatenate(pieces, axis=kept_axis).reshape(int(np.prod(kept, dtype=np.int64)))
+
+
+def _two_pass_sum(flat, sizes, ins, outs, width, threads):
+    """A full reduction on several threads: each takes one range of the walk; the thread sums are added."""
+    n = flat.size
+    used = min(threads, -(-n // GRAIN_SIZE))
+    chunk = -(-n // used)
+    sums = [_range_sum(flat, begin, min(n, begin + chunk), sizes, ins, outs, width)
+            for begin in range(0, n, chunk)]
+    sums += [flat.dtype.type(0)] * (threads - len(sums))
+    total = running_sum(np.array(sums, dtype=flat.dtype))
+    return np.array([total], dtype=flat.dtype)
+
+
+def _range_sum(flat, begin, end, sizes, ins, outs, width):
+    """The kernel over the linear range [begin, end) of the walk: DimCounter's partial and full blocks."""
+    size0 = sizes[0]
+    size1 = sizes[1] if len(sizes) > 1 else 1
+    in1 = ins[1] if len(sizes) > 1 else 0
+    pieces, pos = [], begin
+    while pos < end:
+        i0 = pos % size0
+        if i0 or end - pos < size0:            # a partial row
+            take = min(size0 - i0, end - pos)
+            blk = flat[pos:pos + take].reshape(1, take)
+        else:                                  # as many whole rows as fit in dim 1
+            i1 = (pos // size0) % size1
+            rows = min(size1 - i1, (end - pos) // size0)
+            take = rows * size0
+            blk = flat[pos:pos + take].reshape(rows, size0)
+        cols = _column_sums(blk, ins[0], in1 if blk.shape[0] > 1 else 0, width)
+        pieces.append(cols)
+        pos += take
+    return running_sum(np.concatenate(pieces))
+
+
+def torch_mean(a, dims):
+    """torch.mean(a, dims): the sum divided by the count, in a's dtype."""
+    n = 1
+    for d in dims:
+        n *= a.shape[d]
+    if n == 0:      # 0 / 0: the processor's NaN (sign bit set on x86, as torch's), without NumPy's warning
+        with np.errstate(invalid="ignore"):
+            return np.zeros(_kept(a, dims), a.dtype) / a.dtype.type(0)
+    return torch_sum(a, dims) / a.dtype.type(n)
+
+
+# ---- norm ------------------------------------------------------------------------------------------------
+def torch_norm2(a, dims):
+    """torch.linalg.vector_norm(a, 2, dims) on the CPU for float32/float64: flat results as torch_sum."""
+    if a.size == 0:
+        return np.zeros(_kept(a, dims), a.dtype)
+    if all(a.shape[d] == 1 for d in dims):          # reducing over length-1 dims is abs()
+        return np.abs(a).reshape(-1)
+    perm, sizes, ins, outs = _layout_of(a, dims)
+    blocks = _blocks(a, perm, sizes)
+    reduced = sum(1 for s in outs if s == 0)
+    if reduced == 1 and ins[0] == 1:
+        return np.sqrt(_lastdim_sumsq(blocks.reshape(-1, sizes[0]), lanes(a.itemsize)))
+    rows = blocks.reshape(-1, int(np.prod(sizes[:reduced], dtype=np.int64)))
+    threads = num_threads()
+    if rows.shape[0] == 1 and a.size > GRAIN_SIZE and threads > 1:
+        # one output: each thread a running sum over its range, the thread sums added at the end
+        used = min(threads, -(-a.size // GRAIN_SIZE))
+        chunk = -(-a.size // used)
+        sums = [_running_sumsq(rows[:, i:i + chunk], axis=1) for i in range(0, a.size, chunk)]
+        return np.sqrt(running_sum(np.stack(sums, axis=1), axis=1))
+    return np.sqrt(_running_sumsq(rows, axis=1))
+
+
+def _lastdim_sumsq(rows, width):
+    """The lane kernel: W lanes of x*x, lanes added left to right, then the leftovers' squares."""
+    n = rows.shape[1]
+    nvec = n - n % width
+    lanes_acc = _running_sumsq(rows[:, :nvec].reshape(rows.shape[0], -1, width), axis=1)   # (rows, W)
+    acc = np.add.accumulate(lanes_acc, axis=1, dtype=rows.dtype)[:, -1]
+    if not capability.fuses_multiply_add():
+        return _running_sumsq(rows[:, nvec:], axis=1, start=acc)
+    # Measured against torch's AVX2 build: the compiler fuses the leftovers' `acc += x * x` into one FMA,
+    # except that float32 leftovers go 4 at a time through a vector multiply first (rounded, then added).
+    d = nvec
+    if rows.dtype == np.float32:
+        d = nvec + (n - nvec) // 4 * 4
+        acc = _running_sumsq(rows[:, nvec:d], axis=1, start=acc)
+    fma = fma32 if rows.dtype == np.float32 else fma64
+    for k in range(d, n):
+        acc = fma(rows[:, k], rows[:, k], acc).astype(rows.dtype)
+    return acc
+
+
+def _running_sumsq(x, axis, start=None):
+    """start + x0*x0 + x1*x1 + ... in order, with the multiply fused into the add where torch's build fuses."""
+    acc = np.zeros(_drop(x.shape, axis), x.dtype) if start is None else start
+    if x.shape[axis] == 0:
+        return acc
+    sq = x * x
+    return np.take(np.add.accumulate(np.concatenate((np.expand_dims(acc, axis), sq), axis=axis),
+                                     axis=axis, dtype=x.dtype), -1, axis=axis)
