@@ -51,8 +51,10 @@ def assert_same(a, b, rtol=1e-6, atol=1e-6, path="result"):
     if isinstance(a, float) and isinstance(b, float) and (math.isnan(a) or math.isnan(b)):
         assert math.isnan(a) and math.isnan(b), path
         return
+    # Python scalars by type and value: `3 == 3.0 == True` must not pass for an int, a float or a bool.
+    assert type(b) is type(a), f"{path}: torch {a!r} ({type(a).__name__}) vs reference {b!r} ({type(b).__name__})"
     if isinstance(a, float):
-        assert b == a or abs(b - a) <= atol + rtol * abs(a), f"{path}: torch {a!r} vs reference {b!r}"
+        assert b == a or (math.isfinite(a) and abs(b - a) <= atol + rtol * abs(a)), f"{path}: torch {a!r} vs reference {b!r}"
         return
     assert a == b, f"{path}: torch {a!r} vs reference {b!r}"
 
