@@ -56,10 +56,14 @@ def grad(ctx: Context, drawn: dict) -> None:
     g = upstream(drawn, tuple(want.shape), dtype_name(want.dtype))
     for rounds in (1, 2):
         retain = rounds == 1
-        want.backward(ctx.oracle.tensor(g.tolist(), dtype=want.dtype, device=want.device), retain_graph=retain)
+        # reshape: an empty result's g.tolist() is [] whatever its shape
+        want.backward(ctx.oracle.tensor(g.tolist(), dtype=want.dtype, device=want.device).reshape(g.shape),
+                      retain_graph=retain)
         # On the output's device, which need not be the run's: a.cpu() of a GPU tensor lives on the host.
         where = {} if want.device.type == "cpu" else {"device": str(want.device)}
         gradient = ctx.impl.tensor(g.tolist(), dtype=getattr(ctx.impl, dtype_name(want.dtype)), **where)
+        if tuple(gradient.shape) != g.shape:
+            gradient = gradient.reshape(g.shape)
         try:
             got.backward(gradient, retain_graph=retain)
         except Exception as exc:
@@ -100,7 +104,8 @@ def repro_steps(ctx: Context, drawn: dict) -> list[str]:
         dtype = dtype_name(out.dtype)
         where = "" if out.device.type == "cpu" else f", device={str(out.device)!r}"
         g = shortest(upstream(drawn, tuple(out.shape), dtype))
-        steps.append(f"g = torch.tensor({g!r}, dtype=torch.{dtype}{where})  # the check's upstream gradient")
+        steps.append(f"g = torch.tensor({g!r}, dtype=torch.{dtype}{where}).reshape{tuple(out.shape)}"
+                     "  # the check's upstream gradient")
     else:
         steps.append("g = torch.ones_like(out)  # torch's output does not require grad here")
     steps.append("out.backward(g, retain_graph=True)")
