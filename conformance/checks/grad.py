@@ -104,7 +104,7 @@ def repro_steps(ctx: Context, drawn: dict) -> list[str]:
         dtype = dtype_name(out.dtype)
         where = "" if out.device.type == "cpu" else f", device={str(out.device)!r}"
         g = shortest(upstream(drawn, tuple(out.shape), dtype))
-        steps.append(f"g = torch.tensor({g!r}, dtype=torch.{dtype}{where}).reshape{tuple(out.shape)}"
+        steps.append(f"g = torch.tensor({g!r}, dtype=torch.{dtype}{where}).reshape({list(out.shape)})"
                      "  # the check's upstream gradient")
     else:
         steps.append("g = torch.ones_like(out)  # torch's output does not require grad here")
