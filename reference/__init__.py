@@ -4,6 +4,7 @@ Use it as `import reference as torch`. Tensors are strided views over NumPy memo
 'cuda'); autograd is a small graph of Node objects walked by reference/autograd/engine.py.
 """
 import builtins as _builtins
+import re as _re
 
 from . import _dtypes, autograd, cuda
 from ._creation import (LEGACY_TYPES, arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
@@ -24,40 +25,68 @@ from .ops import functions as _functions
 class _Version(str):
     """A version string that compares like torch's TorchVersion: with strings ("1.9") or tuples ((2, 0))."""
 
-    def _parts(self, other):
-        def parse(v):
-            if isinstance(v, tuple):
-                return tuple(_builtins.int(x) for x in v)
-            out = []
-            for piece in str(v).split("+")[0].split("."):
-                digits = "".join(ch for ch in piece if ch.isdigit())
-                out.append(_builtins.int(digits) if digits else 0)
-            return tuple(out)
-        a, b = parse(str(self)), parse(other)
-        n = _builtins.max(len(a), len(b))
-        return a + (0,) * (n - len(a)), b + (0,) * (n - len(b))
+    # PEP 440, as packaging.version (which TorchVersion uses) parses it
+    _PATTERN = _re.compile(r"v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?"
+                           r"(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d*))?(?:[-_.]?dev[-_.]?(\d*))?"
+                           r"(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?")
+    _PRE_RANK = {"a": 0, "alpha": 0, "b": 1, "beta": 1, "c": 2, "rc": 2, "pre": 2, "preview": 2}
+
+    @staticmethod
+    def _sort_key(text):
+        """packaging.version's ordering key for a PEP 440 version string, or None if it is not one."""
+        m = _Version._PATTERN.fullmatch(text.strip().lower())
+        if m is None:
+            return None
+        epoch, release, pre, pre_n, post_implicit, post_word, post_n, dev_n, local = m.groups()
+        num = _builtins.int   # int is torch.int in this module's namespace
+        parts = [num(x) for x in release.split(".")]
+        while len(parts) > 1 and parts[-1] == 0:   # 2.13 == 2.13.0
+            parts.pop()
+        has_post = post_implicit is not None or post_word is not None
+        post = (0, num(post_implicit or post_n or 0)) if has_post else (-1, 0)
+        dev = (0, num(dev_n or 0)) if dev_n is not None else (1, 0)
+        if pre is not None:
+            pre_key = (0, _Version._PRE_RANK[pre], num(pre_n or 0))
+        else:   # a bare dev release sorts before its pre-releases
+            pre_key = (-1, 0, 0) if dev_n is not None and not has_post else (1, 0, 0)
+        local_key = _builtins.tuple((1, num(p), "") if p.isdigit() else (0, 0, p)
+                                    for p in _re.split(r"[-_.]", local)) if local else ((-1, 0, ""),)
+        return num(epoch or 0), _builtins.tuple(parts), pre_key, post, dev, local_key
+
+    def _key(self, other):
+        """PEP 440 sort keys of self and other (as packaging.version orders them), or None when either is invalid."""
+        if isinstance(other, (tuple, list)):
+            other = ".".join(str(x) for x in other)
+        if not isinstance(other, str):
+            return None
+        a, b = self._sort_key(str(self)), self._sort_key(other)
+        return None if a is None or b is None else (a, b)
+
+    def _compare(self, other, op, fallback):
+        keys = self._key(other)
+        # torch falls back to plain string comparison for what is not a version (e.g. 'parrot')
+        return op(*keys) if keys is not None else fallback(self, other)
 
     def __lt__(self, other):
-        a, b = self._parts(other)
-        return a < b
+        return self._compare(other, lambda a, b: a < b, str.__lt__)
 
     def __le__(self, other):
-        a, b = self._parts(other)
-        return a <= b
+        return self._compare(other, lambda a, b: a <= b, str.__le__)
 
     def __gt__(self, other):
-        a, b = self._parts(other)
-        return a > b
+        return self._compare(other, lambda a, b: a > b, str.__gt__)
 
     def __ge__(self, other):
-        a, b = self._parts(other)
-        return a >= b
+        return self._compare(other, lambda a, b: a >= b, str.__ge__)
 
     def __eq__(self, other):
-        if isinstance(other, str) and not isinstance(other, _Version):
-            return str.__eq__(self, other)
-        a, b = self._parts(other)
-        return a == b
+        return self._compare(other, lambda a, b: a == b, str.__eq__)
+
+    def __ne__(self, other):
+        # TorchVersion leaves != to str, so there `v == (2, 13, 0)` and `v != (2, 13, 0)` are both True;
+        # here != is always the negation of ==.
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
 
     __hash__ = str.__hash__
 
