@@ -15,6 +15,8 @@ from ._dtypes import FROM_NUMPY
 from ._layout import empty_laid_out, like_strides
 from ._storage import Storage
 from ._tensor import Tensor, _new, check_grad_dtype, wrap
+from .ops.out import factory_with_out
+from .rng.fma import fma32, fma64
 from .ops.shape import size_args
 
 _FROM_NUMPY_TYPES = ("float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, uint32, "
@@ -58,23 +60,26 @@ def _filled(op, args, value, dtype, device, requires_grad, default=None):
     return _finish(arr, dt, be, requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, memory_format=None,
-          out=None):
+@factory_with_out("empty")
+def empty(*size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, memory_format=None):
     """Uninitialised memory of the given size (its values are whatever was there)."""
     return _filled("empty", size, None, dtype, device, requires_grad)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+@factory_with_out("zeros")
+def zeros(*size, dtype=None, device=None, requires_grad=False, layout=None):
     """zeros(2, 3) or zeros((2, 3)): a tensor of 0s (default dtype float32)."""
     return _filled("zeros", size, 0, dtype, device, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+@factory_with_out("ones")
+def ones(*size, dtype=None, device=None, requires_grad=False, layout=None):
     """ones(2, 3): a tensor of 1s."""
     return _filled("ones", size, 1, dtype, device, requires_grad)
 
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+@factory_with_out("full")
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None):
     """A tensor of fill_value; its dtype follows the value (bool, int64, or the default float)."""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
@@ -82,7 +87,8 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layo
                    default=_dtypes.scalar_dtype(fill_value))
 
 
-def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+@factory_with_out("eye")
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None):
     """The n x m identity matrix (m defaults to n)."""
     m = n if m is None else m
     if n < 0 or m < 0:
@@ -91,7 +97,8 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None,
     return _finish(be.xp.eye(n, m, dtype=dt.np), dt, be, requires_grad)
 
 
-def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+@factory_with_out("arange")
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, layout=None):
     """Values start, start+step, ... below end; int64 unless an argument is a float."""
     if end is None:
         start, end = 0, start
@@ -105,13 +112,44 @@ def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=Fa
     dt = _dt(dtype, None if floating else _dtypes.int64)
     be = backend_for(device)
     n = max(0, math.ceil((end - start) / step))
-    # torch computes start + i * step in double (or int64) and casts once.
-    arr = (np.float64(start) + np.arange(n, dtype=np.float64) * step) if floating or dt.category >= 2 \
-        else start + np.arange(n, dtype=np.int64) * step
+    if dt.category >= 2:
+        arr = _float_range(float(start), float(step), n, dt.np)
+    else:
+        n, start, step = _int_range(start, end, step, n, dt)
+        arr = start + np.arange(n, dtype=np.int64) * step
     return _finish(be.from_host(arr.astype(dt.np)), dt, be, requires_grad)
 
 
-def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+def _int_range(start, end, step, n, dt):
+    """An integer dtype's (length, start, step): torch truncates the bounds and step to integers; int64 also
+    counts with them (other dtypes keep the length computed from the originals)."""
+    start, end, step = int(start), int(end), int(step)
+    if dt is _dtypes.int64:
+        if step == 0:  # a nonzero step that truncates to 0 (torch's type for this one differs)
+            raise ValueError("step must be nonzero")
+        span = end - start + step - (step > 0) + (step < 0)
+        n = max(0, abs(span) // abs(step) * (1 if (span < 0) == (step < 0) else -1))  # C's truncating division
+    return n, start, step
+
+
+def _float_range(start, step, n, np_dtype):
+    """torch's CPU arange kernel (AVX2, one thread's chunk), whose compiler fuses each `a + b * c` into one fma.
+    Each pair of 32-byte vectors starts at fma(step, idx, start), computed in the accumulate type (double;
+    float for float16) and rounded to the dtype; its lanes are fma(j, step, that start). The elements after
+    the last whole pair are fma(step, i, start)."""
+    acc, fma = (np.float32, fma32) if np.dtype(np_dtype).itemsize == 2 else (np.float64, fma64)
+    i = np.arange(n, dtype=acc)
+    start, step = np.full(n, start, acc), np.full(n, step, acc)
+    lanes = 32 // np.dtype(np_dtype).itemsize
+    first = i - i % lanes
+    vector_start = fma(step, first, start).astype(np_dtype).astype(acc)
+    vectorised = fma(i - first, step, vector_start)
+    serial = fma(step, i, start)
+    return np.where(i < n - n % (2 * lanes), vectorised, serial).astype(np_dtype)
+
+
+@factory_with_out("linspace")
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, layout=None):
     """steps evenly spaced values from start to end, computed from both ends as torch does."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")

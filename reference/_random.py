@@ -10,6 +10,7 @@ from ._creation import _dt, _finish, _like_layout, _shape
 from ._device import backend_for
 from ._layout import fill_in_walk_order, is_row_major, laid_out
 from .rng.capability import get_cpu_capability, set_cpu_capability
+from .ops.out import factory_with_out
 from .rng.generator import Generator
 
 __all__ = ["Generator", "default_generator", "manual_seed", "initial_seed", "seed",
@@ -48,7 +49,7 @@ def _gen(generator):
 
 
 def _check_random_dtype(op, dt):
-    if dt.category != _dtypes.FLOAT or dt is _dtypes.float16:
+    if dt.category != _dtypes.FLOAT:
         raise NotImplementedError(f"\"{'check_uniform_bounds' if op == 'rand' else 'normal_kernel_cpu'}\" not implemented "
                                   f"for '{dt.c10_name}'")
 
@@ -62,19 +63,22 @@ def _random_tensor(op, size, draw, dtype, device, requires_grad):
     return _finish(be.from_host(values), dt, be, requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+@factory_with_out("rand")
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None):
     """Uniform samples from [0, 1), the same stream as torch.rand for the same seed."""
     g = _gen(generator)
     return _random_tensor("rand", size, g.uniform, dtype, device, requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+@factory_with_out("randn")
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, layout=None):
     """Standard normal samples, the same stream as torch.randn for the same seed."""
     g = _gen(generator)
     return _random_tensor("randn", size, g.normal, dtype, device, requires_grad)
 
 
-def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+@factory_with_out("randint")
+def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, layout=None):
     """randint(high, size) or randint(low, high, size): integers in [low, high) (int64 by default)."""
     args = list(args)
     if size is None and args and isinstance(args[-1], (tuple, list)):
@@ -93,7 +97,8 @@ def randint(*args, size=None, generator=None, dtype=None, device=None, requires_
     return _finish(be.from_host(values.astype(dt.np)), dt, be, requires_grad)
 
 
-def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None):
+@factory_with_out("randperm")
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None):
     """A random permutation of 0..n-1."""
     dt, be = _dt(dtype, _dtypes.int64), backend_for(device)
     return _finish(be.from_host(_gen(generator).randperm(n).astype(dt.np)), dt, be, requires_grad)

@@ -6,6 +6,7 @@ Ops live in reference/ops/ and are attached to the class at the bottom of refere
 import chain (see `_bind` in reference/ops/__init__.py).
 """
 import warnings
+import weakref
 
 from . import _dtypes
 from ._dtypes import FROM_NUMPY
@@ -27,6 +28,11 @@ _NONLEAF_GRAD = ("The .grad attribute of a Tensor that is not a leaf Tensor is b
                  "for more information.")
 _NONLEAF_FLAG = ("you can only change requires_grad flags of leaf variables. If you want to use a computed variable "
                  "in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+
+_DETACH_VIEW = ("Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) "
+                "for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and "
+                "hence detach_() cannot be called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
 
 
 class Size(tuple):
@@ -100,9 +106,20 @@ def view_of(src, a):
     t._rg = False
     t._fn = None
     base = src._base
-    t._base = src if base is None else base
+    root = t._base = src if base is None else base
     t._attr_version = src._st.version  # the storage version its grad_fn describes
+    views = root.__dict__.get("_views")
+    if views is None:
+        views = root._views = weakref.WeakSet()
+    views.add(t)
     return t
+
+
+def sync_views(root):
+    """torch derives a view's requires_grad from its base (`own flag or grad_fn or base.requires_grad`):
+    pass a change of the base's on to the views made of it."""
+    for v in root.__dict__.get("_views", ()):
+        v._rg = root._rg or v._fn is not None or v.__dict__.get("_own_rg", False)
 
 
 def check_grad_dtype(dtype, msg="only Tensors of floating point and complex dtype can require gradients"):
@@ -235,32 +252,33 @@ class Tensor(metaclass=_TensorMeta):
 
     @property
     def requires_grad(self):
-        if self._base is not None and self._st.version != self._attr_version:
-            _regenerate_view_fn(self)  # a write into the base with a differentiable value reaches its views
         return self._rg
 
     @requires_grad.setter
     def requires_grad(self, flag):
         if not isinstance(flag, bool):
             raise TypeError(f"requires_grad must be a bool, got {type(flag).__name__}")
+        self._set_requires_grad(flag, "only Tensors of floating point and complex dtype can require gradients")
+
+    def requires_grad_(self, requires_grad=True):
+        """Turn gradient tracking on (or off) for a leaf, in place; returns self."""
+        self._set_requires_grad(bool(requires_grad), "only Tensors of floating point dtype can require gradients")
+        return self
+
+    def _set_requires_grad(self, flag, dtype_msg):
         if self.grad_fn is not None:
             if not flag:
                 raise RuntimeError(_NONLEAF_FLAG)
             return
         if flag:
-            check_grad_dtype(self.dtype)
-        self._rg = flag
-
-    def requires_grad_(self, requires_grad=True):
-        """Turn gradient tracking on (or off) for a leaf, in place; returns self."""
-        if self.grad_fn is not None:
-            if not requires_grad:
-                raise RuntimeError(_NONLEAF_FLAG)
-            return self
-        if requires_grad:
-            check_grad_dtype(self.dtype, "only Tensors of floating point dtype can require gradients")
-        self._rg = bool(requires_grad)
-        return self
+            check_grad_dtype(self.dtype, dtype_msg)
+        base = self._base
+        if base is None:
+            self._rg = flag
+            sync_views(self)
+        else:  # a leaf view keeps requiring grad while its base does
+            self._own_rg = flag
+            self._rg = flag or base._rg
 
     @property
     def is_leaf(self):
@@ -330,15 +348,21 @@ class Tensor(metaclass=_TensorMeta):
 
     def detach(self):
         """Same memory and version counter, no history."""
-        t = view_of(self, self._a.view())
-        t._base = None
+        t = _new(Tensor)
+        t._a = self._a.view()
+        t._st = self._st
+        t.dtype = self.dtype
+        t._rg = False
+        t._fn = None
         return t
 
     def detach_(self):
-        if self._base is not None and self._base._rg:
-            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        """Drop this tensor's history and requires_grad in place (not allowed on views)."""
+        if self._base is not None:
+            raise RuntimeError(_DETACH_VIEW)
         self._fn = None
         self._rg = False
+        sync_views(self)
         return self
 
     @property

@@ -82,7 +82,9 @@ def run_backward(roots, keep_graph, wrap, capture=None):
         if capture is not None and node in capture and g is not None:
             capture[node] = g
         if node.__class__ is AccumulateGrad:
-            if g is not None and capture is None:
+            # a leaf that stopped requiring grad (requires_grad_(False), detach_()) after the graph was built
+            # gets nothing, as in torch
+            if g is not None and capture is None and node.variable._rg:
                 node.variable._accumulate(g)
             continue
         outs = ()

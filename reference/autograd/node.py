@@ -64,7 +64,11 @@ class AccumulateGrad(Node):
 
 
 def grad_accumulator(t):
-    """The one AccumulateGrad of a leaf (shared, so graphs show the same node for the same leaf)."""
+    """The one AccumulateGrad of a leaf (shared, so graphs show the same node for the same leaf), or None for
+    a view that requires grad only through its base: torch gives such a view (one made under no_grad) no
+    accumulator, so gradients reaching it are dropped."""
+    if t._base is not None and not t.__dict__.get("_own_rg"):
+        return None
     acc = t._acc
     if acc is None:
         acc = t._acc = AccumulateGrad(t)
@@ -94,8 +98,10 @@ def record(node, inputs, out):
         # None and Python numbers have no _rg. Reading grad_fn first refreshes a view written in place,
         # which may make it require grad.
         fn = t.grad_fn if getattr(t, "_rg", None) is not None else None
-        if fn is not None or getattr(t, "_rg", False):
-            edges.append((fn if fn is not None else grad_accumulator(t), 0))
+        if fn is None and getattr(t, "_rg", False):
+            fn = grad_accumulator(t)
+        if fn is not None:
+            edges.append((fn, 0))
             meta.append((t._a.shape, t._a.dtype))
         else:
             edges.append((None, 0))

@@ -1,5 +1,6 @@
 """The ops, one module per family; `bind` attaches them to Tensor as methods and operators."""
 from . import compare, concat, convert, elementwise, indexing, linalg, reductions, shape, unary
+from .out import OUT_RULES, with_out
 
 _MODULES = (elementwise, unary, compare, reductions, shape, indexing, concat, linalg, convert)
 
@@ -20,8 +21,8 @@ def bind(tensor_cls, extra_methods=()):
 
 
 def functions():
-    """The torch.<name> functions the ops provide."""
+    """The torch.<name> functions the ops provide (with out= where torch has it)."""
     out = {}
     for mod in _MODULES:
         out.update(getattr(mod, "FUNCTIONS", {}))
-    return out
+    return {name: with_out(fn, name) if name in OUT_RULES else fn for name, fn in out.items()}

@@ -4,7 +4,7 @@ import numpy as np
 from .. import _dtypes
 from .._dtypes import FLOAT, INT, _combine, scalar_dtype
 from .._layout import reorder_dimensions
-from .._tensor import Tensor, wrap
+from .._tensor import Tensor, sync_views, wrap
 from ..autograd.grad_mode import enabled as grad_on
 
 # torch never warns on overflow, 0/0 or log(0); NumPy would warn on each such element-wise op, and
@@ -72,29 +72,51 @@ def bad_operand(op, a, b):
     return TypeError(f"{op}(): argument 'other' must be Tensor or Number, not {type(b).__name__}")
 
 
-_NO_GRAD_VIEW = ("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given "
-                 "that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by "
-                 "moving both the view and the inplace either both inside the no_grad block (if you don't want the "
-                 "inplace to be tracked) or both outside (if you want the inplace to be tracked).")
+# How a view was made decides whether it may take a new history after an in-place write (torch's CreationMeta):
+# views made under no_grad, and the outputs of an op that returns several views (unbind), may not.
+NO_GRAD_VIEW, MULTI_OUTPUT_VIEW = "no_grad", "multi_output"
+_REBASE_TAIL = {
+    NO_GRAD_VIEW: (" Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your "
+                   "code by moving both the view and the inplace either both inside the no_grad block (if you don't "
+                   "want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."),
+    MULTI_OUTPUT_VIEW: (" This view is the output of a function that returns multiple views. Such functions do not "
+                        "allow the output views to be modified inplace. You should replace the inplace operation by "
+                        "an out-of-place one."),
+}
+
+
+def refuse_view_rebase(view, indirect):
+    """torch's check before a view takes a new history: written in place itself, or (indirect) through its
+    base or a sibling."""
+    meta = view.__dict__.get("_creation_meta")
+    if meta is None:
+        return
+    what = "its base or another view of its base has been" if indirect else "is being"
+    fn = view._fn
+    if fn is not None:
+        name = fn.name().rsplit("Backward", 1)[0]
+        head = f"Output {view.__dict__.get('_output_nr', 0)} of {name} is a view and {what} modified inplace."
+    else:
+        head = f"A view was created in no_grad mode and {what} modified inplace with grad mode enabled."
+    raise RuntimeError(head + _REBASE_TAIL[meta])
 
 
 def check_inplace(t, other=None):
-    """torch refuses in-place writes into leaves (or views of leaves) that require grad, into the outputs of
-    unbind, and, when the write would be recorded, into views made under no_grad."""
-    if grad_on[0]:
-        if t._rg and t.grad_fn is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        base = t._base
-        if base is not None and base._rg and base.grad_fn is None:
+    """torch's checks before recording an in-place write (its check_inplace, in its order): only when grad
+    mode is on and something requires grad; a view must be allowed a new history and may not be a view of a
+    leaf; a leaf that requires grad may not be written."""
+    if not grad_on[0]:
+        return
+    rg = t._rg
+    if not (rg or getattr(other, "_rg", False)):
+        return
+    base = t._base
+    if base is not None:
+        refuse_view_rebase(t, indirect=False)
+        if rg and base.grad_fn is None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-        if base is not None and t.__dict__.get("_no_grad_view") and (base._rg or getattr(other, "_rg", False)):
-            raise RuntimeError(_NO_GRAD_VIEW)
-        nr = t.__dict__.get("_multi_output") if base is not None else None
-        if nr is not None and t._rg:
-            raise RuntimeError(f"Output {nr} of Unbind is a view and is being modified inplace. This view is the "
-                               "output of a function that returns multiple views. Such functions do not allow the "
-                               "output views to be modified inplace. You should replace the inplace operation by "
-                               "an out-of-place one.")
+    if rg and t.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 def has_internal_overlap(a):
@@ -241,6 +263,7 @@ def rebase_view(view):
     node.next_functions = (first,) + tuple(fn.next_functions[1:])
     node._meta = [first_meta] + list(fn._meta[1:])
     base._fn, base._rg = node, True
+    sync_views(base)
     _window(view, geometry)
 
 
@@ -258,10 +281,11 @@ def _window(view, geometry):
 def regenerate_view_fn(view):
     """torch's rule for reading a view's grad_fn after its memory was written in place (through the view,
     its base or a sibling): if the base takes part in autograd, the view's history becomes an AsStrided
-    window of the base's current history, so gradients see the write. Otherwise nothing changes."""
-    view._attr_version = view._st.version
-    if not view._base._rg:
-        return view._fn
+    window of the base's current history, so gradients see the write. Otherwise nothing changes (torch checks
+    again at the next read). Views that may not take a new history refuse here."""
+    if view._fn is None and not view._base._rg:
+        return None
+    refuse_view_rebase(view, indirect=True)
     return _window(view, _Geometry(view._base, view))
 
 
@@ -269,6 +293,8 @@ def finish_inplace(t):
     """Every recorded in-place op ends here: a view hands its new history to its base."""
     if t._base is not None and t._fn is not None:
         rebase_view(t)
+    elif t._base is None and t.__dict__.get("_views"):
+        sync_views(t)  # the write may have made t require grad, and with it its views
     return t
 
 

@@ -13,7 +13,7 @@ from .._dtypes import BOOL, FLOAT, INT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
 from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, finish_inplace,
-                      grad_on, has_zero, operands, refuse_overlap, snapshot, torch_layout)
+                      as_number, grad_on, has_zero, operands, refuse_overlap, snapshot, torch_layout)
 
 
 class AddBackward0(Node):
@@ -149,6 +149,8 @@ def _binary(a, b, ufunc, node_cls, op, *params):
     if prep is None:
         raise bad_operand(op, a, b)
     x, y, dt = prep
+    if params and (params[0].__class__ is not int or params[0] != 1):
+        params = (checked_alpha(dt, params[0]),)
     try:
         if grad_on[0] and (a._rg or (b.__class__ is Tensor and b._rg)):
             node = node_cls(*params)
@@ -173,6 +175,8 @@ def _binary_(a, b, ufunc, node_cls, op, *params):
     check_inplace(a, b)
     refuse_overlap(a._a)
     check_cast(dt, a.dtype)
+    if params and (params[0].__class__ is not int or params[0] != 1):
+        params = (checked_alpha(dt, params[0]),)
     if grad_on[0] and (a._rg or (b.__class__ is Tensor and b._rg)):
         node = node_cls(*params)
         old = snapshot(a, copy=0 in node_cls.saved_inputs)
@@ -186,9 +190,16 @@ def _binary_(a, b, ufunc, node_cls, op, *params):
     return bump(a)
 
 
-def _check_alpha(a, alpha):
-    if isinstance(alpha, float) and a.dtype.category < FLOAT:
+def checked_alpha(dt, alpha):
+    """torch's alpha_check against the result dtype; a bool result takes alpha as a bool (a or b)."""
+    if isinstance(alpha, (bool, np.bool_)):
+        if dt is not _dtypes.bool_:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif isinstance(alpha, (float, np.floating)) and dt.category < FLOAT:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    elif isinstance(alpha, complex) and dt.category < _dtypes.COMPLEX:
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
+    return bool(alpha) if dt is _dtypes.bool_ else alpha
 
 
 def _no_bool_sub(a, b):
@@ -207,21 +218,15 @@ def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting, with torch's type promotion."""
     if not isinstance(input, Tensor):
         input, other = other, input
-    if alpha != 1:
-        _check_alpha(input, alpha)
     return _binary(input, other, np.add, AddBackward0, "add", alpha)
 
 
 def add_(self, other, *, alpha=1):
-    if alpha != 1:
-        _check_alpha(self, alpha)
     return _binary_(self, other, np.add, AddBackward0, "add_", alpha)
 
 
 def sub(input, other, *, alpha=1):
     _no_bool_sub(input, other)
-    if alpha != 1:
-        _check_alpha(input, alpha)
     return _binary(input, other, np.subtract, SubBackward0, "sub", alpha)
 
 
@@ -239,6 +244,7 @@ def rsub(input, other, *, alpha=1):
         raise bad_operand("rsub", input, other)
     x, y, dt = prep
     _no_bool_sub(other, input)
+    alpha = checked_alpha(dt, alpha)
     if grad_on[0] and input._rg:
         node = RsubBackward1(alpha)
         return record(node, (input, None), wrap(node.forward(x, y), dt, input._st.be))
@@ -308,27 +314,34 @@ def pow(input, exponent):
     if not isinstance(input, Tensor):
         return _rpow(exponent, input)
     if isinstance(exponent, Tensor):
-        _no_negative_int_pow(input, exponent)
-        return _binary(input, exponent, np.power, PowBackward1, "pow")
+        if _dtypes.result_type(input, exponent) is _dtypes.bool_:
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        return _binary(input, exponent, power, PowBackward1, "pow")
     prep = operands(input, exponent, "pow")
     if prep is None:
         raise bad_operand("pow", input, exponent)
     x, e, dt = prep
-    _no_negative_int_pow(input, e, dt)
+    if dt.category <= INT and e < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     if grad_on[0] and input._rg:
         node = PowBackward0()
         return record(node, (input, None), wrap(node.forward(x, e), dt, input._st.be))
     return wrap((x ** e).astype(dt.np, copy=False), dt, input._st.be)
 
 
-def _no_negative_int_pow(a, e, dt=None):
-    dt = dt or _dtypes.result_type(a, e)
-    if dt is _dtypes.bool_ and isinstance(e, Tensor):
-        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
-    if dt.category == INT or dt.category == BOOL:
-        neg = e < 0 if not isinstance(e, Tensor) else bool((e._a < 0).any())
-        if neg:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+def power(base, exp, out=None, casting="same_kind"):
+    """NumPy's power, except for integer exponents below 0, which NumPy refuses: torch gives 1 for base 1,
+    +-1 for base -1 and 0 for any other base."""
+    if np.result_type(base, exp).kind not in "iu" or not np.any(np.less(exp, 0)):
+        return np.power(base, exp, out=out, casting=casting)
+    negative = np.less(exp, 0)
+    r = np.power(base, np.where(negative, 0, exp))
+    minus_one = np.where(np.bitwise_and(exp, 1) == 1, -1, 1)
+    r = np.where(negative, np.where(base == 1, 1, np.where(base == -1, minus_one, 0)), r).astype(r.dtype)
+    if out is None:
+        return r
+    np.copyto(out, r, casting=casting)
+    return out
 
 
 def _rpow(t, s):
@@ -337,17 +350,21 @@ def _rpow(t, s):
     if prep is None:
         raise bad_operand("pow", t, s)
     x, s_, dt = prep
-    _no_negative_int_pow(t, t, dt)
+    if dt is _dtypes.bool_:
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if grad_on[0] and t._rg:
         node = PowBackward2()
         return record(node, (t, None), wrap(node.forward(x, s_), dt, t._st.be))
-    return wrap(np.power(s_, x), dt, t._st.be)
+    return wrap(power(s_, x), dt, t._st.be)
 
 
 def pow_(self, exponent):
+    if not isinstance(exponent, Tensor) and self.dtype.category <= INT and as_number(exponent) is not None \
+            and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
     if isinstance(exponent, Tensor):
-        return _binary_(self, exponent, np.power, PowBackward1, "pow_")
-    return _binary_(self, exponent, np.power, PowBackward0, "pow_")
+        return _binary_(self, exponent, power, PowBackward1, "pow_")
+    return _binary_(self, exponent, power, PowBackward0, "pow_")
 
 
 # ---- Python operators ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import (finish_inplace, as_number, bump, check_inplace, grad_on, has_internal_overlap, refuse_overlap,
+from ._common import (MULTI_OUTPUT_VIEW, finish_inplace, as_number, bump, check_inplace, grad_on, has_internal_overlap, refuse_overlap,
                       snapshot)
 from .shape import AliasBackward0, make_view, unsqueeze
 
@@ -91,8 +91,8 @@ def unbind(self, dim=0):
     outs = []
     for i in range(self._a.shape[d]):
         out = make_view(self, self._a[(slice(None),) * d + (i, Ellipsis)], UnbindBackward0(d, i))
-        if out._rg:
-            out._multi_output = i  # torch forbids writing into it in place (see check_inplace)
+        if grad_on[0]:
+            out._creation_meta, out._output_nr = MULTI_OUTPUT_VIEW, i  # no in-place writes (refuse_view_rebase)
         outs.append(out)
     return tuple(outs)
 

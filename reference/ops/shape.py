@@ -11,7 +11,7 @@ import numpy as np
 from .._tensor import Tensor, view_of, wrap
 from ..autograd.node import Node, record
 from .._layout import copy_like
-from ._common import grad_on, inverse_permutation
+from ._common import NO_GRAD_VIEW, grad_on, inverse_permutation
 
 
 # ---- building a view with torch's exact strides ------------------------------------------------
@@ -28,7 +28,8 @@ def make_view(t, arr, node=None):
     """Wrap array `arr` (a view of t's memory) as a tensor, recording `node` when autograd is on."""
     out = view_of(t, arr)
     if not grad_on[0]:
-        out._no_grad_view = True  # a recorded in-place write into it is refused (check_inplace)
+        out._creation_meta = NO_GRAD_VIEW
+        out._rg = t._rg  # it requires grad through its base, but records no history (see grad_accumulator)
     elif node is not None and t._rg:
         node.in_shape = t._a.shape
         record(node, (t,), out)

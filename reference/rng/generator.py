@@ -7,7 +7,7 @@ from . import kernels, state
 from .mt19937 import MT19937
 
 DEFAULT_SEED = 67280421310721     # torch.Generator()'s seed when none is given
-_DTYPES = {"float32": np.float32, "float64": np.float64}
+_DTYPES = {"float16": np.float16, "float32": np.float32, "float64": np.float64}
 
 
 def _float_dtype(op, dtype):
@@ -16,7 +16,7 @@ def _float_dtype(op, dtype):
     if key in ("float", "double"):
         key = {"float": "float32", "double": "float64"}[key]
     if key not in _DTYPES:
-        raise TypeError(f"{op}: expected dtype float32 or float64, got {dtype}")
+        raise TypeError(f"{op}: expected dtype float16, float32 or float64, got {dtype}")
     return _DTYPES[key]
 
 
@@ -97,6 +97,10 @@ class Generator:
         mean, std = float(mean), float(std)
         if not std >= 0.0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        if dt is np.float16:
+            # float16 normals are the float32 ones rounded, bit for bit below 16 elements and for multiples of
+            # 16; otherwise torch's last 16 values differ (its float16 tail is not reproduced here)
+            return self.normal(n, np.float32, mean, std, contiguous).astype(np.float16)
         if n >= 16 and contiguous:
             return kernels.normal_chunked(self._engine, n, dt, mean, std)
         out, self._next_double_normal = kernels.normal_per_element(

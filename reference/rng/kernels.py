@@ -44,6 +44,11 @@ def affine(x, scale, shift, dtype):
 
 def uniform(engine, n, dtype, low, high):
     """uniform_kernel: from + u * (to - from) in the dtype, then map `to` back to `from`."""
+    if dtype is np.float16:  # computed in float32 from float16 bounds, rounded once
+        lo, hi = np.float16(low), np.float16(high)
+        out = uniform(engine, n, np.float32, np.float32(lo), np.float32(hi)).astype(np.float16)
+        out[out == hi] = lo
+        return out
     if dtype is np.float32:
         lo, hi = np.float32(low), np.float32(high)
         x = unit_float32(engine, n)
