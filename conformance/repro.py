@@ -24,6 +24,8 @@ import pytest
 from .schema import NOT_REPRODUCED, NOT_RUN, VERIFIED  # noqa: F401 - the verdicts, re-exported for callers
 
 SNIPPET_TIMEOUT_S = 20
+NO_SNIPPET = ("no snippet: the check's evidence is its message (a foundation probe, a distribution test over "
+              "thousands of draws, or a failure outside a check's body)")
 _CASE_ID = re.compile(r'^\s*id\s*=\s*"(\w+)"', re.M)
 _WALKTHROUGH = re.compile(r"^\s*\[walkthrough\]", re.M)
 
@@ -39,7 +41,7 @@ def shown(value):
             held = value.detach() if callable(getattr(value, "detach", None)) else value
             held = held.cpu() if str(getattr(held, "device", "cpu")).split(":")[0] != "cpu" else held
             array = np.asarray(held.numpy())
-            return ["tensor", str(value.dtype).rsplit(".", 1)[-1], list(array.shape), repr(array.tolist())]
+            return ["tensor", str(value.dtype), list(array.shape), repr(array.tolist())]
         except Exception as exc:
             return ["tensor", "unreadable", type(exc).__name__]
     if isinstance(value, np.ndarray):
@@ -165,3 +167,5 @@ def verify_entries(config, entries: list[dict]) -> None:
     for entry in entries:
         if entry["nodeid"] in done and entry.get("repro"):
             entry["repro_verified"], entry["repro_note"] = done[entry["nodeid"]]
+        elif entry.get("outcome") in ("failed", "error") and not entry.get("repro"):
+            entry["repro_verified"], entry["repro_note"] = NOT_RUN, NO_SNIPPET

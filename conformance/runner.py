@@ -4,6 +4,7 @@ This is the CuPy `numpy_cupy_allclose` shape: a body written once, run under two
 """
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -123,18 +124,26 @@ class Context:
     def _literal(self, item: Drawn, requires_grad: bool, view: bool = True) -> str:
         spec = item.spec
         if spec.kind in ("dim", "scalar", "literal"):
-            return repr(item.data)
+            return python_literal(item.data) if isinstance(item.data, (float, complex)) else repr(item.data)
         data = shortest(item.data)
         if spec.kind == "ndarray":
-            return f"np.array({data!r}, dtype=np.{item.data.dtype})"
+            return f"np.array({python_literal(data)}, dtype=np.{item.data.dtype})"
         if spec.kind == "list":
-            return repr(data)
+            return python_literal(data)
         extra = "" if self.device == "cpu" else f", device={self.device!r}"
         extra += ", requires_grad=True" if requires_grad else ""
         dtype = "int64" if spec.kind == "index" else input_dtype(spec, self.dtype)
         stored = shortest(LAYOUT_BUILDERS[item.layout][0](item.data))
         spelled = LAYOUT_SPELLINGS[item.layout].format(shape=", ".join(map(str, item.data.shape))) if view else ""
-        return f"torch.tensor({stored!r}, dtype=torch.{dtype}{extra}){spelled}"
+        return f"torch.tensor({python_literal(stored)}, dtype=torch.{dtype}{extra}){spelled}"
+
+
+_NON_FINITE = re.compile(r"\b(nan|inf)\b")
+
+
+def python_literal(value) -> str:
+    """repr() of nested lists of numbers that Python reads back: nan and inf spelled as float('nan'), float('inf')."""
+    return _NON_FINITE.sub(lambda m: f'float("{m.group(1)}")', repr(value))
 
 
 def shortest(array: np.ndarray):

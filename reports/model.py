@@ -12,15 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMAT = "conformance-results"
-
-OUTCOMES = ("passed", "failed", "error", "blocked", "xfailed", "xpassed", "skipped")
-# The score counts what an implementation was asked to do: skips and expected failures are opt-outs.
-SCORED = ("passed", "failed", "error", "blocked")
-CHECK_KINDS = (
-    "values", "shape", "dtype", "memory", "grad", "errors", "warnings",
-    "printing", "distribution", "rng", "walkthrough",
-)
+from conformance import rootcause
+from conformance.schema import CHECK_ORDER, FORMAT, OUTCOMES, SCORED, check_rank, score_of  # noqa: F401 - shared names
 
 # Cell colour: the first rule that matches wins.
 _STATUS_RULES = (
@@ -29,12 +22,6 @@ _STATUS_RULES = (
     ("pass", ("passed",)),
     ("skip", ("skipped",)),
 )
-
-
-def score_of(counts: Counter) -> float | None:
-    """passed / (passed + failed + error + blocked); None when nothing was scored."""
-    scored = sum(counts[o] for o in SCORED)
-    return counts["passed"] / scored if scored else None
 
 
 def status_of(counts: Counter) -> str:
@@ -111,7 +98,8 @@ def _normalise(test: dict) -> dict:
         t["message"] = f"unknown outcome {t.get('outcome')!r} in the record; {t.get('message') or ''}".strip("; ")
         t["outcome"] = "error"
     for key in ("case", "dtype", "device", "message", "repro", "expected", "actual", "reason", "blocked_by",
-                "longrepr", "hypothesis_seed", "tolerance"):
+                "longrepr", "hypothesis_seed", "tolerance", "cause", "spec_file", "spec_line", "repro_verified",
+                "repro_note"):
         t.setdefault(key, None)
     try:
         t["duration"] = float(t.get("duration") or 0.0)
@@ -135,8 +123,7 @@ def group_sections(tests: list[dict]) -> list[Section]:
 
 def check_columns(tests: list[dict]) -> list[str]:
     """The check kinds this run has, canonical ones first in their order, then others (e.g. '-')."""
-    seen = {t["check"] for t in tests}
-    return [c for c in CHECK_KINDS if c in seen] + sorted(seen - set(CHECK_KINDS))
+    return sorted({t["check"] for t in tests}, key=check_rank)
 
 
 @dataclass
@@ -165,6 +152,11 @@ class Run:
     @property
     def interrupted(self) -> bool:
         return bool(self.record.get("interrupted"))
+
+    @property
+    def root_causes(self) -> list[rootcause.RootCause]:
+        """The failures grouped by cause, biggest first (recomputed: an older record has no root_causes)."""
+        return rootcause.group(self.tests)
 
     @property
     def label(self) -> str:
