@@ -41,7 +41,18 @@ _NROWS = 4                  # columns (vectors of columns) summed together by th
 
 def lanes(itemsize):
     """Elements per Vectorized<T> in the kernel build torch dispatches to here."""
-    return (64 if capability.get_cpu_capability() == "avx512" else 32) // itemsize
+    return (64 if _capability() == "avx512" else 32) // itemsize
+
+
+def _capability():
+    # get_cpu_capability() reads /proc/cpuinfo on every call (0.1-0.5 ms, more than a small sum); the
+    # machine does not change, and torch reads ATEN_CPU_CAPABILITY once, so only set_cpu_capability can
+    return _cached_capability(capability._override)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_capability(override):
+    return capability.get_cpu_capability()
 
 
 @functools.lru_cache(maxsize=None)
@@ -242,11 +253,12 @@ def _serial_sum(blocks, sizes, ins, outs, width):
 
 
 def _layout_of(a, dims):
-    item = a.itemsize
-    return _cached_layout(a.shape, tuple(s // item for s in a.strides), tuple(d in dims for d in range(a.ndim)))
+    return _cached_layout(a.shape, a.strides, a.itemsize, dims)
 
 
-_cached_layout = functools.lru_cache(maxsize=1024)(iteration_layout)
+@functools.lru_cache(maxsize=1024)
+def _cached_layout(shape, byte_strides, itemsize, dims):
+    return iteration_layout(shape, [s // itemsize for s in byte_strides], [d in dims for d in range(len(shape))])
 
 
 def torch_sum(a, dims):
@@ -284,13 +296,19 @@ class _Traced:
         self.slot = slot
 
     def __add__(self, other):
+        if isinstance(other, int):      # x + 0 (NumPy's object zeros are the int 0): see _plan
+            return self
+        return _Traced.record(self.slot, other.slot)
+
+    __radd__ = __add__
+
+    @staticmethod
+    def record(a, b):
         cls = _Traced
         out = cls(cls.next_slot)
         cls.next_slot += 1
-        cls.ops.append((out.slot, self.slot, _ZERO_SLOT if isinstance(other, int) else other.slot))
+        cls.ops.append((out.slot, a, b))
         return out
-
-    __radd__ = __add__          # 0 + x: NumPy's object zeros are the int 0
 
 
 _ZERO_SLOT = 0                  # slot 0 holds 0.0; the inputs follow
@@ -305,16 +323,20 @@ def _plan(sizes, ins, outs, width):
     _Traced.ops, _Traced.next_slot = [], 1 + n
     try:
         result = _serial_sum(leaves.reshape(sizes[::-1]), list(sizes), list(ins), list(outs), width)
-        return n, tuple(_Traced.ops), tuple(r.slot for r in result.reshape(-1))
+        # The additions of 0 were left out: 0 + x is x, except that it turns -0.0 into +0.0. A sum is -0.0
+        # only when all its terms are, and every one of torch's sums starts from 0, so one + 0 at the end
+        # of each result restores exactly that.
+        outs = [_Traced.record(r.slot, _ZERO_SLOT).slot for r in result.reshape(-1)]
+        return n, tuple(_Traced.ops), tuple(outs)
     finally:
         _Traced.ops = None
 
 
 def _run(plan, blocks, dtype):
     n, ops, results = plan
-    buf = array.array("f" if dtype == np.float32 else "d", [0.0])
-    buf.extend(blocks.reshape(-1).tolist())
-    buf.frombytes(bytes(buf.itemsize * len(ops)))
+    zero = bytes(dtype.itemsize)
+    # slot 0 is 0.0, the inputs follow in walk order, then one slot per addition
+    buf = array.array("f" if dtype == np.float32 else "d", zero + blocks.tobytes() + zero * len(ops))
     for dst, a, b in ops:
         buf[dst] = buf[a] + buf[b]
     return np.array([buf[r] for r in results], dtype)
@@ -433,7 +455,7 @@ def _lastdim_sumsq(rows, width):
     nvec = n - n % width
     lanes_acc = _running_sumsq(rows[:, :nvec].reshape(rows.shape[0], -1, width), axis=1)   # (rows, W)
     acc = np.add.accumulate(lanes_acc, axis=1, dtype=rows.dtype)[:, -1]
-    if not capability.fuses_multiply_add():
+    if _capability() == "default":   # the DEFAULT build is compiled without FMA
         return _running_sumsq(rows[:, nvec:], axis=1, start=acc)
     # Measured against torch's AVX2 build: the compiler fuses the leftovers' `acc += x * x` into one FMA,
     # except that float32 leftovers go 4 at a time through a vector multiply first (rounded, then added).
