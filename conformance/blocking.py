@@ -75,7 +75,7 @@ def _readback(module, device):
 
 
 def write_in_place(obj) -> str:
-    """Add one to every element in place; returns the spelling used, for messages and repros.
+    """Add one to every element in place; returns the spelling used, `{0}` standing for the tensor's name.
 
     `add_` is the tutorial's in-place write; a backend without it, or whose `add_` leaves the values
     as they were (a copy), is still judged on sharing through the fallback `t[...] = t + 1` (an
@@ -83,7 +83,7 @@ def write_in_place(obj) -> str:
     """
     if isinstance(obj, np.ndarray):
         obj += 1
-        return " += 1"
+        return "{0} += 1"
     if callable(getattr(obj, "add_", None)):
         before = to_host(obj)
         try:
@@ -91,9 +91,9 @@ def write_in_place(obj) -> str:
         except Exception:  # noqa: BLE001 - any failure of add_ means: write another way
             pass
         if not np.array_equal(to_host(obj), before):
-            return ".add_(1)"
+            return "{0}.add_(1)"
     obj[...] = obj + 1
-    return "[...] = <it> + 1"
+    return "{0}[...] = {0} + 1"
 
 
 def _inplace_write(module, device):
@@ -101,8 +101,8 @@ def _inplace_write(module, device):
     how = write_in_place(t)
     values = np.asarray((t.detach() if callable(getattr(t, "detach", None)) else t).numpy())
     if not np.array_equal(values, np.array([[2.0, 3.0, 4.0], [5.0, 6.0, 7.0]], dtype=np.float32)):
-        raise FoundationFailed(f"t{how} on t = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]) leaves t as "
-                               f"{values.tolist()!r}: no in-place write (add_, or t[...] = t + 1) reaches t")
+        raise FoundationFailed(f"{how.format('t')} on t = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]) leaves t "
+                               f"as {values.tolist()!r}: no in-place write (add_, or t[...] = t + 1) reaches t")
 
 
 def _dtype_objects(module, device):

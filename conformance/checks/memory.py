@@ -55,7 +55,7 @@ def memory(ctx: Context, drawn: dict) -> None:
                                 f"the spec declares {sorted(declared)}")
         for name in names:
             assert_same_values(actual.namespace[name], expected.namespace[name],
-                               f"input {name} after `out{how_impl}` (torch {'sees' if name in seen else 'does not see'} it)")
+                               f"input {name} after `{how_impl.format('out')}` (torch {'sees' if name in seen else 'does not see'} it)")
 
     for name in names:  # the other direction, each input on a fresh call
         expected, actual = ctx.pair(drawn)
@@ -63,9 +63,14 @@ def memory(ctx: Context, drawn: dict) -> None:
             continue
         _write(expected.namespace[name])
         how_impl = _write(actual.namespace[name])
-        assert_same_values(actual.result, expected.result, f"output after `{name}{how_impl}`")
+        assert_same_values(actual.result, expected.result, f"output after `{how_impl.format(name)}`")
 
 
 def repro_steps(ctx: Context) -> list[str]:
-    return ["print(out)", "out.add_(1)  # a write through the output", "print(" + ", ".join(
+    """Print, write through the output the way the check wrote into the implementation's, print the inputs."""
+    try:
+        how = write_in_place(ctx.impl.zeros(2, **({} if ctx.device == "cpu" else {"device": ctx.device})))
+    except Exception:  # noqa: BLE001 - no way to write at all: the repro shows the tutorial's spelling failing
+        how = "{0}.add_(1)"
+    return ["print(out)", how.format("out") + "  # a write through the output", "print(" + ", ".join(
         [n for n, s in ((i.name, i) for i in ctx.case.inputs) if s.kind in ("tensor", "ndarray")] or ["out"]) + ")"]
