@@ -62,7 +62,7 @@ def main():
             lines += len(w.splitlines())
             bad = differing_lines(kind, w, g)
             differing += len(bad)
-            examples += [f"seed {seed}, cell `{code.splitlines()[-1][:40]}`: torch {a!r} / reference {b!r}"
+            examples += [f"seed {seed}, cell ending `{code.splitlines()[-1][:40]}`: torch {a!r} / reference {b!r}"
                          for a, b in bad][:max(0, 10 - len(examples))]
     print(f"torch {torch.__version__}; seeds 0..{args.seeds - 1}, {len(CELLS)} cells each: "
           f"{lines} printed lines, {differing} differ ({time.time() - start:.0f} s)")

@@ -3,10 +3,10 @@
 Floating-point addition is not associative: the last bit of a float32 sum depends on the order of the
 additions. torch's CPU order (ATen, read not copied) is:
 
-1. The TensorIterator layout. The reduced dims go innermost; the rest are ordered by stride; adjacent dims
-   that tile memory are merged. The kernel sees blocks of two dims, (size0, size1). The outer dims loop
-   around the blocks, and every partial sum of one output is added into it with `out += partial`,
-   starting from 0.
+1. The TensorIterator layout (ops/_iteration.py). The reduced dims go innermost; the rest are ordered by
+   stride; adjacent dims that tile memory are merged. The kernel sees blocks of two dims, (size0, size1).
+   The outer dims loop around the blocks, and every partial sum of one output is added into it with
+   `out += partial`, starting from 0.
 2. The cascade sum (SumKernel.cpp) of each block. It picks one of four strategies from the strides:
    - inner: reduced dim contiguous, at least one vector long. The row is summed as vectors of W lanes
      (`row_sum`). The leftover elements, then the lanes, are added one by one.
@@ -15,8 +15,9 @@ additions. torch's CPU order (ATen, read not copied) is:
    - scalar inner / outer: the same shapes without vectors.
    `row_sum` splits a row into 4 interleaved partial sums (i % 4) and cascades each; `multi_row_sum`
    sums runs of 2**k elements, then runs of those, up to 4 levels.
-3. Threads. A full reduction of at least GRAIN_SIZE elements is split into one contiguous range of the
-   iteration per thread, and the per-thread sums are added at the end.
+3. Threads, from GRAIN_SIZE elements on. A full reduction: one range of the walk per thread, the thread
+   sums added at the end. Several outputs: the outermost kept dim is cut into one range per thread
+   (whole 128-byte runs when it is contiguous), which moves where the outer strategies' column groups start.
 4. norm(p=2) (ReduceOpsKernel.cpp). When the one reduced dim is contiguous, it takes a lane kernel: W
    lanes accumulate x*x, the lanes are added left to right, then the leftover squares, then sqrt.
    Otherwise it is a plain running sum of squares in iteration order.
@@ -26,132 +27,15 @@ Every sequential run is one np.add.accumulate (an ordered running sum), so the w
 """
 import array
 import functools
-import os
 
 import numpy as np
 
-from ..rng import capability
 from ..rng.fma import fma32, fma64
+from ._iteration import GRAIN_SIZE, blocks_of, capability_name, lanes, layout_of, num_threads
 
-GRAIN_SIZE = 32768          # at::internal::GRAIN_SIZE: below this a reduction runs on one thread
 _LEVELS = 4                 # multi_row_sum's cascade depth
 _ILP = 4                    # row_sum's interleaved partial sums
 _NROWS = 4                  # columns (vectors of columns) summed together by the outer strategies
-
-
-def lanes(itemsize):
-    """Elements per Vectorized<T> in the kernel build torch dispatches to here."""
-    return (64 if _capability() == "avx512" else 32) // itemsize
-
-
-def _capability():
-    # get_cpu_capability() reads /proc/cpuinfo on every call (0.1-0.5 ms, more than a small sum); the
-    # machine does not change, and torch reads ATEN_CPU_CAPABILITY once, so only set_cpu_capability can
-    return _cached_capability(capability._override)
-
-
-@functools.lru_cache(maxsize=8)
-def _cached_capability(override):
-    return capability.get_cpu_capability()
-
-
-@functools.lru_cache(maxsize=None)
-def torch_threads():
-    """at::get_num_threads() of a fresh torch: OMP_NUM_THREADS / MKL_NUM_THREADS, else physical cores."""
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        value = os.environ.get(var, "")
-        if value.isdigit() and int(value) > 0:
-            return int(value)
-    return _physical_cores()
-
-
-def _physical_cores():
-    cores, current = set(), {}
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                key, _, value = line.partition(":")
-                key = key.strip()
-                if key in ("physical id", "core id"):
-                    current[key] = value.strip()
-                elif not key:
-                    if current:
-                        cores.add((current.get("physical id"), current.get("core id")))
-                    current = {}
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(len(cores), usable) if cores else usable
-
-
-_threads = None
-
-
-def set_num_threads(n):
-    """The thread count torch's reductions are assumed to run with (None: torch's default here)."""
-    global _threads
-    _threads = None if n is None else int(n)
-
-
-def num_threads():
-    return _threads if _threads is not None else torch_threads()
-
-
-# ---- the TensorIterator layout --------------------------------------------------------------------------
-def iteration_layout(shape, strides, reduced):
-    """(perm, sizes, in_strides, out_strides), innermost dim first, after ATen orders and coalesces the dims
-    of a reduction. `strides` are in elements; `perm` lists the original dims of the ordered layout."""
-    nd = len(shape)
-    out, step = [0] * nd, 1
-    for d in range(nd - 1, -1, -1):   # the result is a new contiguous tensor, stride 0 on reduced dims
-        if not reduced[d]:
-            out[d] = step
-            step *= shape[d]
-    ops = (out, strides)
-
-    def should_swap(d0, d1):
-        if (out[d0] == 0) != (out[d1] == 0):     # reduced dims go innermost
-            return 1 if out[d1] == 0 else -1
-        for st in ops:
-            s0, s1 = st[d0], st[d1]
-            if s0 == 0 or s1 == 0:
-                continue
-            if s0 != s1:
-                return -1 if s0 < s1 else 1
-            if shape[d0] > shape[d1]:
-                return 1
-        return 0
-
-    perm = list(range(nd - 1, -1, -1))
-    for i in range(1, nd):      # ATen's insertion sort, which may step over undecided pairs
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            c = should_swap(perm[d0], perm[d1])
-            if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif c < 0:
-                break
-    sizes = [shape[d] for d in perm]
-    ins, outs = [strides[d] for d in perm], [out[d] for d in perm]
-    groups = [[d] for d in perm]
-    k = 0
-    for d in range(1, nd):       # coalesce: merge a dim into the one inside it when they tile memory
-        if sizes[k] == 1 or sizes[d] == 1 or (sizes[k] * ins[k] == ins[d] and sizes[k] * outs[k] == outs[d]):
-            if sizes[k] == 1:
-                ins[k], outs[k] = ins[d], outs[d]
-            sizes[k] *= sizes[d]
-            groups[k] += groups[d]
-        else:
-            k += 1
-            sizes[k], ins[k], outs[k], groups[k] = sizes[d], ins[d], outs[d], groups[d]
-    n = k + 1 if nd else 0
-    return perm, sizes[:n], ins[:n], outs[:n]
-
-
-def _blocks(a, perm, sizes):
-    """a's elements arranged as the iterator walks them: shape (outer..., size1, size0), size0 last."""
-    return a.transpose(perm[::-1]).reshape(sizes[::-1])
 
 
 # ---- sequential pieces ----------------------------------------------------------------------------------
@@ -252,22 +136,13 @@ def _serial_sum(blocks, sizes, ins, outs, width):
     return running_sum(partial.reshape(keep, -1), axis=1)
 
 
-def _layout_of(a, dims):
-    return _cached_layout(a.shape, a.strides, a.itemsize, dims)
-
-
-@functools.lru_cache(maxsize=1024)
-def _cached_layout(shape, byte_strides, itemsize, dims):
-    return iteration_layout(shape, [s // itemsize for s in byte_strides], [d in dims for d in range(len(shape))])
-
-
 def torch_sum(a, dims):
     """torch.sum(a, dims) on the CPU for a float32/float64 array: flat results in the kept dims' C order."""
     if a.size == 0:
         return np.zeros(_kept(a, dims), a.dtype)
-    perm, sizes, ins, outs = _layout_of(a, dims)
+    perm, sizes, ins, outs = layout_of(a, dims)
     width = lanes(a.itemsize)
-    blocks = _blocks(a, perm, sizes)
+    blocks = blocks_of(a, perm, sizes)
     if a.size <= _TRACED_MAX:
         return _run(_plan(tuple(sizes), tuple(ins), tuple(outs), width), blocks, a.dtype)
     threads = num_threads()
@@ -433,8 +308,8 @@ def torch_norm2(a, dims):
         return np.zeros(_kept(a, dims), a.dtype)
     if all(a.shape[d] == 1 for d in dims):          # reducing over length-1 dims is abs()
         return np.abs(a).reshape(-1)
-    perm, sizes, ins, outs = _layout_of(a, dims)
-    blocks = _blocks(a, perm, sizes)
+    perm, sizes, ins, outs = layout_of(a, dims)
+    blocks = blocks_of(a, perm, sizes)
     reduced = sum(1 for s in outs if s == 0)
     if reduced == 1 and ins[0] == 1:
         return np.sqrt(_lastdim_sumsq(blocks.reshape(-1, sizes[0]), lanes(a.itemsize)))
@@ -455,7 +330,7 @@ def _lastdim_sumsq(rows, width):
     nvec = n - n % width
     lanes_acc = _running_sumsq(rows[:, :nvec].reshape(rows.shape[0], -1, width), axis=1)   # (rows, W)
     acc = np.add.accumulate(lanes_acc, axis=1, dtype=rows.dtype)[:, -1]
-    if _capability() == "default":   # the DEFAULT build is compiled without FMA
+    if capability_name() == "default":   # the DEFAULT build is compiled without FMA
         return _running_sumsq(rows[:, nvec:], axis=1, start=acc)
     # Measured against torch's AVX2 build: the compiler fuses the leftovers' `acc += x * x` into one FMA,
     # except that float32 leftovers go 4 at a time through a vector multiply first (rounded, then added).

@@ -11,7 +11,7 @@ import torch
 from torch.torch_version import TorchVersion
 
 import reference
-from reference.ops import _accumulate
+from reference.ops import _accumulate, _iteration
 
 _SWEEP_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "reduction_sweep.py")
 _spec = importlib.util.spec_from_file_location("reduction_sweep", _SWEEP_PATH)
@@ -67,7 +67,7 @@ def test_the_tutorials_norm_cell_for_the_seed_that_differed():
     assert run(reference) == run(torch)
 
 
-@pytest.mark.skipif(torch.get_num_threads() != _accumulate.num_threads(),
+@pytest.mark.skipif(torch.get_num_threads() != _iteration.num_threads(),
                     reason="the reference assumes torch's default thread count, which this run changed")
 @pytest.mark.parametrize("dtype", DTYPES, ids=["float32", "float64"])
 def test_above_grain_size_where_torch_splits_between_threads(dtype):
@@ -82,11 +82,11 @@ def test_small_input_program_equals_the_vectorised_order(shape):
         a = sweep.values(rng, shape, dtype)
         for view in (a, a.T):
             for dims in [tuple(range(a.ndim))] + [(d,) for d in range(a.ndim)]:
-                perm, sizes, ins, outs = _accumulate._layout_of(view, dims)
-                blocks = _accumulate._blocks(view, perm, sizes)
-                plain = _accumulate._serial_sum(blocks, sizes, ins, outs, _accumulate.lanes(view.itemsize))
+                perm, sizes, ins, outs = _iteration.layout_of(view, dims)
+                blocks = _iteration.blocks_of(view, perm, sizes)
+                plain = _accumulate._serial_sum(blocks, sizes, ins, outs, _iteration.lanes(view.itemsize))
                 fast = _accumulate._run(_accumulate._plan(tuple(sizes), tuple(ins), tuple(outs),
-                                                          _accumulate.lanes(view.itemsize)), blocks, view.dtype)
+                                                          _iteration.lanes(view.itemsize)), blocks, view.dtype)
                 assert np.array_equal(sweep._bits(plain), sweep._bits(fast)), (shape, dims)
 
 
