@@ -18,6 +18,7 @@ from .repro import spec_location
 from .checks import CHECKS, grad
 from .compare import OVERRIDES, Mismatch
 from .inputs import case_inputs, example_inputs
+from .programs.collector import SECTION as PROGRAMS, ProgramsNode, program_test_ids
 from .runner import Context, SpecDisagrees
 from .spec import FLOAT_DTYPES, Case, Section, load_all
 from .timeouts import CaseTimeout, run_with_timeout
@@ -72,7 +73,7 @@ def all_test_ids(device: str) -> list[str]:
     for section in load_all():
         ids += [f"{section.id}::{case_id}[{check}-{dtype}-{device}]"
                 for case_id, check, dtype, _, _ in section_tests(section)]
-    return ids
+    return ids + program_test_ids(device)
 
 
 class SpecSuite(pytest.File):
@@ -82,6 +83,7 @@ class SpecSuite(pytest.File):
         yield FoundationNode.from_parent(self, name=blocking.SECTION, nodeid=blocking.SECTION)
         for section in load_all():
             yield SectionNode.from_parent(self, name=section.id, nodeid=section.id, section=section)
+        yield ProgramsNode.from_parent(self, name=PROGRAMS, nodeid=PROGRAMS)
 
 
 class FoundationNode(pytest.Collector):

@@ -17,7 +17,7 @@ SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
 
 CHECK_KINDS = (
     "values", "shape", "dtype", "memory", "grad", "graph", "errors", "warnings",
-    "printing", "distribution", "rng", "walkthrough", "layout",
+    "printing", "distribution", "rng", "walkthrough", "layout", "program",
 )
 DTYPES = ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")
 FLOAT_DTYPES = ("float16", "float32", "float64")
