@@ -202,7 +202,9 @@ def _build_one(module, item: Drawn, case_dtype: str, device: str, requires_grad:
         kwargs["requires_grad"] = True
     # Same logical values in another memory layout: the leaf is the stored tensor, the input a view of it.
     stored, view = LAYOUT_BUILDERS[item.layout]
-    leaf = module.tensor(stored(item.data).tolist(), **kwargs)
+    values = stored(item.data)
+    # A nested list cannot say (0, n): [] is shape (0,). Empty tensors come from zeros(shape) instead.
+    leaf = module.tensor(values.tolist(), **kwargs) if values.size else module.zeros(values.shape, **kwargs)
     return (view(leaf, item.data.shape) if view else leaf), leaf
 
 

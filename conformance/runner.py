@@ -133,9 +133,11 @@ class Context:
         extra = "" if self.device == "cpu" else f", device={self.device!r}"
         extra += ", requires_grad=True" if requires_grad else ""
         dtype = "int64" if spec.kind == "index" else input_dtype(spec, self.dtype)
-        stored = shortest(LAYOUT_BUILDERS[item.layout][0](item.data))
+        stored = LAYOUT_BUILDERS[item.layout][0](item.data)
         spelled = LAYOUT_SPELLINGS[item.layout].format(shape=", ".join(map(str, item.data.shape))) if view else ""
-        return f"torch.tensor({python_literal(stored)}, dtype=torch.{dtype}{extra}){spelled}"
+        if not stored.size:  # as the kit builds it: a nested list cannot spell an empty (0, n) shape
+            return f"torch.zeros({tuple(stored.shape)}, dtype=torch.{dtype}{extra}){spelled}"
+        return f"torch.tensor({python_literal(shortest(stored))}, dtype=torch.{dtype}{extra}){spelled}"
 
 
 _NON_FINITE = re.compile(r"\b(nan|inf)\b")

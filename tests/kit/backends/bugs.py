@@ -15,6 +15,7 @@ import torch
 
 from ._proxy import Proxy
 from .bugs_judging import JUDGING_BUGS
+from .bugs_checks import TABLE as CHECKS_BUGS
 from .bugs_programs import PROGRAM_BUGS
 
 
@@ -272,7 +273,7 @@ _TABLE = [
 ]
 
 _TABLE += [Bug(name, kind, select, summary, patches, module) for name, kind, select, summary, patches, module in JUDGING_BUGS]
-BUGS: dict[str, Bug] = {bug.name: bug for bug in _TABLE + [Bug(*row) for row in PROGRAM_BUGS]}
+BUGS: dict[str, Bug] = {bug.name: bug for bug in _TABLE + [Bug(*row) for row in PROGRAM_BUGS + CHECKS_BUGS]}
 
 
 def __getattr__(name: str) -> Proxy:
