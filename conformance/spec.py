@@ -7,13 +7,37 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
+import importlib.resources
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SPEC_DIR = Path(__file__).resolve().parent.parent / "spec"
+# The spec ships as the top-level package `spec` (the spec/ folder of a clone), found through
+# importlib.resources: a clone, an installed wheel, an editable install and a zip alike.
+SPEC_PACKAGE = "spec"
+SPEC_OWNER = "tutorial-conformance"  # spec/__init__.py's KIT: tells the kit's spec from a namesake
+
+
+class SpecNotFound(Exception):
+    """The shipped spec is missing, empty or shadowed: a usage error, never a run of zero sections."""
+
+
+def _find_spec() -> tuple[Any, str | None]:
+    """(the shipped spec's folder, None), or (None, why there is none)."""
+    try:
+        package = importlib.import_module(SPEC_PACKAGE)
+    except ImportError as exc:
+        return None, f"cannot import the {SPEC_PACKAGE!r} package that holds it ({exc})"
+    if getattr(package, "KIT", None) != SPEC_OWNER:
+        where = list(getattr(package, "__path__", [])) or getattr(package, "__file__", "?")
+        return None, f"the {SPEC_PACKAGE!r} package at {where} is another project's, and comes first on sys.path"
+    return importlib.resources.files(package), None
+
+
+SPEC_DIR, _SPEC_MISSING = _find_spec()
 
 CHECK_KINDS = (
     "values", "shape", "dtype", "memory", "grad", "graph", "errors", "warnings",
@@ -358,7 +382,7 @@ def _walkthrough(path: Path, table: Any) -> Walkthrough:
 
 def load_section(path: Path) -> Section:
     """Parse and validate one spec file."""
-    path = Path(path)
+    path = Path(path) if isinstance(path, str) else path  # a Traversable stays one (a spec inside a zip)
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -385,24 +409,40 @@ def load_section(path: Path) -> Section:
     )
 
 
-def load_all(spec_dir: Path = SPEC_DIR) -> tuple[Section, ...]:
-    """Every section, in tutorial order; section ids and orders must be unique.
+def load_all(spec_dir: Path | None = None) -> tuple[Section, ...]:
+    """Every section, in tutorial order (default: the shipped spec); section ids and orders must be unique.
 
     The shipped spec is parsed once per process: collection and the stale-entry check of the gate
     both walk it, and the files do not change during a run. Other folders (tests) are read afresh.
+    A missing or empty spec raises SpecNotFound.
     """
-    if Path(spec_dir) == SPEC_DIR:
+    if spec_dir is None or spec_dir == SPEC_DIR:
         return _shipped_spec()
-    return _load_dir(Path(spec_dir))
+    return _load_dir(Path(spec_dir) if isinstance(spec_dir, str) else spec_dir)
+
+
+def shipped_dir() -> Any:
+    """The shipped spec's folder (a Path, or a Traversable inside a zip); SpecNotFound says why there is none."""
+    if SPEC_DIR is None:
+        raise SpecNotFound(f"the kit's spec is missing: {_SPEC_MISSING}; reinstall tutorial-conformance")
+    return SPEC_DIR
+
+
+def spec_files(spec_dir: Any) -> list:
+    """A spec folder's section files (*.toml), by name; a folder without any raises SpecNotFound."""
+    files = sorted((f for f in spec_dir.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    if not files:
+        raise SpecNotFound(f"the spec at {spec_dir} has no section files (*.toml): nothing to judge by")
+    return files
 
 
 @functools.cache
 def _shipped_spec() -> tuple[Section, ...]:
-    return _load_dir(SPEC_DIR)
+    return _load_dir(shipped_dir())
 
 
-def _load_dir(spec_dir: Path) -> tuple[Section, ...]:
-    sections = sorted((load_section(p) for p in sorted(Path(spec_dir).glob("*.toml"))), key=lambda s: s.order)
+def _load_dir(spec_dir: Any) -> tuple[Section, ...]:
+    sections = sorted((load_section(p) for p in spec_files(spec_dir)), key=lambda s: s.order)
     ids: dict[str, Path] = {}
     for section in sections:
         if section.id in ids:
