@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from reports.files import atomic_write_text
+from reports.render import render_report, render_tutorial
 
 from . import repro, rootcause
 from .schema import FORMAT, FORMAT_VERSION, META_KEYS, OUTCOMES, SEVERITY, new_entry
@@ -318,10 +319,13 @@ class ResultsRecorder:
             return
         if not self.html_path:
             return
-        try:
-            from reports.render import render_report
-            atomic_write_text(self.html_path, render_report(record))
-            self.written.append(str(self.html_path))
-        except Exception as exc:
-            self.write_problems.append(f"could not render {self.html_path}: {exc!r} (the JSON is complete)")
-            print(f"conformance report: could not render {self.html_path}: {exc!r}", file=sys.stderr)
+        tutorial = Path(self.html_path).with_suffix(".tutorial.html")  # report.html -> report.tutorial.html
+        pages = ((self.html_path, lambda: render_report(record)),
+                 (tutorial, lambda: render_tutorial(record, Path(self.html_path).name)))
+        for path, render in pages:
+            try:
+                atomic_write_text(path, render())
+                self.written.append(str(path))
+            except Exception as exc:
+                self.write_problems.append(f"could not render {path}: {exc!r} (the JSON is complete)")
+                print(f"conformance report: could not render {path}: {exc!r}", file=sys.stderr)

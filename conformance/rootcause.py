@@ -39,8 +39,7 @@ _MISSING = (
 )
 # Mismatch kinds that name one property of the backend, whatever the case: (pattern, signature).
 _PROPERTIES = (
-    (re.compile(r"\b(\w+) differs from torch's torch\.\1\b|\bis (\w+), torch gives torch\.\2\b"
-                r"|\bstr\(torch\.\w+\) is '(\w+)'"),
+    (re.compile(r"(?<![\w.])(float\d+|u?int\d+|bool|complex\d+)\b[^;]*?\btorch\.\1\b|\bstr\(torch\.\w+\) is '(\w+)'"),
      "dtype prints as float32; torch gives torch.float32 (dtype objects lack torch's names)"),
     (re.compile(r"^(repr|str)\(out\) differs from torch's text"), "{0}(tensor) differs from torch's text"),
     (re.compile(r"^out\.(requires_grad|is_leaf|grad_fn) is (\S+), torch gives (\S+)"), "out.{0} is {1}, torch gives {2}"),

@@ -20,6 +20,12 @@ def _render(args) -> str:
     return f"{args.output}: {run.label}, score {model.percent(run.score)}, {len(run.tests)} tests"
 
 
+def _tutorial(args) -> str:
+    run = model.load(args.results)
+    atomic_write_text(args.output, render.render_tutorial(run, args.report_href))
+    return f"{args.output}: the tutorial view of {run.label}, score {model.percent(run.score)}"
+
+
 def _compare(args) -> str:
     runs = [model.load(p) for p in args.results]
     atomic_write_text(args.output, render.render_compare(runs))
@@ -39,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("results", help="results JSON written by `pytest conformance --report=...`")
     p.add_argument("-o", "--output", required=True, help="HTML file to write")
     p.set_defaults(func=_render)
+
+    p = sub.add_parser("tutorial", help="the tutorial top-down, each section and code cell annotated with one run")
+    p.add_argument("results", help="results JSON written by `pytest conformance --report=...`")
+    p.add_argument("-o", "--output", required=True, help="HTML file to write")
+    p.add_argument("--report-href", default="", help="the full report's address, for links to failures")
+    p.set_defaults(func=_tutorial)
 
     p = sub.add_parser("compare", help="compare several results JSON files side by side")
     p.add_argument("results", nargs="+", help="two or more results JSON files")

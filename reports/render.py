@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import model
+from . import model, tutorial
 
 TEMPLATES = Path(__file__).with_name("templates")
 FAILURES_LISTED = 50  # the headline list of failures; every one is still in its section
@@ -104,6 +104,15 @@ def render_report(record_or_run) -> str:
     script, script_hash = _script("report.js")
     return _environment().get_template("report.html.j2").render(
         run=run, donut=donut(run.counts), script=script, script_hash=script_hash,
+    )
+
+
+def render_tutorial(record_or_run, report_href: str = "") -> str:
+    """HTML of the tutorial view: the tutorial top-down, each section and code cell with the run's results."""
+    run = _as_run(record_or_run)
+    script, script_hash = _script("report.js")
+    return _environment().get_template("tutorial.html.j2").render(
+        run=run, sections=tutorial.build(run), report_href=report_href, script=script, script_hash=script_hash,
     )
 
 

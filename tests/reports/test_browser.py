@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 
 from html_probe import Probe
+from conformance.spec import load_all
 from reports import browser, model, render
 from sample_record import ROOT, sample_record
 from kit_fakes import HOSTILE
@@ -41,8 +42,10 @@ def test_scripts_run_and_matrix_shows_the_records_counts(sample_page):
     for key, counts in expected.items():
         scored = sum(counts[o] for o in model.SCORED)
         assert (int(cells[key]["data-passed"]), int(cells[key]["data-scored"])) == (counts["passed"], scored)
-        # the text a reader sees in the cell
-        assert re.search(rf'data-check="{key[1]}"[^>]*>{counts["passed"]}/{scored}' if scored else "", dom)
+        # the text a reader sees in the cell: passed/scored, or nothing before the notes when nothing is scored
+        shown = f"{counts['passed']}/{scored}" if scored else ""
+        cell = rf'data-section="{re.escape(key[0])}".*?data-check="{re.escape(key[1])}"[^>]*>{shown}(?:<small|</td>)'
+        assert re.search(cell, dom, re.S), (key, shown)
 
 
 def test_failure_repro_is_in_an_open_section_with_a_copy_button(sample_page):
@@ -70,3 +73,22 @@ def test_hostile_report_runs_no_injected_code(hostile):
     assert "data-pwned" not in body
     assert "<title>pwned</title>" not in dom and "<img" not in dom
     assert HOSTILE.split("<img")[0].replace("<", "&lt;").replace(">", "&gt;") in dom  # shown as text
+
+
+def test_tutorial_view_annotates_each_section_and_cell(tmp_path):
+    """The tutorial view of the sample record: every spec section in order, each cell with its run's status."""
+    record = sample_record()
+    run = model.from_record(record)
+    path = tmp_path / "tutorial.html"
+    path.write_text(render.render_tutorial(run, "sample.html"), encoding="utf-8")
+    dom = browser.dump_dom(path)
+    assert re.search(r'<html[^>]*class="js"', dom)
+    sections = [s.id for s in load_all()]
+    assert re.findall(r'<section class="tutorial" id="tut-(\w+)"', dom) == sections
+    failing = next(t for t in record["tests"] if t["outcome"] == "failed" and t["case"] != "walkthrough"
+                   and any(c.id == t["case"] for s in load_all() if s.id == t["section"] for c in s.cases))
+    link = f'href="sample.html#t-{render.anchor(failing["nodeid"])}"'
+    block = re.search(rf'<section class="tutorial" id="tut-{failing["section"]}".*?</section>', dom, re.S).group(0)
+    assert 'data-status="fail"' in block and link in block
+    cause = next(c for c in run.root_causes if failing["nodeid"] in (t["nodeid"] for t in c.tests))
+    assert cause.summary.replace("<", "&lt;").replace(">", "&gt;") in block

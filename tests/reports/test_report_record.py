@@ -50,6 +50,15 @@ def test_kit_metadata_and_failure_details_are_kept(serial_run):
     assert all(t["duration"] >= 0 for t in tests.values())
 
 
+def test_root_causes_explain_every_problem_biggest_first(serial_run):
+    record = serial_run[0]
+    causes = record["root_causes"]
+    problems = sorted(t["nodeid"] for t in record["tests"] if t["outcome"] in ("failed", "error", "blocked"))
+    assert problems and sorted(n for c in causes for n in c["tests"]) == problems
+    assert [c["count"] for c in causes] == sorted((c["count"] for c in causes), reverse=True)
+    assert all(c["count"] == len(c["tests"]) and c["summary"] and c["representative"] in c["tests"] for c in causes)
+
+
 def test_environment_names_the_run(serial_run):
     env = serial_run[0]["environment"]
     for key, value in KIT_ENV.items():
@@ -70,6 +79,8 @@ def test_xdist_record_equals_serial_record(serial_run, tmp_path):
     assert parallel["environment"]["workers"] == 2, proc.stdout
     assert stable(parallel) == stable(serial_run[0])
     assert parallel["counts"] == serial_run[0]["counts"] and parallel["complete"] is True
+    assert parallel["collected"] == serial_run[0]["collected"] == len(EXPECTED_OUTCOMES)  # workers' collection counted once
+    assert parallel["not_run"] == 0 and parallel["root_causes"] == serial_run[0]["root_causes"]
     assert html.exists()
 
 
