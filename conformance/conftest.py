@@ -11,11 +11,12 @@ from types import ModuleType
 import pytest
 from hypothesis import settings
 
-from . import profiles, record
+from . import kitinfo, profiles, record
 from .backend import Backend, BackendError, load
 from .blocking import Probes
 from .gate import EntryList, GateFileError, Tolerances, read_entries, read_tolerances
 from .items import SpecSuite, all_test_ids
+from .spec import SpecNotFound
 from .summary import EXIT_BACKEND_IMPORT, GateSummary
 
 DEFAULT_CASE_TIMEOUT = 60.0
@@ -98,6 +99,10 @@ def pytest_configure(config):
         "tolerances_file": config.getoption("conformance_tolerances"),
         "strict_xfails": config.getoption("conformance_strict_xfails"), "case_timeout_s": timeout,
     }
+    try:  # a missing or empty spec would collect only the foundations and pass: refuse the run instead
+        config._conformance_env.update(kitinfo.identity())
+    except SpecNotFound as exc:
+        raise pytest.UsageError(f"conformance: {exc}") from None
     record.configure(config)
     if not hasattr(config, "workerinput"):  # the controller: it alone judges entries and prints the summary
         ids = all_test_ids(device)
@@ -169,6 +174,8 @@ def pytest_report_header(config):
              f"conformance: oracle torch {kit.oracle_version}; device={config.getoption('conformance_device')}; "
              f"hypothesis profile {settings.get_current_profile_name()}; case timeout "
              f"{f'{kit.case_timeout:g} s' if kit.case_timeout else 'off'}"]
+    env = config._conformance_env
+    lines.append(f"conformance: kit {env['kit']} {env['kit_version']}; spec sha256 {env['spec_sha256'][:12]}")
     for listing in (kit.xfails, kit.skips):
         if listing.entries:
             lines.append(f"conformance: --{listing.kind}-file: {len(listing.entries)} entries")
