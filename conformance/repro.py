@@ -32,7 +32,7 @@ _WALKTHROUGH = re.compile(r"^\s*\[walkthrough\]", re.M)
 # Runs in the subprocess: argv[1] is a JSON file {"import": the line to use, "written": the line the snippets
 # carry, "snippets": {nodeid: code}, "timeout": seconds}; prints {nodeid: what it showed} as JSON.
 _HARNESS = r'''
-import contextlib, io, json, signal, sys, traceback
+import contextlib, io, json, signal, sys, traceback, warnings
 import numpy as np
 
 def shown(value):
@@ -46,7 +46,14 @@ def shown(value):
             return ["tensor", "unreadable", type(exc).__name__]
     if isinstance(value, np.ndarray):
         return ["ndarray", str(value.dtype), list(value.shape), repr(value.tolist())]
+    if plain(value):
+        return ["python", type(value).__name__, repr(value)]
     return None
+
+def plain(value):
+    if isinstance(value, (tuple, list)):
+        return len(value) < 100 and all(plain(v) for v in value)
+    return value is None or type(value) in (bool, int, float, complex, str)
 
 def alarm(signum, frame):
     raise TimeoutError("the snippet ran past its time limit")
@@ -56,18 +63,23 @@ signal.signal(signal.SIGALRM, alarm)
 results = {}
 for nodeid, code in job["snippets"].items():
     code = code.replace(job["written"], job["import"], 1)
-    scope, out = {"__name__": "__repro__"}, io.StringIO()
+    scope, out, warned = {"__name__": "__repro__"}, io.StringIO(), []
     signal.alarm(job["timeout"])
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-            exec(compile(code, nodeid, "exec"), scope)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()), \
+                warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                exec(compile(code, nodeid, "exec"), scope)
+            finally:
+                warned = [f"{w.category.__name__}: {w.message}" for w in caught]
         error = None
     except BaseException as exc:
         error = f"{type(exc).__name__}: {exc}"
     finally:
         signal.alarm(0)
     values = {k: s for k, v in scope.items() if not k.startswith("__") and (s := shown(v)) is not None}
-    results[nodeid] = {"stdout": out.getvalue(), "error": error, "values": values}
+    results[nodeid] = {"stdout": out.getvalue(), "error": error, "values": values, "warnings": warned}
 print(json.dumps(results))
 '''
 
@@ -115,6 +127,8 @@ def _difference(torch_side: dict, impl_side: dict) -> str | None:
         return f"torch: {torch_side['error'] or 'no exception'}; implementation: {impl_side['error'] or 'no exception'}"
     if torch_side["stdout"] != impl_side["stdout"]:
         return "the printed text differs"
+    if torch_side["warnings"] != impl_side["warnings"]:
+        return "the warnings differ"
     for name in sorted(set(torch_side["values"]) | set(impl_side["values"])):
         if torch_side["values"].get(name) != impl_side["values"].get(name):
             return f"`{name}` differs (values, dtype or shape)"

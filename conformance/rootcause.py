@@ -42,6 +42,7 @@ _PROPERTIES = (
     (re.compile(r"(?<![\w.])(float\d+|u?int\d+|bool|complex\d+)\b[^;]*?\btorch\.\1\b|\bstr\(torch\.\w+\) is '(\w+)'"),
      "dtype prints as float32; torch gives torch.float32 (dtype objects lack torch's names)"),
     (re.compile(r"^(repr|str)\(out\) differs from torch's text"), "{0}(tensor) differs from torch's text"),
+    (re.compile(r"^out\.grad_fn is ('\w+'), torch gives '\w+'"), "grad_fn nodes are named {0}, not torch's <Op>Backward<N>"),
     (re.compile(r"^out\.(requires_grad|is_leaf|grad_fn) is (\S+), torch gives (\S+)"), "out.{0} is {1}, torch gives {2}"),
     (re.compile(r"^(out\.shape|out\.size\(\)) is a (\w+), not a tuple"), "{0} is a {1}, not a tuple (torch.Size)"),
     (re.compile(r"^\w+: after step \d+ `[^`]*`: \w+\.(\w+) differs"), "a tensor's {0} differs from torch's"),

@@ -72,5 +72,7 @@ def repro_steps(ctx: Context) -> list[str]:
         how = write_in_place(ctx.impl.zeros(2, **({} if ctx.device == "cpu" else {"device": ctx.device})))
     except Exception:  # noqa: BLE001 - no way to write at all: the repro shows the tutorial's spelling failing
         how = "{0}.add_(1)"
-    return ["print(out)", how.format("out") + "  # a write through the output", "print(" + ", ".join(
-        [n for n, s in ((i.name, i) for i in ctx.case.inputs) if s.kind in ("tensor", "ndarray")] or ["out"]) + ")"]
+    buffers = [spec.name for spec in ctx.case.inputs if spec.kind in ("tensor", "ndarray")]
+    return ([f"print('out is {name}:', out is {name})" for name in buffers]
+            + ["print(out)", how.format("out") + "  # a write through the output",
+               "print(" + ", ".join(buffers or ["out"]) + ")"])

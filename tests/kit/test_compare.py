@@ -121,11 +121,13 @@ def test_repro_verification_tells_reproducing_from_not(tmp_path):
     snippets = {
         "differs": f"{line}\nout = torch.tensor([1.0]) + 1\nprint(out)",
         "same": f"{line}\nout = torch.tensor([2.0])\nprint(out)",
+        "scalar": f"{line}\nbig = (torch.tensor([1.0]) + 1).item() > 2.0005",  # shown only by a Python value
         "raises": f"{line}\nout = torch.tensor([1.0]).add_(torch.tensor([1.0, 2.0]))",
     }
     verdicts = repro.verify(line, snippets, tmp_path)
     assert verdicts["differs"][0] == repro.VERIFIED
     assert verdicts["same"][0] == repro.NOT_REPRODUCED
+    assert verdicts["scalar"][0] == repro.VERIFIED
     assert verdicts["raises"][0] == repro.NOT_REPRODUCED
 
 
