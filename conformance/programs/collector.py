@@ -72,7 +72,7 @@ class ProgramItem(pytest.Item):
         except Divergence as found:
             def run(steps):
                 return replay(steps, kit.oracle, kit.backend.module, self.device, kit.case_timeout)
-            self._fail(minimise(found, run, plan.minimise_s), kit.backend.import_line)
+            self._fail(minimise(found, run, plan.minimise), kit.backend.import_line)
         except CaseTimeout as exc:
             steps = setup.last.steps if setup.last is not None else []
             mismatch = Mismatch(f"the implementation {exc} in step {len(steps)}{exc.where}; the run goes on",

@@ -58,16 +58,16 @@ class Budget:
     programs: int          # Hypothesis examples: one program each
     steps: int             # at most this many steps a program
     shrink: bool           # let Hypothesis shrink the failing program (the step minimiser always runs)
-    minimise_s: float      # seconds the step minimiser may spend on one divergence
+    minimise: int          # replays the step minimiser may spend on one divergence
 
 
 # Per profile, per theme. ci keeps the whole programs section to a few seconds of each of 2 cores.
 BUDGETS = {
-    "ci": Budget(programs=15, steps=20, shrink=False, minimise_s=5.0),
-    "dev": Budget(programs=40, steps=30, shrink=True, minimise_s=20.0),
-    "thorough": Budget(programs=600, steps=50, shrink=True, minimise_s=60.0),
+    "ci": Budget(programs=15, steps=20, shrink=False, minimise=60),
+    "dev": Budget(programs=40, steps=30, shrink=True, minimise=300),
+    "thorough": Budget(programs=600, steps=50, shrink=True, minimise=1000),
 }
-XFAIL_BUDGET = Budget(programs=2, steps=18, shrink=False, minimise_s=0.0)
+XFAIL_BUDGET = Budget(programs=2, steps=18, shrink=False, minimise=0)
 
 
 def budget() -> Budget:
@@ -75,7 +75,7 @@ def budget() -> Budget:
     known = BUDGETS.get(settings.get_current_profile_name())
     if known is not None:
         return known
-    return Budget(programs=settings.default.max_examples, steps=30, shrink=True, minimise_s=20.0)
+    return Budget(programs=settings.default.max_examples, steps=30, shrink=True, minimise=300)
 
 
 def hypothesis_settings(plan: Budget) -> settings:

@@ -1,7 +1,6 @@
 """Cutting a diverging program down to the fewest steps, and writing it out as a runnable repro."""
 from __future__ import annotations
 
-import time
 from types import ModuleType
 
 from .differential import Divergence, Program
@@ -25,20 +24,21 @@ def replay(steps: list[Step], oracle: ModuleType, impl: ModuleType, device: str,
     return None
 
 
-def minimise(divergence: Divergence, run, seconds: float) -> Divergence:
+def minimise(divergence: Divergence, run, replays: int) -> Divergence:
     """Delete steps (a block's enter and exit together) while the same kind of divergence remains.
 
-    `run(steps)` replays a candidate; the loop stops after `seconds`, keeping the shortest program found.
+    `run(steps)` replays a candidate; at most `replays` of them, a count rather than a time so that the
+    ci profile's repros are the same on every run, however loaded the machine.
     """
     best = divergence
-    deadline = time.monotonic() + seconds
     changed = True
-    while changed and time.monotonic() < deadline:
+    while changed and replays > 0:
         changed = False
         i = len(best.steps) - 1
-        while i >= 0 and time.monotonic() < deadline:
+        while i >= 0 and replays > 0:
             candidate = _without(best.steps, i)
             if candidate is not None and len(candidate) < len(best.steps):
+                replays -= 1
                 found = run(candidate)
                 if found is not None and found.signature == best.signature:
                     best, changed = found, True
