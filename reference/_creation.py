@@ -12,10 +12,12 @@ import numpy as np
 from . import _dtypes
 from ._device import backend_for
 from ._dtypes import FROM_NUMPY
+from ._fp import quiet
 from ._layout import empty_laid_out, like_strides
 from ._storage import Storage
 from ._tensor import Tensor, _new, check_grad_dtype, wrap
 from .ops.out import factory_with_out
+from .rng import capability
 from .rng.fma import fma32, fma64
 from .ops.shape import size_args
 
@@ -133,14 +135,15 @@ def _int_range(start, end, step, n, dt):
 
 
 def _float_range(start, step, n, np_dtype):
-    """torch's CPU arange kernel (AVX2, one thread's chunk), whose compiler fuses each `a + b * c` into one fma.
-    Each pair of 32-byte vectors starts at fma(step, idx, start), computed in the accumulate type (double;
-    float for float16) and rounded to the dtype; its lanes are fma(j, step, that start). The elements after
-    the last whole pair are fma(step, i, start)."""
-    acc, fma = (np.float32, fma32) if np.dtype(np_dtype).itemsize == 2 else (np.float64, fma64)
+    """torch's CPU arange kernel (one thread's chunk). Each pair of Vectorized<T> starts at start + step * idx,
+    computed in the accumulate type (double; float for float16) and rounded to the dtype; its lanes add
+    j * step to that start. The elements after the last whole pair are start + step * i. The AVX2/AVX512
+    builds fuse each `a + b * c` into one fma."""
+    acc, fused = (np.float32, fma32) if np.dtype(np_dtype).itemsize == 2 else (np.float64, fma64)
+    fma = fused if capability.fuses_multiply_add() else (lambda a, b, c: a * b + c)
     i = np.arange(n, dtype=acc)
     start, step = np.full(n, start, acc), np.full(n, step, acc)
-    lanes = 32 // np.dtype(np_dtype).itemsize
+    lanes = capability.vector_bytes() // np.dtype(np_dtype).itemsize
     first = i - i % lanes
     vector_start = fma(step, first, start).astype(np_dtype).astype(acc)
     vectorised = fma(i - first, step, vector_start)
@@ -192,6 +195,7 @@ def empty_like(input, *, dtype=None, device=None, requires_grad=False, layout=No
     return _filled_like(input, None, dtype, device, requires_grad)
 
 
+@quiet
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
@@ -302,6 +306,7 @@ def _depth_check(found, shape):
         raise TypeError("not a sequence")
 
 
+@quiet
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor copied from data: a number, nested lists/tuples, a NumPy array or a tensor."""
     be = backend_for(device if device is not None else (data.device if isinstance(data, Tensor) else None))
@@ -355,6 +360,7 @@ def rebuild(values, dtype_name, device, requires_grad):
     return _finish(be.from_host(np.array(values, dtype=dt.np)), dt, be, requires_grad)
 
 
+@quiet
 def as_tensor(data, dtype=None, device=None):
     """Like tensor(), but shares memory with a tensor or NumPy array when no conversion is needed."""
     if isinstance(data, Tensor):
@@ -406,6 +412,7 @@ _OPTIONS_NAME = {"float32": "float", "float64": "double", "int64": "long int", "
                  "bool": "bool", "float16": "c10::Half", "int16": "short int", "int8": "signed char"}
 
 
+@quiet
 def legacy_new(cls, dt, *args, device=None, dtype=None):
     """Tensor(2, 3) / FloatTensor(2, 3): uninitialised; (Size); ([...]) data; (tensor) an alias."""
     if dtype is not None:

@@ -23,6 +23,8 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
+from ._fp import quiet
+
 __all__ = [
     "format_tensor",
     "size_repr",
@@ -306,6 +308,7 @@ def _to_host(values) -> np.ndarray:
     return np.asarray(values)
 
 
+@quiet
 def format_tensor(
     values,
     dtype: str,

@@ -3,6 +3,7 @@ incoming grads, and undoes broadcasting in one place (`_fit`) instead of in ever
 """
 import numpy as np
 
+from .._fp import quiet
 from .node import AccumulateGrad, describe_saved
 
 __all__ = ["run_backward"]
@@ -52,6 +53,7 @@ def _run_hooks(node, g, wrap):
     return g
 
 
+@quiet
 def run_backward(roots, keep_graph, wrap, capture=None):
     """roots: list of (node, grad array). `wrap(array)` makes a Tensor for hooks.
 

@@ -7,10 +7,6 @@ from .._layout import reorder_dimensions
 from .._tensor import Tensor, sync_views, wrap
 from ..autograd.grad_mode import enabled as grad_on
 
-# torch never warns on overflow, 0/0 or log(0); NumPy would warn on each such element-wise op, and
-# an errstate() block per op costs more than the op itself on small tensors.
-np.seterr(all="ignore")
-
 NUMBERS = (bool, int, float, complex)
 
 

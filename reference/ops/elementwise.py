@@ -9,6 +9,9 @@ import math
 import numpy as np
 
 from .. import _dtypes
+from ..rng import capability
+from ..rng.fma import fma32, fma64
+from .._fp import IGNORE as FP_IGNORE, quiet_inline, reset_state as reset_fp_state, set_state as set_fp_state
 from .._dtypes import BOOL, FLOAT, INT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
@@ -23,7 +26,7 @@ class AddBackward0(Node):
         self.alpha = alpha
 
     def forward(self, a, b):
-        return a + b if self.alpha == 1 else a + b * self.alpha
+        return a + b if self.alpha == 1 else add_scaled(a, b, self.alpha)
 
     def backward(self, g):
         return g, (g if self.alpha == 1 else g * self.alpha)
@@ -36,7 +39,7 @@ class SubBackward0(Node):
         self.alpha = alpha
 
     def forward(self, a, b):
-        return a - b if self.alpha == 1 else a - b * self.alpha
+        return a - b if self.alpha == 1 else add_scaled(a, b, -self.alpha)
 
     def backward(self, g):
         return g, -g if self.alpha == 1 else -g * self.alpha
@@ -51,7 +54,7 @@ class RsubBackward1(Node):
         self.alpha = alpha
 
     def forward(self, a, b):
-        return b - a if self.alpha == 1 else b - a * self.alpha
+        return b - a if self.alpha == 1 else add_scaled(b, a, -self.alpha)
 
     def backward(self, g):
         return (-g if self.alpha == 1 else -g * self.alpha), None
@@ -144,6 +147,28 @@ class PowBackward2(Node):
         return g * out * math.log(s), None
 
 
+def add_scaled(a, b, alpha):
+    """a + alpha * b as torch's CPU kernel rounds it: alpha in the result dtype (integers wrap) and, for
+    floats, one fused multiply-add (vec::fmadd) where torch's build fuses; float16 goes through float32."""
+    dt = np.result_type(a, b)
+    if dt.kind in "iub":
+        return a + b * np.array(alpha).astype(dt)[()]
+    if dt.kind != "f" or not capability.fuses_multiply_add() or not isinstance(np.asarray(a), np.ndarray) \
+            or not (type(a) is np.ndarray or type(b) is np.ndarray):
+        return a + b * alpha
+    if dt == np.float64:
+        return fma64(b, alpha, a)
+    wide = fma32(np.asarray(b, dt).astype(np.float32), np.float32(dt.type(alpha)), np.asarray(a, dt).astype(np.float32))
+    return wide if dt == np.float32 else wide.astype(dt)
+
+
+def _laid_out(r, x, y):
+    """NumPy's result r of an elementwise op on x and y, with torch's strides (see torch_layout)."""
+    if x.flags.c_contiguous and (not hasattr(y, "flags") or y.flags.c_contiguous):
+        return r
+    return torch_layout(r, x, y)
+
+
 def _binary(a, b, ufunc, node_cls, op, *params):
     prep = operands(a, b, op)
     if prep is None:
@@ -155,11 +180,12 @@ def _binary(a, b, ufunc, node_cls, op, *params):
         if grad_on[0] and (a._rg or (b.__class__ is Tensor and b._rg)):
             node = node_cls(*params)
             r = node.forward(x, y)
-            return record(node, (a, b), wrap(r if r.flags.c_contiguous else torch_layout(r, x, y), dt, a._st.be))
-        if params and params[0] != 1:  # alpha
-            y = y * params[0]
-        r = a._st.be.binary(ufunc, x, y)
-        return wrap(r if r.flags.c_contiguous else torch_layout(r, x, y), dt, a._st.be)
+            return record(node, (a, b), wrap(_laid_out(r, x, y), dt, a._st.be))
+        if params and params[0] != 1:  # alpha: the node's formula, nothing to record
+            r = node_cls(*params).forward(x, y)
+        else:
+            r = a._st.be.binary(ufunc, x, y)
+        return wrap(_laid_out(r, x, y), dt, a._st.be)
     except ValueError:
         raise broadcast_error(a._a.shape, np.shape(b._a if isinstance(b, Tensor) else b)) from None
 
@@ -184,9 +210,10 @@ def _binary_(a, b, ufunc, node_cls, op, *params):
         a._a[...] = r
         bump(a)
         return finish_inplace(record(node, (old, b), a))
-    if params and params[0] != 1:
-        y = y * params[0]
-    ufunc(x, y, out=a._a, casting="unsafe")
+    if params and params[0] != 1:  # alpha: the node's formula, nothing to record
+        a._a[...] = node_cls(*params).forward(x, y)
+    else:
+        ufunc(x, y, out=a._a, casting="unsafe")
     return bump(a)
 
 
@@ -248,7 +275,7 @@ def rsub(input, other, *, alpha=1):
     if grad_on[0] and input._rg:
         node = RsubBackward1(alpha)
         return record(node, (input, None), wrap(node.forward(x, y), dt, input._st.be))
-    return wrap(y - (x if alpha == 1 else x * alpha), dt, input._st.be)
+    return wrap(RsubBackward1(alpha).forward(x, y), dt, input._st.be)
 
 
 def mul(input, other):
@@ -370,21 +397,26 @@ def pow_(self, exponent):
 # ---- Python operators ------------------------------------------------------------------------------
 def _hot_operator(ufunc, node_cls, op, *params):
     """`a + b` and `a * b`, the tutorial's hottest calls: same dtype, same device and nothing to record
-    take one kernel and a wrap; everything else goes through _binary."""
+    take one kernel and a wrap; everything else goes through _binary. NumPy's float warnings are off
+    for the call, inline (a `quiet` wrapper would cost a third of a 3x3 add)."""
     def method(self, other):
-        if other.__class__ is Tensor and self.dtype is other.dtype and self._st.be is other._st.be \
-                and not (grad_on[0] and (self._rg or other._rg)):
-            try:
-                r = self._st.be.binary(ufunc, self._a, other._a)
-                return wrap(r if r.flags.c_contiguous else torch_layout(r, self._a, other._a), self.dtype,
-                            self._st.be)
-            except ValueError:
-                raise broadcast_error(self._a.shape, other._a.shape) from None
-        if operands(self, other, op) is None:
-            return NotImplemented
-        return _binary(self, other, ufunc, node_cls, op, *params)
+        token = set_fp_state(FP_IGNORE)
+        try:
+            if other.__class__ is Tensor and self.dtype is other.dtype and self._st.be is other._st.be \
+                    and not (grad_on[0] and (self._rg or other._rg)):
+                x, y = self._a, other._a
+                try:
+                    r = self._st.be.binary(ufunc, x, y)
+                except ValueError:
+                    raise broadcast_error(x.shape, y.shape) from None
+                return wrap(_laid_out(r, x, y), self.dtype, self._st.be)
+            if operands(self, other, op) is None:
+                return NotImplemented
+            return _binary(self, other, ufunc, node_cls, op, *params)
+        finally:
+            reset_fp_state(token)
     method.__name__ = f"__{op}__"
-    return method
+    return quiet_inline(method)
 
 
 __add__ = _hot_operator(np.add, AddBackward0, "add", 1)

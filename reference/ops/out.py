@@ -13,6 +13,7 @@ import math
 import warnings
 
 from .._dtypes import as_dtype
+from .._fp import quiet
 from .._tensor import Tensor
 from ._common import bump, check_cast, grad_on, has_internal_overlap, refuse_overlap
 
@@ -132,6 +133,7 @@ def factory_with_out(name):
 
 
 def _factory_with_out(fn, name):
+    @quiet
     @functools.wraps(fn)
     def call(*args, out=None, dtype=None, requires_grad=False, **kwargs):
         if out is None:

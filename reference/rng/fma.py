@@ -78,8 +78,10 @@ def fma64(a, b, c):
     s = np.asarray(tl + vl)
     w = _round_to_odd(s, _two_sum_err(tl, vl, s))
     out = np.asarray(vh + w)
-    # Exact zeros: the sign of a + b*c's zero is the one plain addition would give.
-    zero = (out == 0)
-    if zero.any():
-        out = np.where(zero, np.broadcast_to(a * b + c, out.shape), out)
+    # Exact zeros: the sign of a + b*c's zero is the one plain addition would give; infinities and nans
+    # too (the error-free transformations turn an infinite operand into nan).
+    plain = np.broadcast_to(a * b + c, out.shape)
+    special = (out == 0) | ~np.isfinite(plain)
+    if special.any():
+        out = np.where(special, plain, out)
     return out

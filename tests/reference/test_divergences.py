@@ -246,3 +246,32 @@ def test_float16_random_draws(n):
         m.manual_seed(3)
         return m.rand(n, dtype=m.float16), m.randn(n, dtype=m.float16), m.rand(2)
     check(fn, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("alpha", [-3.7, 0.3])
+@pytest.mark.parametrize("op", ["add", "sub", "rsub"])
+def test_alpha_rounds_once_like_torch(dtype, alpha, op):
+    def fn(m):
+        m.manual_seed(0)
+        a, b = m.randn(4000).to(getattr(m, dtype)), m.randn(4000).to(getattr(m, dtype))
+        return getattr(m, op)(a, b, alpha=alpha), getattr(m, op)(a, 1.7, alpha=alpha)
+    check(fn, rtol=0, atol=0)
+
+
+def test_integer_alpha_wraps():
+    check(lambda m: m.add(m.tensor([1, 2], dtype=m.uint8), m.tensor([1, 2], dtype=m.uint8), alpha=-4))
+
+
+@pytest.mark.parametrize("case", ["t+c", "c*t", "t-t", "t+scalar"])
+def test_elementwise_result_strides(case):
+    def fn(m):
+        x, c = m.arange(6.0).reshape(2, 3).t(), m.ones(3, 2)
+        r = {"t+c": lambda: x + c, "c*t": lambda: c * x, "t-t": lambda: x - x.contiguous(), "t+scalar": lambda: x + 1}
+        out = r[case]()
+        return out, out.stride()
+    check(fn)
+
+
+def test_transposed_difference_refuses_view():
+    check(lambda m: (m.arange(4.0).reshape(2, 2).t() - m.arange(4.0).reshape(2, 2)).view(-1))
