@@ -39,12 +39,25 @@ _NROWS = 4                  # columns (vectors of columns) summed together by th
 
 
 # ---- sequential pieces ----------------------------------------------------------------------------------
-def running_sum(x, axis=0):
-    """((0 + x[0]) + x[1]) + ... along `axis`, rounding after each step as a C loop does."""
-    if x.shape[axis] == 0:
-        return np.zeros(_drop(x.shape, axis), x.dtype)
-    # adding 0 at the end turns the -0.0 of an all -0.0 run into the +0.0 that starting from 0 gives
-    return np.take(np.add.accumulate(x, axis=axis, dtype=x.dtype), -1, axis=axis) + x.dtype.type(0)
+def running_sum(x, axis=0, start=None):
+    """((start + x[0]) + x[1]) + ... along `axis` (start: 0), rounding after each step as a C loop does."""
+    n = x.shape[axis]
+    base = np.zeros(_drop(x.shape, axis), x.dtype) if start is None else start
+    if n == 0:
+        return base.copy()
+    if n > _SHORT_RUN and x.size < n * _WIDE:
+        # a long run over few columns: one ordered running sum (np.add.accumulate) along it
+        joined = np.concatenate((np.expand_dims(base, axis), x), axis=axis)
+        return np.take(np.add.accumulate(joined, axis=axis, dtype=x.dtype), -1, axis=axis)
+    # a short run, or many columns: one vector addition per step
+    lead = (slice(None),) * (axis % x.ndim)
+    out = base + x[lead + (0,)]
+    for k in range(1, n):
+        out += x[lead + (k,)]
+    return out
+
+
+_SHORT_RUN, _WIDE = 32, 128
 
 
 def _drop(shape, axis):
@@ -84,10 +97,8 @@ def row_sum(x):
     n = x.shape[0]
     k = n // _ILP
     parts = multi_row_sum(x[:k * _ILP].reshape((k, _ILP) + x.shape[1:]))
-    if n > k * _ILP:
-        first = np.concatenate((parts[:1], x[k * _ILP:]))
-        parts = np.concatenate((np.take(np.add.accumulate(first, axis=0, dtype=x.dtype), [-1], axis=0), parts[1:]))
-    return running_sum(parts)
+    first = running_sum(x[k * _ILP:], start=parts[0]) if n > k * _ILP else parts[0]
+    return running_sum(parts[1:], start=first)
 
 
 def inner_vector_sum(x, width):
@@ -249,7 +260,7 @@ def _split_dim_sum(blocks, sizes, ins, outs, width, threads, itemsize):
             continue
         sub = list(sizes)
         sub[dim] = end - begin
-        part = np.take(blocks, np.arange(begin, end), axis=axis)
+        part = blocks[(slice(None),) * axis + (slice(begin, end),)]
         shape = [n for n, o in zip(sub, outs) if o != 0][::-1]
         pieces.append(_serial_sum(part, sub, ins, outs, width).reshape(shape))
     kept_axis = [d for d in range(nd) if outs[d] != 0][::-1].index(dim)
@@ -349,10 +360,5 @@ def _lastdim_sumsq(rows, width):
 
 
 def _running_sumsq(x, axis, start=None):
-    """start + x0*x0 + x1*x1 + ... in order, with the multiply fused into the add where torch's build fuses."""
-    acc = np.zeros(_drop(x.shape, axis), x.dtype) if start is None else start
-    if x.shape[axis] == 0:
-        return acc
-    sq = x * x
-    return np.take(np.add.accumulate(np.concatenate((np.expand_dims(acc, axis), sq), axis=axis),
-                                     axis=axis, dtype=x.dtype), -1, axis=axis)
+    """start + x0*x0 + x1*x1 + ... in order, each square rounded before it is added."""
+    return running_sum(x * x, axis, start)
