@@ -40,6 +40,16 @@ def case_autograd(m):
     return run
 
 
+def case_small_reductions(m):
+    x = m.rand(4, 3)
+    return lambda: (x.sum(), x.mean(0), x.norm())
+
+
+def case_big_sum(m):
+    x = m.rand(1024 * 1024)
+    return lambda: x.sum()
+
+
 def case_big_add(m):
     n = 16 * 1024 * 1024
     a, b = m.rand(n), m.rand(n)
@@ -51,6 +61,9 @@ CASES = [
     ("3x3 float32 mul", case_mul, 20000, "µs"),
     ("tutorial autograd example (ones(4,3) +5, y*y*5, mean, backward)", case_autograd, 1000, "µs"),
     ("add of two 16M-element float32 tensors", case_big_add, 3, "ms"),
+    # reductions sum in torch's order to match its bits (reference/ops/_accumulate.py); that costs time
+    ("sum(), mean(0) and norm() of a 4x3 float32 tensor", case_small_reductions, 2000, "µs"),
+    ("sum of a 1M-element float32 tensor", case_big_sum, 20, "ms"),
 ]
 
 
