@@ -12,7 +12,7 @@ from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
-from ._common import (MULTI_OUTPUT_VIEW, finish_inplace, as_number, bump, check_inplace, grad_on, has_internal_overlap, refuse_overlap,
+from ._common import (MULTI_OUTPUT_VIEW, torch_layout, finish_inplace, as_number, bump, check_inplace, grad_on, has_internal_overlap, refuse_overlap,
                       snapshot)
 from .shape import AliasBackward0, make_view, unsqueeze
 
@@ -47,7 +47,7 @@ class IndexBackward0(Node):
 
     def forward(self, a):
         self.in_shape = a.shape
-        return a[self.index]
+        return index_layout(a[self.index], a, self.index)
 
     def backward(self, g):
         out = np.zeros_like(g, shape=self.in_shape)
@@ -190,6 +190,10 @@ def getitem(self, index):
         elif x is None:
             cur = unsqueeze(cur, dim)
             dim += 1
+        elif isinstance(x, (bool, np.bool_)):
+            cur = unsqueeze(cur, dim)
+            adv[dim] = _bool_scalar_index(x, cur)
+            dim += 1
         elif isinstance(x, (Tensor, list, tuple, np.ndarray)):
             arr = _advanced(x, cur, dim)
             adv[dim] = arr
@@ -202,10 +206,47 @@ def getitem(self, index):
         node = IndexBackward0(full)
         if grad_on[0] and cur._rg:
             return record(node, (cur,), wrap(node.forward(cur._a), cur.dtype, cur._st.be))
-        return wrap(cur._a[full], cur.dtype, cur._st.be)
+        return wrap(index_layout(cur._a[full], cur._a, full), cur.dtype, cur._st.be)
     if cur is self:
         return make_view(self, self._a.view(), AliasBackward0())
     return cur
+
+
+def _bool_scalar_index(flag, t):
+    """A Python bool index, as torch reads it: a new dim of size 1 (already unsqueezed into t), indexed by
+    [0] when True and by nothing when False (so x[True] has shape (1, ...) and x[False] (0, ...))."""
+    return t._st.be.from_host(np.zeros(1 if flag else 0, np.intp))
+
+
+class _Strides:
+    """Shape and byte strides of an operand torch's TensorIterator sees, for torch_layout."""
+
+    def __init__(self, shape, strides):
+        self.shape, self.strides, self.ndim = tuple(shape), tuple(strides), len(shape)
+
+
+def index_layout(r, src, full):
+    """torch's strides for src[full] with integer index arrays (a gather through TensorIterator). Its operands
+    are src with the indexed dims replaced by the indices' broadcast dims at stride 0, and each index
+    broadcast over the result; the result follows their strides (see torch_layout). As in NumPy, the
+    indexed dims stay in place when adjacent and go first otherwise."""
+    dims = [d for d, a in enumerate(full) if not isinstance(a, slice)]
+    if not dims or r.ndim == 0 or any(full[d].dtype == np.bool_ for d in dims):
+        return r
+    shape = np.broadcast_shapes(*(full[d].shape for d in dims))
+    kept = [st for d, st in enumerate(src.strides[:len(full)]) if d not in dims] + list(src.strides[len(full):])
+    at = dims[0] if dims == list(range(dims[0], dims[0] + len(dims))) else 0
+    source = _Strides(r.shape, tuple(kept[:at]) + (0,) * len(shape) + tuple(kept[at:]))
+    operands = [source]
+    for d in dims:
+        idx_strides, step = [0] * len(shape), r.itemsize
+        lead = len(shape) - full[d].ndim
+        for k in range(len(shape) - 1, -1, -1):  # each index as if C-contiguous, broadcast (torch makes it so)
+            n = full[d].shape[k - lead] if k >= lead else 1
+            idx_strides[k] = step if n != 1 else 0
+            step *= n
+        operands.append(_Strides(r.shape, (0,) * at + tuple(idx_strides) + (0,) * (r.ndim - at - len(shape))))
+    return torch_layout(r, *operands)
 
 
 def _adv_tuple(ndim, adv):
@@ -254,9 +295,11 @@ def _steps(t, items):
             steps.append(("slice", dim, sl))
             cur = cur[(slice(None),) * dim + (sl,)]
             dim += 1
-        elif x is None:
+        elif x is None or isinstance(x, (bool, np.bool_)):
             steps.append(("unsqueeze", dim, None))
             cur = np.expand_dims(cur, dim)
+            if x is not None:
+                adv[dim] = _bool_scalar_index(x, view_of(t, cur))
             dim += 1
         elif isinstance(x, (Tensor, list, tuple, np.ndarray)):
             arr = _advanced(x, view_of(t, cur), dim)
@@ -270,6 +313,10 @@ def _steps(t, items):
 
 def setitem(self, index, value):
     """Write `value` (a tensor or number, broadcast) into the indexed region, in place."""
+    if index is False or index is True:  # torch: x[False] = v does nothing; x[True] = v copies like x[...] = v
+        if index is False:
+            return
+        index = Ellipsis
     items = _normalise(self, index)
     steps, region, adv = _steps(self, items)
     target_shape = region[adv].shape if adv is not None else region.shape
@@ -277,6 +324,9 @@ def setitem(self, index, value):
         if value._st.be is not self._st.be:
             from ._common import device_mismatch
             raise device_mismatch(self, value)
+        if adv is not None and value.dtype is not self.dtype:
+            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                               f"{self.dtype.c10_name} for the destination and {value.dtype.c10_name} for the source.")
         v = value._a
         if v.ndim > len(target_shape) and any(n != 1 for n in v.shape[:v.ndim - len(target_shape)]):
             from .shape import _fmt

@@ -275,3 +275,59 @@ def test_elementwise_result_strides(case):
 
 def test_transposed_difference_refuses_view():
     check(lambda m: (m.arange(4.0).reshape(2, 2).t() - m.arange(4.0).reshape(2, 2)).view(-1))
+
+
+# ---- indexing: Python bools, dtype checks in x[idx] = v, result strides of gathers -------------------------------
+BOOL_INDICES = [True, False, (True, 0), (0, True), (Ellipsis, True), (True, True), (None, True),
+                (slice(None), False), (True, [0, 1]), (False, 1)]
+
+
+@pytest.mark.parametrize("index", BOOL_INDICES, ids=str)
+def test_bool_scalar_index(index):
+    def fn(m):
+        x = m.arange(6.0).reshape(2, 3).requires_grad_()
+        y = x[index]
+        y.sum().backward()
+        return y, y.stride(), y.grad_fn.name(), x.grad
+    check(fn)
+
+
+SETITEM = {
+    "float64 into float32 by tensor": (lambda m: m.tensor([0]), lambda m: m.ones(1, 2, dtype=m.float64)),
+    "float64 into float32 by int": (lambda m: 0, lambda m: m.ones(2, dtype=m.float64)),
+    "int64 into float32 by mask": (lambda m: m.tensor([True, False]), lambda m: m.ones(1, 2, dtype=m.int64)),
+    "0-dim float64 by tensor": (lambda m: m.tensor([0]), lambda m: m.tensor(5.0, dtype=m.float64)),
+    "number by tensor": (lambda m: m.tensor([0]), lambda m: 5),
+    "True": (lambda m: True, lambda m: m.ones(2, dtype=m.float64)),
+    "False": (lambda m: False, lambda m: m.ones(7, dtype=m.float64)),
+    "(True, 0)": (lambda m: (True, 0), lambda m: 3.0),
+}
+
+
+@pytest.mark.parametrize("case", SETITEM)
+def test_setitem_dtype_rules(case):
+    index, value = SETITEM[case]
+
+    def fn(m):
+        a = m.zeros(2, 2)
+        a[index(m)] = value(m)
+        return a
+    check(fn)
+
+
+GATHERS = {
+    "cols": lambda m, x, y: x[:, [0, 2]], "cols of t": lambda m, x, y: x.t()[:, [0, 2]],
+    "rows of t": lambda m, x, y: x.t()[[0, 2]], "tensor cols": lambda m, x, y: x[:, m.tensor([0, 2, 1, 3])],
+    "permuted": lambda m, x, y: y.permute(2, 0, 1)[:, [0, 1]], "last": lambda m, x, y: y[..., [1]],
+    "two adjacent": lambda m, x, y: y[:, [0, 1], [1, 2]], "transposed": lambda m, x, y: y.transpose(0, 2)[:, [0, 1], :],
+    "2-d index": lambda m, x, y: y[:, [[0, 1], [1, 2]]], "apart": lambda m, x, y: y.transpose(0, 2)[[0, 1], :, [1, 0]],
+}
+
+
+@pytest.mark.parametrize("case", GATHERS)
+def test_gather_result_strides(case):
+    def fn(m):
+        x, y = m.arange(12.0).reshape(3, 4), m.arange(24.0).reshape(2, 3, 4)
+        out = GATHERS[case](m, x, y)
+        return out, out.stride()
+    check(fn)
