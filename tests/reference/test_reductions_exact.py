@@ -56,6 +56,18 @@ def test_value_regimes_and_signed_zeros(dtype):
             assert sweep.compare(a, lambda m, t: t, call) is None, (a, call_label)
 
 
+def test_dtype_argument_casts_first_then_sums_in_torchs_order():
+    rng = np.random.default_rng(3)
+    ints, floats = rng.integers(-1000, 1000, (1000, 3)), rng.standard_normal((1000, 3)).astype(np.float32)
+    calls = {"ints": [lambda m, t: t.sum(dtype=m.float32), lambda m, t: t.sum(0, dtype=m.float32),
+                      lambda m, t: t.t().sum(1, dtype=m.float64)],
+             "floats": [lambda m, t: t.sum(dtype=m.float64), lambda m, t: t.mean(1, dtype=m.float64),
+                        lambda m, t: t.norm(dtype=m.float64), lambda m, t: t.t().norm(dim=1, dtype=m.float64)]}
+    for a, name in ((ints, "ints"), (floats, "floats")):
+        for k, call in enumerate(calls[name]):
+            assert sweep.compare(a, lambda m, t: t, call) is None, (name, k)
+
+
 def test_the_tutorials_norm_cell_for_the_seed_that_differed():
     def run(m):
         m.manual_seed(1)
