@@ -1,0 +1,58 @@
+"""The program machinery itself: worlds stay apart, divergences are found and cut down, repros run."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from conformance.programs.differential import Divergence, Program
+from conformance.programs.repro import minimise, render, replay
+from conformance.programs.worlds import Step
+from tests.kit.backends import bugs
+
+NESTED = [Step("v0 = torch.tensor([1.0, 2.0], requires_grad=True)"),
+          Step("torch.no_grad()", "enter", "_g0"), Step("torch.no_grad()", "enter", "_g1"),
+          Step("", "exit", "_g1"), Step("v1 = v0 * 2"), Step("", "exit", "_g0"), Step("v2 = v0 * 2")]
+
+
+def _run(impl, steps):
+    program = Program(torch, impl, "cpu", None)
+    try:
+        for step in steps:
+            program.step(step)
+    finally:
+        program.close()
+    return program
+
+
+def test_each_world_keeps_its_own_grad_mode_when_both_are_torch():
+    # The proxy shares torch's global grad mode; without isolation the second world's blocks clobber the first's.
+    program = _run(bugs.no_grad_view_copies, NESTED)
+    assert program.expected.scope["v1"].requires_grad is False
+    assert program.expected.scope["v2"].requires_grad is True
+    assert torch.is_grad_enabled()
+
+
+def test_a_leaky_no_grad_exit_is_a_divergence_at_the_step_that_shows_it():
+    with pytest.raises(Divergence) as caught:
+        _run(bugs.no_grad_exit_enables, NESTED)
+    assert caught.value.signature in ("requires_grad", "grad_fn", "is_leaf")
+    assert len(caught.value.steps) == 5
+    assert torch.is_grad_enabled()
+
+
+def test_minimise_keeps_only_the_steps_the_divergence_needs():
+    steps = [Step("v9 = torch.zeros(3)"), *NESTED[:5], Step("v8 = torch.ones(2)")]
+    with pytest.raises(Divergence) as caught:
+        _run(bugs.no_grad_exit_enables, steps)
+    small = minimise(caught.value, lambda s: replay(s, torch, bugs.no_grad_exit_enables, "cpu", None), 100)
+    assert [s.code for s in small.steps if s.kind == "code"] == ["v0 = torch.tensor([1.0, 2.0], requires_grad=True)",
+                                                                 "v1 = v0 * 2"]
+    assert sum(s.kind == "enter" for s in small.steps) == 2, "both blocks are needed: one alone restores correctly"
+
+
+def test_render_writes_blocks_as_with_statements_and_runs():
+    text = render(NESTED, "import torch", "print(v1.requires_grad, v2.requires_grad)", "cpu")
+    assert "with torch.no_grad():\n    with torch.no_grad():\n        pass\n    v1 = v0 * 2\nv2 = v0 * 2" in text
+    scope: dict = {}
+    exec(text, scope)
+    assert scope["v1"].requires_grad is False and scope["v2"].requires_grad is True
