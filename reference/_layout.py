@@ -35,6 +35,62 @@ def reorder_dimensions(shape, stride_lists):
     return perm[::-1]
 
 
+def contiguous_strides(shape):
+    """torch's contiguous strides: row-major, a size-0 or size-1 dim counting as size 1 for the dims outside it."""
+    strides, step = [0] * len(shape), 1
+    for d in range(len(shape) - 1, -1, -1):
+        strides[d] = step
+        step *= max(shape[d], 1)
+    return tuple(strides)
+
+
+def _channels_last(shape, strides):
+    """torch's is_contiguous(memory_format=torch.channels_last) of a 4-d tensor: dims C, W, H, N innermost first."""
+    need = 1
+    for d in (1, 3, 2, 0):
+        if shape[d] != 1:
+            if strides[d] != need:
+                return False
+            need *= shape[d]
+    return True
+
+
+def elementwise_strides(shape, operands):
+    """The element strides torch's TensorIterator gives the fresh result of an elementwise op.
+
+    `shape` is the broadcast result shape; `operands` holds (shape, element strides) of each input in call
+    order, a Python scalar or 0-dim tensor as ((), ()). ATen's fast setup first: inputs all of the result's
+    shape and all contiguous give a contiguous result (all channels-last: channels-last); all non-overlapping and dense with one set of strides
+    give those strides, size-1 dims included. Otherwise the dims are ordered by the inputs' strides
+    (reorder_dimensions, broadcast dims stride 0) and the result is dense in that order.
+    """
+    shape = tuple(shape)
+    same_shape = all(tuple(s) == shape for s, _ in operands) and not (shape and any(not s for s, _ in operands))
+    if same_shape and operands:
+        if all(math.prod(s) == 0 or is_row_major(s, st) for s, st in operands):  # torch: empty is contiguous
+            return contiguous_strides(shape)
+        if len(shape) == 4 and all(_channels_last(s, st) for s, st in operands):
+            n, c, h, w = (max(d, 1) for d in shape)
+            return (h * w * c, 1, w * c, c)
+        first = tuple(operands[0][1])
+        if all(is_dense(s, st) and tuple(st) == first for s, st in operands):
+            return first
+    nd = len(shape)
+    broadcast = []
+    for s, st in operands:
+        lead = nd - len(s)
+        broadcast.append([0] * lead + [0 if (n == 1 and shape[lead + i] != 1) else st[i]
+                                       for i, n in enumerate(s)])
+    order = reorder_dimensions(shape, broadcast) if nd > 1 else list(range(nd))  # outermost first
+    if order == list(range(nd)):
+        return contiguous_strides(shape)  # ATen's "inverted" permutation: a plain contiguous result
+    strides, step = [0] * nd, 1
+    for d in reversed(order):  # compatible strides: no max(size, 1) here, as in ATen
+        strides[d] = step
+        step *= shape[d]
+    return tuple(strides)
+
+
 # torch's CPU kernels hand out random draws in the order TensorIterator walks the output: logical order
 # for a contiguous tensor, memory order otherwise (x.t().uniform_() fills x's memory front to back).
 def walk_order(shape, strides):
