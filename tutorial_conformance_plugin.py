@@ -1,5 +1,8 @@
 """The kit's pytest11 entry point: lets `pytest --pyargs conformance --impl=...` run from any directory.
 
+A top-level module, not part of the conformance package: pytest imports every pytest11 plugin in
+every run, and importing the conformance package there would shadow a clone's own copy of it.
+
 pytest reads the options of a conftest.py before parsing the command line only when an argument
 is that conftest's folder; `--pyargs conformance` names a module instead, so outside a clone
 `--impl` would be an unknown option. When, and only when, the command line names the conformance
