@@ -11,7 +11,7 @@ What one seed sweeps (each case in float32 and float64, through the public API o
 Values mix normal, uniform [0, 1) (as torch.rand), and magnitudes spread over 12 decades.
 Prints the cases and the mismatches per (op, dtype); exit status 1 if anything differs.
 
-    python scripts/reduction_sweep.py --seeds 20 [--max-size 5000] [--big]
+    python scripts/reduction_sweep.py --seeds 20 [--first-seed 0] [--max-size 5000] [--big]
 """
 import argparse
 import itertools
@@ -145,15 +145,17 @@ def run(seeds, max_size=5000, big=False, verbose=True):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=20, help="seeds 0..N-1")
+    parser.add_argument("--seeds", type=int, default=20, help="how many seeds")
+    parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--max-size", type=int, default=5000)
     parser.add_argument("--big", action="store_true", help="add sizes above GRAIN_SIZE (threaded in torch)")
     args = parser.parse_args()
     start = time.time()
     print(f"torch {torch.__version__}, capability {torch.backends.cpu.get_cpu_capability()}, "
-          f"{torch.get_num_threads()} threads; seeds 0..{args.seeds - 1}, sizes up to {args.max_size}"
+          f"{torch.get_num_threads()} threads; seeds {args.first_seed}..{args.first_seed + args.seeds - 1}, "
+          f"sizes up to {args.max_size}"
           f"{' and above GRAIN_SIZE' if args.big else ''}")
-    count, bad, examples = run(range(args.seeds), args.max_size, args.big)
+    count, bad, examples = run(range(args.first_seed, args.first_seed + args.seeds), args.max_size, args.big)
     print(f"\n{count} cases in {time.time() - start:.0f} s")
     print("| op | dtype | mismatches |\n|---|---|---:|")
     for (op, dt), n in sorted(bad.items()):
