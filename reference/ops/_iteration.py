@@ -5,6 +5,7 @@ adjacent dims that tile memory merged). ops/_accumulate.py sums in that walk ord
 import functools
 import os
 
+from .._layout import reorder_dimensions
 from ..rng import capability
 
 GRAIN_SIZE = 32768          # at::internal::GRAIN_SIZE: below this a reduction runs on one thread
@@ -75,35 +76,18 @@ def iteration_layout(shape, strides, reduced):
     of a reduction. `strides` are in elements; `perm` lists the original dims of the ordered layout."""
     nd = len(shape)
     out, step = [0] * nd, 1
-    for d in range(nd - 1, -1, -1):   # the result is a new contiguous tensor, stride 0 on reduced dims
-        if not reduced[d]:
+    for d in range(nd - 1, -1, -1):
+        # the result is a new contiguous tensor; a reduced dim has stride 0 there, unless it has size 1
+        if not reduced[d] or shape[d] == 1:
             out[d] = step
             step *= shape[d]
-    ops = (out, strides)
-
-    def should_swap(d0, d1):
-        if (out[d0] == 0) != (out[d1] == 0):     # reduced dims go innermost
-            return 1 if out[d1] == 0 else -1
-        for st in ops:
-            s0, s1 = st[d0], st[d1]
-            if s0 == 0 or s1 == 0:
-                continue
-            if s0 != s1:
-                return -1 if s0 < s1 else 1
-            if shape[d0] > shape[d1]:
-                return 1
-        return 0
-
-    perm = list(range(nd - 1, -1, -1))
-    for i in range(1, nd):      # ATen's insertion sort, which may step over undecided pairs
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            c = should_swap(perm[d0], perm[d1])
-            if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif c < 0:
-                break
+    # ATen's reorder_dimensions, with one more rule for reductions: the dims of stride 0 in the result go
+    # innermost. Every comparison across the two groups is decided by that rule, so its insertion sort
+    # orders each group as it would alone.
+    perm = []
+    for group in ([d for d in range(nd) if out[d] == 0], [d for d in range(nd) if out[d] != 0]):
+        order = reorder_dimensions([shape[d] for d in group], [[st[d] for d in group] for st in (out, strides)])
+        perm += [group[i] for i in reversed(order)]
     sizes = [shape[d] for d in perm]
     ins, outs = [strides[d] for d in perm], [out[d] for d in perm]
     k = 0
