@@ -89,7 +89,30 @@ MALFORMED = [
     ("distribution of an unknown kind", ('checks = ["values", "grad"]',
                                          'checks = ["distribution"]\ndistribution = { kind = "poisson" }'),
      "distribution.kind"),
+    ("layout check on a python result", ('checks = ["values", "grad"]',
+                                         'checks = ["values", "grad", "layout"]\nresult = "python"'), "checks"),
+    ("unknown result kind", ('checks =', 'result = "scalar"\nchecks ='), "result"),
+    ("exact without a values check", ('checks = ["values", "grad"]', 'checks = ["grad"]\nexact = true'), "exact"),
+    ("unknown layout", ('x = { shape = ["m", "n"] }', 'x = { shape = ["m", "n"], layouts = ["diagonal"] }'),
+     "inputs.x.layouts"),
+    ("sliced 0-dim input", ('x = { shape = ["m", "n"] }', 'x = { shape = [], layouts = ["sliced"] }'),
+     "inputs.x.layouts"),
+    ("index input without a bound", ('y = { shape = ["m", "n"] }', 'y = { kind = "index", shape = ["m"] }'),
+     "inputs.y.bound"),
+    ("bound on a tensor input", ('y = { shape = ["m", "n"] }', 'y = { shape = ["m", "n"], bound = "m" }'),
+     "inputs.y.bound"),
+    ("index bound that is no dim symbol", ('y = { shape = ["m", "n"] }',
+                                           'y = { kind = "index", shape = [2], bound = "k" }'), "inputs.y.bound"),
+    ("unknown scalar type", ('y = { shape = ["m", "n"] }', 'y = { kind = "scalar", type = "decimal" }'),
+     "inputs.y.type"),
 ]
+
+
+def test_layout_check_is_derived_for_tensor_results(tmp_path):
+    case = load_section(write(tmp_path, HEADER + CASE)).cases[0]
+    assert case.checks == ("values", "grad", "layout")
+    python = load_section(write(tmp_path, HEADER + CASE.replace("checks =", 'result = "python"\nchecks ='))).cases[0]
+    assert "layout" not in python.checks
 
 
 @pytest.mark.parametrize("problem, edit, field_name", MALFORMED, ids=[m[0] for m in MALFORMED])
