@@ -183,7 +183,7 @@ class LinalgVectorNormBackward0(Node):
 def _vector_norm(a, p, dims, keepdim):
     if p == 2 and a.dtype in _TORCH_ORDER:
         return _accumulate.torch_norm2(a, dims).reshape(_reduced_shape(a.shape, dims, keepdim))
-    # Accumulate in double and round once: as close to torch's vectorised float32 sum as NumPy gets.
+    # Other p (and half precision): accumulate in double and round once, close to torch but not bit-exact.
     acc = np.abs(a.astype(np.float64) if a.dtype == np.float32 or a.dtype == np.float16 else a)
     if p == 2:
         r = np.sqrt((acc * acc).sum(axis=dims, keepdims=keepdim))
