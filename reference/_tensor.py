@@ -8,6 +8,8 @@ import chain (see `_bind` in reference/ops/__init__.py).
 import warnings
 import weakref
 
+from numpy.lib.stride_tricks import as_strided as _np_as_strided
+
 from . import _dtypes
 from ._dtypes import FROM_NUMPY
 from ._layout import copy_like, is_dense
@@ -73,6 +75,8 @@ def wrap(a, dtype, be):
     """A new tensor owning a freshly computed array `a` (the one private constructor of results)."""
     if not a.ndim:  # NumPy turns 0-dim results into scalars; keep an array
         a = be.xp.asarray(a)
+    elif not a.size and not any(a.strides):
+        a = contiguous_strides(a, be.xp)
     st = _new(Storage)  # fresh_storage(), inlined: this is the hot path of every op
     st.base = a
     st.be = be
@@ -85,6 +89,16 @@ def wrap(a, dtype, be):
     t._rg = False
     t._fn = None
     return t
+
+
+def contiguous_strides(a, xp):
+    """An empty array with torch's contiguous strides (NumPy gives new empty arrays zero strides), so that its
+    views (t(), permute ...) derive their strides from them as torch's do."""
+    strides, step = [], a.itemsize
+    for n in reversed(a.shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return xp.lib.stride_tricks.as_strided(a, a.shape, tuple(reversed(strides)))
 
 
 def _regenerate_view_fn(view):
@@ -170,15 +184,8 @@ class Tensor(metaclass=_TensorMeta):
     def stride(self, dim=None):
         """Strides in elements, as torch reports them."""
         a = self._a
-        if a.size:
-            item = a.itemsize
-            strides = tuple(s // item for s in a.strides)
-        else:  # NumPy gives empty arrays zero strides; torch keeps contiguous ones
-            strides, step = [], 1
-            for n in reversed(a.shape):
-                strides.append(step)
-                step *= max(n, 1)
-            strides = tuple(reversed(strides))
+        item = a.itemsize
+        strides = tuple(s // item for s in a.strides)
         return strides if dim is None else strides[self._dim(dim)]
 
     def storage_offset(self):
@@ -394,7 +401,10 @@ class Tensor(metaclass=_TensorMeta):
             if not self._st.be.is_host:
                 raise TypeError(f"can't convert {self.device} device type tensor to numpy. "
                                 f"Use Tensor.cpu() to copy the tensor to host memory first.")
-            return self._a.view()
+            a = self._a
+            if not a.size:  # NumPy zeroes an empty array's strides when torch hands it over
+                return _np_as_strided(a, a.shape, (0,) * a.ndim)
+            return a.view()
         return self._st.be.to_host(self._a.view())
 
     def __array__(self, dtype=None, copy=None):

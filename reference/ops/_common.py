@@ -4,7 +4,7 @@ import numpy as np
 from .. import _dtypes
 from .._dtypes import FLOAT, INT, _combine, scalar_dtype
 from .._layout import reorder_dimensions
-from .._tensor import Tensor, sync_views, wrap
+from .._tensor import Tensor, contiguous_strides, sync_views, wrap
 from ..autograd.grad_mode import enabled as grad_on
 
 NUMBERS = (bool, int, float, complex)
@@ -313,7 +313,10 @@ def torch_layout(r, *inputs):
         strides.append(st)
 
     order = reorder_dimensions(shape, strides)  # outermost first
-    want = np.empty_like(r, shape=tuple(shape[d] for d in order), order="C").transpose(inverse_permutation(order))
+    want = np.empty_like(r, shape=tuple(shape[d] for d in order), order="C")
+    if not want.size and isinstance(want, np.ndarray):  # NumPy gives empty arrays zero strides
+        want = contiguous_strides(want, np)
+    want = want.transpose(inverse_permutation(order))
     if want.strides == r.strides:
         return r
     want[...] = r

@@ -163,8 +163,13 @@ def add_scaled(a, b, alpha):
 
 
 def _laid_out(r, x, y):
-    """NumPy's result r of an elementwise op on x and y, with torch's strides (see torch_layout)."""
-    if x.flags.c_contiguous and (not hasattr(y, "flags") or y.flags.c_contiguous):
+    """NumPy's result r of an elementwise op on x and y, with torch's strides. Like TensorIterator: operands
+    of one shape that are all contiguous give a contiguous result (its fast setup); otherwise the result's
+    dims follow the operands' strides (torch_layout), which is NumPy's C order when they already have it."""
+    if hasattr(y, "shape") and x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous:
+        return r
+    if (x.strides == r.strides or x.ndim == 0) and (not hasattr(y, "strides") or y.strides == r.strides
+                                                     or y.ndim == 0):
         return r
     return torch_layout(r, x, y)
 

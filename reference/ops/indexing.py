@@ -99,7 +99,17 @@ def unbind(self, dim=0):
 
 def slice_dim(self, d, start, stop, step):
     sl = slice(start, stop, step)
-    return make_view(self, self._a[(slice(None),) * d + (sl,)], SliceBackward0(d, sl))
+    arr = self._a[(slice(None),) * d + (sl,)]
+    if not arr.size and isinstance(arr, np.ndarray) and self._st.flat.size:
+        arr = _empty_at(self, arr, self.storage_offset() + sl.indices(self._a.shape[d])[0] * self.stride(d))
+    return make_view(self, arr, SliceBackward0(d, sl))
+
+
+def _empty_at(t, arr, offset):
+    """An empty slice keeps torch's storage offset (NumPy points every empty slice at its base's start)."""
+    flat = t._st.flat
+    return np.ndarray(arr.shape, arr.dtype, buffer=flat, offset=min(offset, flat.size) * flat.itemsize,
+                      strides=arr.strides)
 
 
 def _int_index(i):

@@ -3,6 +3,7 @@ the same snippet against torch and the reference in this run (see _refcompare): 
 down here."""
 import warnings
 
+import numpy as np
 import pytest
 
 from _refcompare import check
@@ -331,3 +332,22 @@ def test_gather_result_strides(case):
         out = GATHERS[case](m, x, y)
         return out, out.stride()
     check(fn)
+
+
+# ---- empty tensors keep torch's strides and storage offsets ---------------------------------------------------
+EMPTIES = {
+    "t": lambda m: m.zeros(0, 5).t(), "permute": lambda m: m.zeros(0, 3, 2).permute(2, 0, 1),
+    "select": lambda m: m.zeros(0, 3, 2)[:, 1], "t plus one": lambda m: m.zeros(0, 3).t() + 1,
+    "from_numpy": lambda m: m.from_numpy(np.zeros((1, 0), np.float32)),
+    "slice 2:2": lambda m: m.arange(6.0).reshape(3, 2)[2:2], "slice past end": lambda m: m.arange(6.0).reshape(3, 2)[5:],
+    "column slice": lambda m: m.arange(6.0).reshape(3, 2)[:, 1:1], "of transpose": lambda m: m.arange(6.0).reshape(3, 2).t()[1:1],
+}
+
+
+@pytest.mark.parametrize("case", EMPTIES)
+def test_empty_layouts(case):
+    check(lambda m: (lambda t: (t.shape, t.stride(), t.storage_offset()))(EMPTIES[case](m)))
+
+
+def test_empty_numpy_strides():
+    check(lambda m: m.zeros(0, 1).numpy().strides)
