@@ -351,11 +351,7 @@ def _lastdim_sumsq(rows, width):
         acc = _running_sumsq(rows[:, nvec:d], axis=1, start=acc)
     fma = fma32 if rows.dtype == np.float32 else fma64
     for k in range(d, n):
-        x = rows[:, k]
-        fused = fma(x, x, acc).astype(rows.dtype)
-        # fma64's error-free transformations turn inf into nan; with inf or nan around, and acc >= 0,
-        # the fused and the plain result are the same
-        acc = np.where(np.isfinite(fused), fused, x * x + acc)
+        acc = fma(rows[:, k], rows[:, k], acc).astype(rows.dtype)
     return acc
 
 
