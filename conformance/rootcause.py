@@ -47,6 +47,11 @@ _PROPERTIES = (
     (re.compile(r"^(out\.shape|out\.size\(\)) is a (\w+), not a tuple"), "{0} is a {1}, not a tuple (torch.Size)"),
     (re.compile(r"^\w+: after step \d+ `[^`]*`: \w+\.(\w+) differs"), "a tensor's {0} differs from torch's"),
 )
+# Mismatch kinds that are one bug of the case whichever check saw it: (pattern, what differs).
+_CASE_PROPERTIES = (
+    (re.compile(r"^(?:\w+: )?shape \(.*?\) differs from torch's|^out\.(?:shape|size\(\)) is \(.*?\); torch gives"),
+     "the result's shape differs from torch's"),
+)
 # The errors check: the backend raises, but another type than torch (before the message is reduced).
 _WRONG_TYPE = re.compile(r"^raised (\w+): .*?; torch raises (\w+) ")
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e-?\d+)?\b")
@@ -95,6 +100,9 @@ def signature(message: str | None, case_key: str | None = None, check: str | Non
         if match:
             return template.format(*(g for g in match.groups() if g is not None))
     where = f"{case_key}: " if case_key else ""
+    for pattern, what in _CASE_PROPERTIES:
+        if pattern.search(message):
+            return where + what
     kind = f"[{check}] " if check and not case_key else ""
     return where + kind + normalise(message or "failed without a message")
 

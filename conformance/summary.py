@@ -6,7 +6,9 @@ can never disagree about what happened.
 """
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 from collections import Counter
 
 import pytest
@@ -53,7 +55,7 @@ class GateSummary:
         write = terminalreporter.write_line
         width = shutil.get_terminal_size((120, 24)).columns
         terminalreporter.write_sep("=", "conformance gate")
-        write(f"backend   {self.backend.describe()}")
+        write(f"backend   {self.backend.name} {self.backend.version} from {_shown_path(self.backend.origin)}")
         device = self.config.getoption("conformance_device")
         files = ", ".join(f"--{kind}-file={path}" for kind, path in self.files.items() if path) or "none"
         write(f"oracle    torch {self.oracle_version} on {device}; gate files: {files}")
@@ -107,8 +109,10 @@ class GateSummary:
             return
         total = sum(cause.count for cause in causes)
         shown = causes[:CAUSES]
-        write(f"causes    {len(causes)} root causes of {total} failed, errored or blocked tests; the first "
-              f"{len(shown)} explain {sum(c.count for c in shown)}:", red=True)
+        listed = (f"; the first {len(shown)} explain {sum(c.count for c in shown)}" if len(causes) > len(shown)
+                  else "")
+        write(f"causes    {len(causes)} root cause{'s' if len(causes) != 1 else ''} of {total} failed, errored or "
+              f"blocked tests, biggest first{listed}:", red=True)
         for cause in shown:
             rep = cause.representative
             verified = f" [repro {rep['repro_verified']}]" if rep.get("repro_verified") else ""
@@ -116,6 +120,18 @@ class GateSummary:
             write(_clip(f"  {cause.count:>4}  {cause.summary}  ({where}; e.g. {rep['nodeid']}{verified})", width))
         for root, count in Counter(e["blocked_by"] for e in entries if e["outcome"] == "blocked").most_common():
             write(_clip(f"blocked   {count} tests by {root}", width), red=True)
+
+
+def _shown_path(origin: str) -> str:
+    """A path under the current directory as a relative one (shorter, and the same on every machine); others as they are."""
+    head, sep, rest = origin.partition(" (")  # "path (entry point ...)"
+    try:
+        path = Path(head).resolve()
+        if path.is_relative_to(Path.cwd().resolve()):
+            return os.path.relpath(path) + sep + rest
+    except (OSError, ValueError):
+        pass
+    return origin
 
 
 def _first_line(entry: dict) -> str:

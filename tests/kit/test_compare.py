@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pytest
 import torch
+from torch.testing._comparison import default_tolerances
 
 from conformance import repro, rootcause
 from conformance.compare import OVERRIDES, TOLERANCES, Mismatch, assert_same_values
@@ -138,3 +139,10 @@ def test_grad_judges_gradients_whatever_the_node_names():
     assert outcome.failed_kinds() == {"graph"}, outcome.summary()
     grad = re.search(r"\bgrad (\d+)/(\d+)\b", outcome.output)
     assert grad and grad.group(1) == grad.group(2) != "0", outcome.summary()
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32", "float64"])
+def test_default_tolerances_are_torchs_own(dtype):
+    """The kit's table is assert_close's, read from torch in this run (not a copy that could drift)."""
+    from_torch = default_tolerances(getattr(torch, dtype))
+    assert TOLERANCES[dtype] == from_torch
