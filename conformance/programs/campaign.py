@@ -46,7 +46,8 @@ def campaign(impl_name: str, seconds: float, themes: list[str], device: str = "c
         for name in themes:
             if time.monotonic() >= deadline:
                 break
-            setup = Setup(THEMES[name], torch, backend.module, device, 30.0)
+            setup = Setup(THEMES[name], torch, backend.module, device, 30.0,
+                          known=lambda divergence: bucket(divergence) in found)
             try:
                 run_state_machine_as_test(seed(round_ * 1000 + zlib.crc32(name.encode()) % 1000)(machine_class(setup)),
                                           settings=hypothesis_settings(plan))

@@ -112,8 +112,10 @@ class Program:
                 # A field the implementation could not produce at all (its .grad raised) reads as its parent.
                 actual = other.get(key, other.get(key.split(".")[0], "<missing>"))
                 if not same_field(key, expected, actual, dtype):
-                    field_name = re.sub(r"^\[\d+\]\.", "", key)
-                    probe = PROBES.get(field_name.split(".")[0], "print({v})").format(v=name)
+                    item = re.match(r"^\[(\d+)\]\.", key)
+                    field_name = key[item.end():] if item else key
+                    target = f"{name}[{item.group(1)}]" if item else name
+                    probe = PROBES.get(field_name.split(".")[0], "print({v})").format(v=target)
                     self._fail(field_name, f"{where}: {name}.{key} differs", show(expected), show(actual), probe)
         if want_pairs != got_pairs:
             missing, extra = sorted(want_pairs - got_pairs), sorted(got_pairs - want_pairs)

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Callable
 
-from hypothesis import HealthCheck, Phase, Verbosity, settings
+from hypothesis import HealthCheck, Phase, Verbosity, reject, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from . import rules as r
-from .differential import Program
+from .differential import Divergence, Program
 from .spec_rules import spec_call
 
 
@@ -94,6 +94,7 @@ class Setup:
     device: str
     timeout: float | None
     last: Program | None = None
+    known: Callable[[Divergence], bool] | None = None  # a campaign skips divergences it has listed already
 
 
 class ProgramMachine(RuleBasedStateMachine):
@@ -158,8 +159,14 @@ class ProgramMachine(RuleBasedStateMachine):
 
     def apply(self, generator, data) -> None:
         step = generator(self, data.draw)
-        if step is not None:
+        if step is None:
+            return
+        try:
             self.program.step(step)
+        except Divergence as divergence:
+            if self.kit.known is not None and self.kit.known(divergence):
+                reject()  # the worlds differ from here on: end this program, look for new divergences
+            raise
 
     def teardown(self):
         self.program.close()

@@ -18,6 +18,8 @@ import numpy as np
 from ..compare import TOLERANCES, dtype_name, is_tensor_like
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+# torch's C++ warnings end with the path of the build machine's source file: not part of the API.
+_TRIGGERED = re.compile(r"\s*\(Triggered internally at [^)]*\)")
 GRAD_FN_DEPTH = 3
 PRINTED_FIELDS = ("dtype", "device", "shape", "requires_grad", "grad_fn")  # how far the grad_fn chain is followed through next_functions
 
@@ -86,7 +88,7 @@ class World:
 
 
 def _normalise(text: str) -> str:
-    return _ADDRESS.sub(" at 0x...", text)
+    return _TRIGGERED.sub("", _ADDRESS.sub(" at 0x...", text))
 
 
 def builtin_type(error: BaseException) -> str:
