@@ -19,9 +19,9 @@ KIT_INI = PACKAGE_DIR / "kit.ini"
 def pytest_args(argv: list[str]) -> list[str]:
     """The pytest command line that runs the kit with `argv`; later options win, so the user's may override ours."""
     # The package's path, not --pyargs: pytest then loads conformance/conftest.py before it parses
-    # --impl, in the controller and in every xdist worker. The rootdir is the package's parent, as
-    # in a clone, so node ids and the record read the same wherever the kit is installed.
-    return ["-c", str(KIT_INI), "--rootdir", str(PACKAGE_DIR.parent), *argv, str(PACKAGE_DIR)]
+    # --impl, in the controller and in every xdist worker. The rootdir is the current directory, as
+    # in a clone, so pytest prints test ids as they are (`add::inplace[...]`), not relative to site-packages.
+    return ["-c", str(KIT_INI), "--rootdir", os.getcwd(), *argv, str(PACKAGE_DIR)]
 
 
 def main(argv: list[str] | None = None) -> int:
