@@ -82,8 +82,14 @@ def write_in_place(obj) -> str:
     element write every tensor type needs anyway). `add_`'s own bugs are its cases' to report.
     """
     if isinstance(obj, np.ndarray):
+        if obj.dtype == np.bool_:
+            obj ^= True
+            return "{0} ^= True"
         obj += 1
         return "{0} += 1"
+    if "bool" in str(obj.dtype):  # a bool tensor cannot add_(1): every element flips instead
+        obj[...] = ~obj
+        return "{0}[...] = ~{0}"
     if callable(getattr(obj, "add_", None)):
         before = to_host(obj)
         try:

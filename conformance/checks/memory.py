@@ -14,10 +14,13 @@ from ..runner import Context, Side, SpecDisagrees
 
 
 def _writable(obj) -> bool:
-    """Writable through the public API: no bool (add_ cannot), nothing that requires grad (torch forbids)."""
+    """Writable through the public API: not empty, and nothing that requires grad (torch forbids it).
+
+    Bool tensors are written too (every element flips), so sharing with a mask is judged like any other.
+    """
     if isinstance(obj, np.ndarray):
-        return obj.dtype != np.bool_ and obj.size > 0
-    return is_tensor_like(obj) and "bool" not in str(obj.dtype) and not obj.requires_grad
+        return obj.size > 0
+    return is_tensor_like(obj) and not obj.requires_grad
 
 
 def _write(obj) -> str:

@@ -50,6 +50,10 @@ def _clone_shares(original, x, *args, **kwargs):
     return x.detach() if not x.requires_grad else original(x, *args, **kwargs)
 
 
+def _bool_clone_shares(original, x, *args, **kwargs):
+    return x.view_as(x) if x.dtype == torch.bool else original(x, *args, **kwargs)
+
+
 JUDGING_BUGS = [
     ("add_nan", "values", "add and operator and values",
      "x + y carries a NaN in its first element", {"add": _nan_first}, {}),
@@ -65,4 +69,6 @@ JUDGING_BUGS = [
      "every grad_fn is a class named Node (as candle's), gradients right", {"grad_fn.get": _node_named_node}, {}),
     ("clone_shares_detached", "memory", "dynamic_graph and detach_clone and memory",
      "clone() of a tensor that needs no grad returns a view sharing its storage", {"clone": _clone_shares}, {}),
+    ("clone_bool_shares", "memory", "dynamic_graph and clone_bool and memory",
+     "clone() of a bool mask returns a view sharing its storage", {"clone": _bool_clone_shares}, {}),
 ]
