@@ -41,6 +41,7 @@ _MISSING = (
 _PROPERTIES = (
     (re.compile(r"(?<![\w.])(float\d+|u?int\d+|bool|complex\d+)\b[^;]*?\btorch\.\1\b|\bstr\(torch\.\w+\) is '(\w+)'"),
      "dtype prints as float32; torch gives torch.float32 (dtype objects lack torch's names)"),
+    (re.compile(r"^dtype (\w+) differs from torch's torch\.(\w+)"), "the result dtype is {0} where torch's is {1}"),
     (re.compile(r"^(repr|str)\(out\) differs from torch's text"), "{0}(tensor) differs from torch's text"),
     (re.compile(r"^out\.grad_fn is ('\w+'), torch gives '\w+'"), "grad_fn nodes are named {0}, not torch's <Op>Backward<N>"),
     (re.compile(r"^out\.(requires_grad|is_leaf|grad_fn) is (\S+), torch gives (\S+)"), "out.{0} is {1}, torch gives {2}"),
@@ -51,6 +52,8 @@ _PROPERTIES = (
 _CASE_PROPERTIES = (
     (re.compile(r"^(?:\w+: )?shape \(.*?\) differs from torch's|^out\.(?:shape|size\(\)) is \(.*?\); torch gives"),
      "the result's shape differs from torch's"),
+    (re.compile(r"^(?:output|out)(?:\[\d+\])*: \d+ of \d+ elements (?:differ|are not bit-identical)"),
+     "the result's values differ from torch's"),
 )
 # The errors check: the backend raises, but another type than torch (before the message is reduced).
 _WRONG_TYPE = re.compile(r"^raised (\w+): .*?; torch raises (\w+) ")
