@@ -1,6 +1,11 @@
 """When a --device=cuda run skips everything, and why: no CUDA for torch, or a backend that declares none."""
 from types import SimpleNamespace
 
+try:
+    import cupy
+except ImportError:  # the CPU machines: no CuPy, so no GPU for the reference either
+    cupy = None
+
 from conformance.backend import Backend
 from conformance.conftest import cuda_skip_reason
 
@@ -32,7 +37,19 @@ def test_backends_that_claim_cuda_or_say_nothing_are_judged():
         assert cuda_skip_reason(True, _backend(cuda)) is None
 
 
+def _gpu_really_there() -> bool:
+    """Independently of the reference's own answer: CuPy imports and its runtime counts a device."""
+    if cupy is None:
+        return False
+    try:
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:  # no driver or no device: no GPU for the reference
+        return False
+
+
 def test_the_reference_declares_its_cuda_honestly():
     import reference
+    there = _gpu_really_there()
+    assert reference.cuda.is_available() is there  # judged against the machine, not against itself
     reason = cuda_skip_reason(True, Backend("reference", reference, "", "", "import reference as torch"))
-    assert (reason is None) == reference.cuda.is_available()  # without CuPy or a GPU it says False
+    assert (reason is None) is there
