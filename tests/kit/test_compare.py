@@ -6,6 +6,7 @@ tolerance boundaries, complex values in full, Python scalars by type, every prop
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 
@@ -146,3 +147,23 @@ def test_default_tolerances_are_torchs_own(dtype):
     """The kit's table is assert_close's, read from torch in this run (not a copy that could drift)."""
     from_torch = default_tolerances(getattr(torch, dtype))
     assert TOLERANCES[dtype] == from_torch
+
+
+def test_a_missing_basic_is_one_verified_root_cause_and_memory_still_judged(tmp_path):
+    """add_ missing: its failures are one root cause with verified repros; sharing is judged by the fallback write."""
+    record_path = tmp_path / "record.json"
+    outcome = run_suite("tests.kit.backends.bugs:add_inplace_missing", "(add and inplace) or (transpose and t and memory)",
+                        f"--report-json={record_path}")
+    record = json.loads(record_path.read_text())
+    failed = sorted(t["nodeid"] for t in record["tests"] if t["outcome"] == "failed")
+    assert outcome.returncode == 1 and failed, outcome.summary()
+    assert record["root_causes"][0]["summary"] == "missing Tensor.add_"
+    assert sorted(record["root_causes"][0]["tests"]) == failed  # every failure, one cause
+    assert "causes    1 root cause of" in outcome.output and "missing Tensor.add_" in outcome.output
+    memory = [t for t in record["tests"] if t["check"] == "memory" and t["case"] == "t"]
+    assert memory and all(t["outcome"] == "passed" for t in memory)  # judged through t[...] = t + 1
+    for test in record["tests"]:
+        if test["outcome"] == "failed":
+            assert test["repro_verified"] == repro.VERIFIED, (test["nodeid"], test["repro_note"])
+            assert test["spec_file"].endswith("05_add.toml") and test["spec_line"] > 0
+            assert isinstance(test["hypothesis_seed"], int)

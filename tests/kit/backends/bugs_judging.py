@@ -54,6 +54,10 @@ def _bool_clone_shares(original, x, *args, **kwargs):
     return x.view_as(x) if x.dtype == torch.bool else original(x, *args, **kwargs)
 
 
+def _no_add_inplace(original, x, *args, **kwargs):
+    raise AttributeError("'Tensor' object has no attribute 'add_'")
+
+
 JUDGING_BUGS = [
     ("add_nan", "values", "add and operator and values",
      "x + y carries a NaN in its first element", {"add": _nan_first}, {}),
@@ -69,6 +73,9 @@ JUDGING_BUGS = [
      "every grad_fn is a class named Node (as candle's), gradients right", {"grad_fn.get": _node_named_node}, {}),
     ("clone_shares_detached", "memory", "dynamic_graph and detach_clone and memory",
      "clone() of a tensor that needs no grad returns a view sharing its storage", {"clone": _clone_shares}, {}),
+    ("add_inplace_missing", "values", "add and inplace and values",
+     "Tensor.add_ is missing: one root cause, and the memory check still judges sharing through t[...] = ...",
+     {"add_": _no_add_inplace}, {}),
     ("clone_bool_shares", "memory", "dynamic_graph and clone_bool and memory",
      "clone() of a bool mask returns a view sharing its storage", {"clone": _bool_clone_shares}, {}),
 ]
