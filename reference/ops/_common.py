@@ -97,19 +97,21 @@ def refuse_view_rebase(view, indirect):
     raise RuntimeError(head + _REBASE_TAIL[meta])
 
 
-def check_inplace(t, other=None):
+def check_inplace(t, other=None, through_view=False):
     """torch's checks before recording an in-place write (its check_inplace, in its order): only when grad
     mode is on and something requires grad; a view must be allowed a new history and may not be a view of a
-    leaf; a leaf that requires grad may not be written."""
+    leaf; a leaf that requires grad may not be written. `through_view`: the write goes through a view of t
+    (t[1:] = v writes t[1:] in place)."""
     if not grad_on[0]:
         return
     rg = t._rg
     if not (rg or getattr(other, "_rg", False)):
         return
     base = t._base
-    if base is not None:
-        refuse_view_rebase(t, indirect=False)
-        if rg and base.grad_fn is None:
+    if base is not None or through_view:
+        if base is not None:
+            refuse_view_rebase(t, indirect=False)
+        if rg and (t if base is None else base).grad_fn is None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     if rg and t.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
@@ -126,6 +128,29 @@ def refuse_overlap(a):
     if has_internal_overlap(a):
         raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
                            "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def refuse_partial_overlap(t, out):
+    """torch's assert_no_partial_overlap: an input may be the written-to tensor itself (the same bytes) but
+    may not share only some of its bytes with it (checked for dense tensors, as torch's get_overlap_status)."""
+    a, b = t._a, out._a
+    if t._st.be is not out._st.be or not a.size or not b.size or not (_dense(a) and _dense(b)):
+        return
+    be = t._st.be
+    a0, b0 = be.address(a), be.address(b)
+    a1, b1 = a0 + a.nbytes, b0 + b.nbytes
+    if (a0, a1) != (b0, b1) and a0 < b1 and b0 < a1:
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
+                           "refer to a single memory location. Please clone() the tensor before performing the "
+                           "operation.")
+
+
+def _dense(a):
+    """Non-overlapping and dense: the elements fill their extent exactly (in any axis order)."""
+    if has_internal_overlap(a):
+        return False
+    extent = 1 + sum((n - 1) * abs(s) for n, s in zip(a.shape, a.strides)) // a.itemsize
+    return extent == a.size
 
 
 def check_cast(dt, out_dt):
@@ -220,6 +245,9 @@ def _copy_slices_cls():
 
         def __init__(self, geometry, fn):
             self.geometry, self.fn = geometry, fn
+
+        def name(self):
+            return "torch::autograd::CopySlices"  # torch's C++ node keeps its namespace in name()
 
         def backward(self, g):
             base_win, view_win = self.geometry.buffers(g)

@@ -16,7 +16,7 @@ from .._dtypes import BOOL, FLOAT, INT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
 from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, finish_inplace,
-                      as_number, grad_on, has_zero, operands, refuse_overlap, snapshot, torch_layout)
+                      as_number, grad_on, has_zero, operands, refuse_overlap, refuse_partial_overlap, snapshot, torch_layout)
 
 
 class AddBackward0(Node):
@@ -201,10 +201,13 @@ def _binary_(a, b, ufunc, node_cls, op, *params):
     if prep is None:
         raise bad_operand(op, a, b)
     x, y, dt = prep
-    if isinstance(b, Tensor) and b._a.shape != a._a.shape:
-        check_out_shape(a._a.shape, b._a.shape)
+    # torch's order: autograd's check_inplace, then TensorIterator's overlap, shape and dtype checks
     check_inplace(a, b)
     refuse_overlap(a._a)
+    if isinstance(b, Tensor):
+        refuse_partial_overlap(b, a)
+        if b._a.shape != a._a.shape:
+            check_out_shape(a._a.shape, b._a.shape)
     check_cast(dt, a.dtype)
     if params and (params[0].__class__ is not int or params[0] != 1):
         params = (checked_alpha(dt, params[0]),)
@@ -316,9 +319,10 @@ def div(input, other, *, rounding_mode=None):
 def div_(self, other, *, rounding_mode=None):
     if rounding_mode is not None:
         return self.copy_(_rounded_div(self, other, rounding_mode))
-    if isinstance(other, Tensor):
-        check_out_shape(self._a.shape, other._a.shape)
-    if self.dtype.category < FLOAT:
+    if self.dtype.category < FLOAT:  # int / int is a float in torch, which an integer tensor cannot hold
+        if isinstance(other, Tensor):
+            refuse_partial_overlap(other, self)
+            check_out_shape(self._a.shape, other._a.shape)
         prep = operands(self, other, "div_")
         if prep is not None:
             check_cast(_dtypes.get_default_dtype() if prep[2].category < FLOAT else prep[2], self.dtype)
@@ -391,6 +395,8 @@ def _rpow(t, s):
 
 
 def pow_(self, exponent):
+    if isinstance(exponent, Tensor) and _dtypes.result_type(self, exponent) is _dtypes.bool_:
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if not isinstance(exponent, Tensor) and self.dtype.category <= INT and as_number(exponent) is not None \
             and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -414,7 +420,9 @@ def _hot_operator(ufunc, node_cls, op, *params):
                     r = self._st.be.binary(ufunc, x, y)
                 except ValueError:
                     raise broadcast_error(x.shape, y.shape) from None
-                return wrap(_laid_out(r, x, y), self.dtype, self._st.be)
+                if not (x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous):
+                    r = _laid_out(r, x, y)
+                return wrap(r, self.dtype, self._st.be)
             if operands(self, other, op) is None:
                 return NotImplemented
             return _binary(self, other, ufunc, node_cls, op, *params)

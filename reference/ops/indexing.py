@@ -61,6 +61,9 @@ class CopySlices(Node):
     def __init__(self, steps, adv):
         self.steps, self.adv = steps, adv
 
+    def name(self):
+        return "torch::autograd::CopySlices"  # torch's C++ node keeps its namespace in name()
+
     def backward(self, g):
         g_self = g.copy()
         region = _locate(g_self, self.steps)
@@ -166,6 +169,9 @@ def _normalise(t, index):
         else:
             consumed += 1
     if consumed > t._a.ndim:
+        if t._a.ndim == 0 and any(_is_int(x) for x in index):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                             "in C++ to convert a 0-dim tensor to a number")
         raise IndexError(f"too many indices for tensor of dimension {t._a.ndim}")
     if sum(1 for x in index if x is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
@@ -357,7 +363,7 @@ def setitem(self, index, value):
         if n is None:
             raise TypeError(f"can't assign a {type(value).__name__} to a torch.{self.dtype.legacy_name}")
         v = n
-    check_inplace(self, value)
+    check_inplace(self, value, through_view=adv is None)
     if adv is None:
         refuse_overlap(region)  # a basic index writes through copy_/fill_ of the region
     elif has_internal_overlap(self._a):

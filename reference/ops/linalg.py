@@ -72,6 +72,10 @@ def _check(a, b, op):
         raise TypeError(f"{op}(): argument 'mat2' (position 1) must be Tensor, not {type(b).__name__}")
     if a._st.be is not b._st.be:
         raise device_mismatch(a, b)
+    _check_dtypes(a, b)
+
+
+def _check_dtypes(a, b):
     if a.dtype is not b.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_CNAME[a.dtype.name]} != "
                            f"{_CNAME[b.dtype.name]}")
@@ -85,8 +89,11 @@ def _run(node_cls, a, b):
 
 
 def mm(input, mat2):
-    """Matrix product of two 2-D tensors."""
-    _check(input, mat2, "mm")
+    """Matrix product of two 2-D tensors (torch checks the shapes before the dtypes)."""
+    if not isinstance(mat2, Tensor):
+        raise TypeError(f"mm(): argument 'mat2' (position 1) must be Tensor, not {type(mat2).__name__}")
+    if input._st.be is not mat2._st.be:
+        raise device_mismatch(input, mat2)
     if input._a.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2._a.ndim != 2:
@@ -94,6 +101,7 @@ def mm(input, mat2):
     (n, k), (k2, m) = input._a.shape, mat2._a.shape
     if k != k2:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
+    _check_dtypes(input, mat2)
     return _run(MmBackward0, input, mat2)
 
 
@@ -106,9 +114,15 @@ def mv(input, vec):
 
 
 def dot(input, other):
-    _check(input, other, "dot")
+    if not isinstance(other, Tensor):
+        raise TypeError(f"dot(): argument 'tensor' (position 2) must be Tensor, not {type(other).__name__}")
+    if input._st.be is not other._st.be:
+        raise device_mismatch(input, other)
     if input._a.ndim != 1 or other._a.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._a.ndim}D and {other._a.ndim}D tensors")
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {input.dtype.c10_name} and "
+                           f"{other.dtype.c10_name}")
     n, m = input._a.shape[0], other._a.shape[0]
     if n != m:
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same number "

@@ -15,7 +15,7 @@ import warnings
 from .._dtypes import as_dtype
 from .._fp import quiet
 from .._tensor import Tensor
-from ._common import bump, check_cast, grad_on, has_internal_overlap, refuse_overlap
+from ._common import bump, check_cast, grad_on, refuse_overlap, refuse_partial_overlap
 
 __all__ = ["OUT_RULES", "with_out", "factory_with_out", "write_out"]
 
@@ -25,8 +25,6 @@ _RESIZED = ("An output with one or more elements was resized since it had shape 
             "required output shape {}. This behavior is deprecated, and in a future PyTorch release outputs will not "
             "be resized unless they have zero elements. You can explicitly reuse an out tensor t by resizing it, "
             "inplace, to zero elements with t.resize_(0).")
-_PARTIAL = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
-            "memory location. Please clone() the tensor before performing the operation.")
 
 
 def _cast(result_dt, out_dt, name):
@@ -166,8 +164,7 @@ def write_out(result, out, inputs, warn=True):
         _resize(out, shape)
     refuse_overlap(out._a)
     for t in inputs:
-        if _partly_overlap(t, out):
-            raise RuntimeError(_PARTIAL)
+        refuse_partial_overlap(t, out)
     out._a[...] = result._a
     return bump(out)
 
@@ -186,24 +183,3 @@ def _resize(out, shape):
         moved.base, moved._flat, moved.version = bigger, bigger, st.version
         out._st, flat = moved, bigger
     out._a = flat[offset:offset + n].reshape(shape)
-
-
-def _partly_overlap(t, out):
-    """torch's get_overlap_status for two dense tensors: PARTIAL when they share some bytes but not all."""
-    a, b = t._a, out._a
-    if t._st.be is not out._st.be:
-        return False
-    if not a.size or not b.size or has_internal_overlap(a) or not (_dense(a) and _dense(b)):
-        return False
-    be = t._st.be
-    a0, b0 = be.address(a), be.address(b)
-    a1, b1 = a0 + a.nbytes, b0 + b.nbytes
-    if (a0, a1) == (b0, b1):
-        return False
-    return a0 < b1 and b0 < a1
-
-
-def _dense(a):
-    """Non-overlapping and dense: the elements fill their extent exactly (any axis order)."""
-    extent = 1 + sum((n - 1) * abs(s) for n, s in zip(a.shape, a.strides)) // a.itemsize
-    return extent == a.size

@@ -351,3 +351,25 @@ def test_empty_layouts(case):
 
 def test_empty_numpy_strides():
     check(lambda m: m.zeros(0, 1).numpy().strides)
+
+
+# ---- found by a composition fuzzer: check order and messages --------------------------------------------------
+ORDER = {
+    "leaf check before shape check": lambda m: m.ones((), requires_grad=True).add_(m.ones(0)),
+    "overlap check before shape check": lambda m: (lambda x: x[1:].add_(x[:-1]))(m.arange(4.0)),
+    "overlap before shape, integer div_": lambda m: (lambda x: x[0].div_(x.unsqueeze(0)))(m.arange(3)),
+    "setitem on a leaf writes through a view": lambda m: m.ones(3, requires_grad=True).__setitem__(0, 2.0),
+    "setitem with a tensor index on a leaf": lambda m: m.ones(3, requires_grad=True).__setitem__(m.tensor([0]), 2.0),
+    "0-dim int index": lambda m: m.tensor(1.0)[0],
+    "0-dim int setitem": lambda m: m.tensor(1.0).__setitem__(0, 1.0),
+    "bool pow_ bool": lambda m: m.tensor([True, False]).pow_(m.tensor([True, True])),
+    "mm shapes before dtypes": lambda m: m.mm(m.ones(2, 3, dtype=m.int64), m.ones(2, 3)),
+    "mm dtypes": lambda m: m.mm(m.ones(2, 3, dtype=m.int64), m.ones(3, 3)),
+    "dot dtypes": lambda m: m.dot(m.ones(2, dtype=m.uint8), m.ones(3)),
+    "CopySlices name": lambda m: (lambda x: (x.__setitem__(0, 1.0), x.grad_fn.name())[1])(m.ones(3, requires_grad=True) * 1),
+}
+
+
+@pytest.mark.parametrize("case", ORDER)
+def test_check_order_and_messages(case):
+    check(ORDER[case])
