@@ -18,6 +18,7 @@ from .gate import EntryList, GateFileError, Tolerances, read_entries, read_toler
 from .items import SpecSuite, all_test_ids
 from .spec import SpecNotFound
 from .summary import EXIT_BACKEND_IMPORT, GateSummary
+from .schema import ENV, KIT
 
 DEFAULT_CASE_TIMEOUT = 60.0
 
@@ -90,8 +91,8 @@ def pytest_configure(config):
     kit = Kit(backend=backend, oracle_version=torch.__version__ if torch else _oracle_version(),
               skip_reason=skip, xfails=xfails, skips=skips, tolerances=tolerances,
               case_timeout=timeout, probes=Probes(backend.module, device, timeout))
-    config._conformance = kit
-    config._conformance_env = {
+    config.stash[KIT] = kit
+    config.stash[ENV] = {
         "impl": backend.name, "impl_version": backend.version, "impl_origin": backend.origin,
         "device": device, "device_name": _device_name(device) if not skip else "unavailable",
         "profile": settings.get_current_profile_name(), "seed": config.getoption("hypothesis_seed", None),
@@ -100,14 +101,14 @@ def pytest_configure(config):
         "strict_xfails": config.getoption("conformance_strict_xfails"), "case_timeout_s": timeout,
     }
     try:  # a missing or empty spec would collect only the foundations and pass: refuse the run instead
-        config._conformance_env.update(kitinfo.identity())
+        config.stash[ENV].update(kitinfo.identity())
     except SpecNotFound as exc:
         raise pytest.UsageError(f"conformance: {exc}") from None
     record.configure(config)
     if not hasattr(config, "workerinput"):  # the controller: it alone judges entries and prints the summary
         ids = all_test_ids(device)
         kit.stale = xfails.stale(ids) + skips.stale(ids)
-        config._conformance_env["stale_entries"] = [f"{e.where()}: {e.pattern}  # {e.text()}" for e in kit.stale]
+        config.stash[ENV]["stale_entries"] = [f"{e.where()}: {e.pattern}  # {e.text()}" for e in kit.stale]
         files = {"xfails": config.getoption("conformance_xfails"),
                  "skips": config.getoption("conformance_skips"),
                  "tolerances": config.getoption("conformance_tolerances")}
@@ -167,14 +168,14 @@ def _device_name(device: str) -> str:
 
 
 def pytest_report_header(config):
-    kit = getattr(config, "_conformance", None)
+    kit = config.stash.get(KIT, None)
     if kit is None:
         return None
     lines = [f"conformance: impl={kit.backend.name} version={kit.backend.version} from {kit.backend.origin}",
              f"conformance: oracle torch {kit.oracle_version}; device={config.getoption('conformance_device')}; "
              f"hypothesis profile {settings.get_current_profile_name()}; case timeout "
              f"{f'{kit.case_timeout:g} s' if kit.case_timeout else 'off'}"]
-    env = config._conformance_env
+    env = config.stash[ENV]
     lines.append(f"conformance: kit {env['kit']} {env['kit_version']}; spec sha256 {env['spec_sha256'][:12]}")
     for listing in (kit.xfails, kit.skips):
         if listing.entries:
@@ -193,7 +194,7 @@ def pytest_pycollect_makemodule(module_path, parent):
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Apply the skips and expected-failure files: skip wins over xfail, the longest entry gives the reason."""
-    kit = getattr(config, "_conformance", None)
+    kit = config.stash.get(KIT, None)
     if kit is None:
         return
     for item in items:

@@ -20,6 +20,7 @@ from .compare import OVERRIDES, Mismatch
 from .inputs import case_inputs, example_inputs
 from .programs.collector import SECTION as PROGRAMS, ProgramsNode, program_test_ids
 from .runner import Context, SpecDisagrees
+from .schema import KIT
 from .spec import FLOAT_DTYPES, Case, Section, load_all
 from .timeouts import CaseTimeout, run_with_timeout
 
@@ -111,12 +112,12 @@ class FoundationItem(pytest.Item):
         return blocking.__file__, 0, self.nodeid
 
     def setup(self):
-        kit = self.config._conformance
+        kit = self.config.stash[KIT]
         if kit.skip_reason:
             pytest.skip(kit.skip_reason)
 
     def runtest(self):
-        verdict = self.config._conformance.probes.verdict(self.foundation.name)
+        verdict = self.config.stash[KIT].probes.verdict(self.foundation.name)
         if verdict.blocked_by:
             self.user_properties.append(("blocked_by", blocking.FOUNDATIONS[verdict.blocked_by].test_id(self.device)))
             self.user_properties.append(("cause", rootcause.signature(verdict.message)))
@@ -156,7 +157,7 @@ class CheckItem(pytest.Item):
         self.section, self.case, self.case_id, self.check = section, case, case_id, check
         self.dtype, self.device, self.devices = dtype, device, devices
         self.expected_failure = None  # the --xfails-file entry naming this test, set at collection
-        self.tolerances = self.config._conformance.tolerances.table(self.nodeid)
+        self.tolerances = self.config.stash[KIT].tolerances.table(self.nodeid)
         self.user_properties.extend([
             ("section", section.id), ("section_title", section.title), ("section_order", section.order),
             ("case", case_id), ("check", check), ("dtype", dtype), ("device", device),
@@ -181,7 +182,7 @@ class CheckItem(pytest.Item):
     def setup(self):
         if self.device not in self.devices:
             pytest.skip(f"the spec runs this case on {', '.join(self.devices)} only, not {self.device}")
-        kit = self.config._conformance
+        kit = self.config.stash[KIT]
         if kit.skip_reason:
             pytest.skip(kit.skip_reason)
         failed = kit.probes.first_failure(blocking.needs(self.section, self.case, self.check))
@@ -194,7 +195,7 @@ class CheckItem(pytest.Item):
     def runtest(self):
         token = OVERRIDES.set(self.tolerances)
         try:
-            run_with_timeout(self._run, self.config._conformance.case_timeout)
+            run_with_timeout(self._run, self.config.stash[KIT].case_timeout)
         except CaseTimeout as exc:
             call = f" in `{self.case.call}`" if self.case is not None else ""
             mismatch = Mismatch(f"the {self.check} check {exc}{call}{exc.where}; the run goes on",
@@ -206,7 +207,7 @@ class CheckItem(pytest.Item):
             OVERRIDES.reset(token)
 
     def _run(self):
-        kit = self.config._conformance
+        kit = self.config.stash[KIT]
         ctx = Context(case=self.case, dtype=self.dtype, device=self.device, impl=kit.backend.module,
                       oracle=kit.oracle, impl_import=kit.backend.import_line, walkthrough=self.section.walkthrough)
         check = CHECKS[self.check]

@@ -7,7 +7,7 @@ reports there), merges setup/call/teardown into one outcome per test, and at the
 
 The JSON (format "conformance-results", format_version 2; the names are conformance/schema.py's):
   complete, interrupted, stop_reason, exitstatus, collected, not_run,
-  environment: the kit's config._conformance_env (impl, impl_version, impl_origin, device, device_name,
+  environment: the kit's config.stash[schema.ENV] (impl, impl_version, impl_origin, device, device_name,
       profile, seed) plus python, numpy, torch, pytest, platform, command_line, started_at, wall_time_s, workers
   counts: {outcome: n} over passed, failed, error, skipped, xfailed, xpassed, blocked
   root_causes: [{summary, count, tests, sections, checks, representative, repro}], biggest first
@@ -36,7 +36,7 @@ from reports.files import atomic_write_text
 from reports.render import render_report, render_tutorial
 
 from . import repro, rootcause
-from .schema import FORMAT, FORMAT_VERSION, META_KEYS, OUTCOMES, SEVERITY, new_entry
+from .schema import ENV, FORMAT, FORMAT_VERSION, META_KEYS, OUTCOMES, SEVERITY, new_entry
 
 # The record's names (format, outcomes, entry keys, severity) are the schema's: see conformance/schema.py.
 # A test's full pytest failure text is kept for plain tests without a kit message, bounded so
@@ -161,7 +161,7 @@ def _version(dist: str) -> str | None:
 
 
 def environment(config: pytest.Config, started: float, wall: float, workers: int) -> dict:
-    kit_env = getattr(config, "_conformance_env", None)
+    kit_env = config.stash.get(ENV, None)
     env = {k: _jsonable(v) for k, v in (kit_env or {}).items()} if isinstance(kit_env, dict) else {}
     for key in ("impl", "impl_version", "impl_origin", "device", "device_name", "profile", "seed"):
         env.setdefault(key, None)

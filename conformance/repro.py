@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from .schema import NOT_REPRODUCED, NOT_RUN, VERIFIED  # noqa: F401 - the verdicts, re-exported for callers
+from .schema import KIT, NOT_REPRODUCED, NOT_RUN, VERIFIED  # noqa: F401 - the verdicts, re-exported for callers
 
 SNIPPET_TIMEOUT_S = 20
 NO_SNIPPET = ("no snippet: the check's evidence is its message (a foundation probe, a distribution test over "
@@ -170,7 +170,7 @@ VERDICTS = pytest.StashKey[dict]()
 
 def verify_entries(config, entries: list[dict]) -> None:
     """Mark each failed entry's repro verified or not (each snippet runs once per session, whoever asks first)."""
-    kit = getattr(config, "_conformance", None)
+    kit = config.stash.get(KIT, None)
     if kit is None or not enabled(config):
         return
     done = config.stash.setdefault(VERDICTS, {})

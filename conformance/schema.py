@@ -9,7 +9,9 @@ record from a newer kit) are still grouped, ordered after the known ones.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, TypedDict
+from typing import Any, Iterable, TypedDict
+
+import pytest
 
 from .spec import CHECK_KINDS
 
@@ -32,6 +34,11 @@ CHECK_ORDER = (FOUNDATION, *CHECK_KINDS)
 VERIFIED = "verified"
 NOT_REPRODUCED = "does not reproduce"
 NOT_RUN = "not run"
+
+# The kit's state on the pytest config: the loaded backend, oracle and gate files (conftest.Kit), and the
+# run's environment as the record reports it.
+KIT = pytest.StashKey[Any]()
+ENV = pytest.StashKey[dict]()
 
 
 class Tolerance(TypedDict, total=False):

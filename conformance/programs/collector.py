@@ -9,6 +9,7 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from .. import blocking
 from ..compare import Mismatch
+from ..schema import KIT
 from ..timeouts import CaseTimeout
 from .differential import Divergence
 from .machine import THEMES, XFAIL_BUDGET, Setup, budget, hypothesis_settings, machine_class
@@ -52,7 +53,7 @@ class ProgramItem(pytest.Item):
         return __file__, 0, self.nodeid
 
     def setup(self):
-        kit = self.config._conformance
+        kit = self.config.stash[KIT]
         if kit.skip_reason:
             pytest.skip(kit.skip_reason)
         failed = kit.probes.first_failure(NEEDS)
@@ -63,7 +64,7 @@ class ProgramItem(pytest.Item):
             pytest.skip(f"blocked by {root_id}: {verdict.message}")
 
     def runtest(self):
-        kit = self.config._conformance
+        kit = self.config.stash[KIT]
         plan = XFAIL_BUDGET if self.expected_failure is not None else budget()
         setup = Setup(self.theme, kit.oracle, kit.backend.module, self.device, kit.case_timeout)
         machine = seed(zlib.crc32(self.nodeid.encode()))(machine_class(setup))

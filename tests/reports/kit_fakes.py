@@ -24,12 +24,13 @@ KIT_ENV = {
 CONFTEST = """
 import json
 import conformance.record as record
+from conformance.schema import ENV
 
 def pytest_addoption(parser):
     record.add_options(parser)
 
 def pytest_configure(config):
-    config._conformance_env = json.loads({env!r})
+    config.stash[ENV] = json.loads({env!r})
     record.configure(config)
 """
 
