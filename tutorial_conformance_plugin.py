@@ -30,6 +30,7 @@ def names_the_kit(pyargs: bool, args: list[str]) -> bool:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args):
+    """Register conformance/conftest.py before the command line is parsed, when --pyargs names the kit."""
     known = early_config.known_args_namespace
     targets = list(known.file_or_dir or ())
     if known.noconftest or not names_the_kit(known.pyargs, targets):
