@@ -142,7 +142,9 @@ def setitem(m, draw) -> Step | None:
         return None
     nd = len(m.shape(x))
     indices = ["...", "0", "-1", "1:", "::2"] + ([":, 0", "0, 1:"] if nd >= 2 else [])
-    indices += [f"{x} > 0", "torch.tensor([0, -1])", "torch.tensor([1, 1])", "torch.tensor([], dtype=torch.int64)", "5"]
+    # Repeated indices ([1, 1], or [0, -1] on a dim of size 1) write in an unspecified order on CUDA.
+    repeats = ["torch.tensor([0, -1])", "torch.tensor([1, 1])"] if m.device == "cpu" else ["torch.tensor([0])"]
+    indices += [f"{x} > 0", *repeats, "torch.tensor([], dtype=torch.int64)", "5"]
     masks = [name for name in m.tensors() if m.dtype(name) == "bool" and m.shape(name) == m.shape(x)]
     if masks:
         indices.append(m.pick(draw, masks))
