@@ -8,6 +8,7 @@ from conformance.programs.differential import Divergence, Program
 from conformance.programs.repro import minimise, render, replay
 from conformance.programs.worlds import Step
 from tests.kit.backends import bugs
+from tests.kit.suite import ForkedRun
 
 NESTED = [Step("v0 = torch.tensor([1.0, 2.0], requires_grad=True)"),
           Step("torch.no_grad()", "enter", "_g0"), Step("torch.no_grad()", "enter", "_g1"),
@@ -56,3 +57,12 @@ def test_render_writes_blocks_as_with_statements_and_runs():
     scope: dict = {}
     exec(text, scope)
     assert scope["v1"].requires_grad is False and scope["v2"].requires_grad is True
+
+
+@pytest.mark.parametrize("name", ["add_returns_list", "repr_raises", "grad_fn_missing"])
+def test_a_backend_that_breaks_the_rules_fails_programs_readably(name):
+    # Garbage from the backend is a divergence with a repro, never a traceback from inside the kit.
+    outcome = ForkedRun(f"tests.kit.backends.broken:{name}", "programs and views_no_grad").outcome()
+    assert outcome.failed == ["programs::views_no_grad[program-any-cpu]"], outcome.summary()
+    assert outcome.kit_errors() == {}, outcome.summary()
+    assert "--- repro" in outcome.reports[outcome.failed[0]], outcome.summary()
