@@ -37,8 +37,11 @@ def _shape(args, op):
     if not args:
         raise TypeError(f'{op}() missing 1 required positional arguments: "size"')
     shape = size_args(args, op)
-    if any(n < 0 for n in shape):
-        raise RuntimeError(f"{op}: Dimension size must be non-negative.")
+    negative = [n for n in shape if n < 0]
+    if negative:
+        if op == "zeros":  # zeros checks the size itself, before allocating
+            raise RuntimeError("zeros: Dimension size must be non-negative.")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {list(shape)}")
     return shape
 
 
@@ -336,6 +339,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if dt.category < _dtypes.FLOAT and not isinstance(values, (bool, int)):
         arr = np.array(values, dtype=np.float64 if not (complex in found) else np.complex128)
         arr = arr.astype(dt.np) if complex not in found else arr.real.astype(dt.np)
+    elif dt.np.kind == "u":  # negative Python ints wrap into an unsigned dtype (see _check_range)
+        arr = np.array(values, dtype=np.int64).astype(dt.np)
     else:
         arr = np.array(values, dtype=dt.np)
     if arr.shape != tuple(shape):
@@ -344,12 +349,14 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
 
 def _check_range(values, dt):
-    """torch refuses Python numbers that do not fit an integer dtype (no silent wrap-around)."""
+    """torch refuses Python numbers that do not fit an integer dtype, except that an unsigned dtype takes
+    negatives down to -max, wrapping them as two's complement (so `a - b` can be `a + 255 * b` in uint8)."""
     if dt.category != _dtypes.INT:
         return
     info = np.iinfo(dt.np)
     arr = np.asarray(values, dtype=object if isinstance(values, int) else None)
-    if arr.size and arr.dtype.kind in "iufO" and (arr.min() < info.min or arr.max() > info.max):
+    lowest = -info.max if dt.np.kind == "u" and arr.dtype.kind in "iuO" else info.min
+    if arr.size and arr.dtype.kind in "iufO" and (arr.min() < lowest or arr.max() > info.max):
         raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
 
 

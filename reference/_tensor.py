@@ -8,8 +8,6 @@ import chain (see `_bind` in reference/ops/__init__.py).
 import warnings
 import weakref
 
-from numpy.lib.stride_tricks import as_strided as _np_as_strided
-
 from . import _dtypes
 from ._dtypes import FROM_NUMPY
 from ._layout import copy_like, is_dense
@@ -265,6 +263,8 @@ class Tensor(metaclass=_TensorMeta):
     def requires_grad(self, flag):
         if not isinstance(flag, bool):
             raise TypeError(f"requires_grad must be a bool, got {type(flag).__name__}")
+        if self.grad_fn is not None and flag:  # unlike requires_grad_(True), the setter refuses it, tersely
+            raise RuntimeError("you can only change requires_grad flags of leaf variables.")
         self._set_requires_grad(flag, "only Tensors of floating point and complex dtype can require gradients")
 
     def requires_grad_(self, requires_grad=True):
@@ -403,7 +403,7 @@ class Tensor(metaclass=_TensorMeta):
                                 f"Use Tensor.cpu() to copy the tensor to host memory first.")
             a = self._a
             if not a.size:  # NumPy zeroes an empty array's strides when torch hands it over
-                return _np_as_strided(a, a.shape, (0,) * a.ndim)
+                return self._st.be.xp.lib.stride_tricks.as_strided(a, a.shape, (0,) * a.ndim)
             return a.view()
         return self._st.be.to_host(self._a.view())
 

@@ -159,6 +159,13 @@ def _advanced(x, t, dim):
 def _normalise(t, index):
     """Split an index into basic steps and one advanced index, with torch's checks."""
     if not isinstance(index, tuple):
+        if t._a.ndim == 0 and isinstance(index, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        if t._a.ndim == 0 and _is_int(index) and not isinstance(index, Tensor):  # torch's applySelect on 0-dim
+            if _int_index(index) == 0:
+                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                                 "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+            raise IndexError(f"index {_int_index(index)} is out of bounds for dimension 0 with size 0")
         index = (index,)
     consumed = 0
     for x in index:
@@ -169,9 +176,6 @@ def _normalise(t, index):
         else:
             consumed += 1
     if consumed > t._a.ndim:
-        if t._a.ndim == 0 and any(_is_int(x) for x in index):
-            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
-                             "in C++ to convert a 0-dim tensor to a number")
         raise IndexError(f"too many indices for tensor of dimension {t._a.ndim}")
     if sum(1 for x in index if x is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
@@ -327,6 +331,15 @@ def _steps(t, items):
     return steps, cur, (_adv_tuple(cur.ndim, adv) if adv else None)
 
 
+def _makes_view(steps, shape):
+    """Whether torch's basic indexing writes through a new view: any step but a slice keeping a whole dim
+    (torch returns the tensor itself for those, so x[...] = v and x[:] = v write into x directly)."""
+    for kind, d, arg in steps:
+        if kind != "slice" or arg.indices(shape[d]) != (0, shape[d], 1):
+            return True
+    return False
+
+
 def setitem(self, index, value):
     """Write `value` (a tensor or number, broadcast) into the indexed region, in place."""
     if index is False or index is True:  # torch: x[False] = v does nothing; x[True] = v copies like x[...] = v
@@ -363,7 +376,7 @@ def setitem(self, index, value):
         if n is None:
             raise TypeError(f"can't assign a {type(value).__name__} to a torch.{self.dtype.legacy_name}")
         v = n
-    check_inplace(self, value, through_view=adv is None)
+    check_inplace(self, value, through_view=adv is None and _makes_view(steps, self._a.shape))
     if adv is None:
         refuse_overlap(region)  # a basic index writes through copy_/fill_ of the region
     elif has_internal_overlap(self._a):

@@ -362,6 +362,16 @@ ORDER = {
     "setitem with a tensor index on a leaf": lambda m: m.ones(3, requires_grad=True).__setitem__(m.tensor([0]), 2.0),
     "0-dim int index": lambda m: m.tensor(1.0)[0],
     "0-dim int setitem": lambda m: m.tensor(1.0).__setitem__(0, 1.0),
+    "0-dim negative index": lambda m: m.tensor(1.0)[-1],
+    "0-dim other index": lambda m: m.tensor(1.0).__setitem__(2, 1.0),
+    "0-dim tuple index": lambda m: m.tensor(1.0)[(0,)],
+    "0-dim slice and int": lambda m: m.tensor(1.0)[:, 2],
+    "0-dim slice": lambda m: m.tensor(1.0)[1:3],
+    "0-dim slice setitem": lambda m: m.tensor(1.0).__setitem__(slice(1, None), 2),
+    "uint8 from negative ints": lambda m: m.tensor([[1, 1, 1], [1, 1, -1], [-255, 0, 255]], dtype=m.uint8),
+    "uint8 from too negative": lambda m: m.tensor([-256], dtype=m.uint8),
+    "setitem Ellipsis on a leaf": lambda m: m.ones(3, requires_grad=True).__setitem__(Ellipsis, 2.0),
+    "setitem full slice on a leaf": lambda m: m.ones(3, requires_grad=True).__setitem__(slice(None), 2.0),
     "bool pow_ bool": lambda m: m.tensor([True, False]).pow_(m.tensor([True, True])),
     "mm shapes before dtypes": lambda m: m.mm(m.ones(2, 3, dtype=m.int64), m.ones(2, 3)),
     "mm dtypes": lambda m: m.mm(m.ones(2, 3, dtype=m.int64), m.ones(3, 3)),
@@ -373,3 +383,16 @@ ORDER = {
 @pytest.mark.parametrize("case", ORDER)
 def test_check_order_and_messages(case):
     check(ORDER[case])
+
+
+@pytest.mark.parametrize("factory", ["zeros", "ones", "empty", "rand", "randn"])
+def test_negative_size_messages(factory):
+    check(lambda m: getattr(m, factory)(2, -1))
+
+
+def test_requires_grad_setter_refuses_non_leaves():
+    def fn(m):
+        y = m.ones(2, requires_grad=True) * 2
+        y.requires_grad_(True)  # allowed
+        y.requires_grad = True  # refused, even for True
+    check(fn)
