@@ -74,32 +74,36 @@ def _readback(module, device):
         raise FoundationFailed(f"t.detach().numpy() gave {values.tolist()!r} (dtype {values.dtype}) for t = {made}")
 
 
-def write_in_place(obj) -> str:
-    """Add one to every element in place; returns the spelling used, `{0}` standing for the tensor's name.
+# In-place writes, tried in order until one changes the values: (spelling with {0} for the name, the write).
+# `add_` is the tutorial's; a backend without it, or whose `add_` copies, is still judged on sharing through
+# an element write every tensor type needs anyway. `add_`'s own bugs are its cases' to report. Bool tensors
+# cannot add 1: every element flips instead.
+_WRITES = {
+    "number": (("{0}.add_(1)", lambda t: t.add_(1)), ("{0}[...] = {0} + 1", lambda t: t.__setitem__(..., t + 1))),
+    "bool": (("{0}.logical_not_()", lambda t: t.logical_not_()), ("{0}[...] = ~{0}", lambda t: t.__setitem__(..., ~t)),
+             ("{0}[...] = {0}.logical_not()", lambda t: t.__setitem__(..., t.logical_not()))),
+}
 
-    `add_` is the tutorial's in-place write; a backend without it, or whose `add_` leaves the values
-    as they were (a copy), is still judged on sharing through the fallback `t[...] = t + 1` (an
-    element write every tensor type needs anyway). `add_`'s own bugs are its cases' to report.
-    """
+
+def write_in_place(obj) -> str:
+    """Change every element in place (add one; flip a bool); returns the spelling used, `{0}` standing for the name."""
     if isinstance(obj, np.ndarray):
         if obj.dtype == np.bool_:
             obj ^= True
             return "{0} ^= True"
         obj += 1
         return "{0} += 1"
-    if "bool" in str(obj.dtype):  # a bool tensor cannot add_(1): every element flips instead
-        obj[...] = ~obj
-        return "{0}[...] = ~{0}"
-    if callable(getattr(obj, "add_", None)):
-        before = to_host(obj)
+    before, tried = to_host(obj), []
+    for spelling, write in _WRITES["bool" if "bool" in str(obj.dtype) else "number"]:
         try:
-            obj.add_(1)
-        except Exception:  # noqa: BLE001 - any failure of add_ means: write another way
-            pass
-        if not np.array_equal(to_host(obj), before):
-            return "{0}.add_(1)"
-    obj[...] = obj + 1
-    return "{0}[...] = {0} + 1"
+            write(obj)
+        except Exception as exc:  # noqa: BLE001 - any failure of one write means: try the next
+            tried.append(f"{spelling.format('t')}: {type(exc).__name__}: {exc}")
+            continue
+        if before.size == 0 or not np.array_equal(to_host(obj), before):  # an empty tensor has nothing to change
+            return spelling
+        tried.append(f"{spelling.format('t')}: no element changed")
+    raise FoundationFailed("no in-place write reaches the tensor (" + "; ".join(tried) + ")")
 
 
 def _inplace_write(module, device):

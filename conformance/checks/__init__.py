@@ -28,7 +28,7 @@ CHECKS = {
     "values": Check(outputs.values),
     "shape": Check(outputs.shape, repro_steps=lambda ctx, drawn: ["print(out.shape, out.size())"]),
     "dtype": Check(outputs.dtype, repro_steps=lambda ctx, drawn: ["print(out.dtype)"]),
-    "memory": Check(memory.memory, repro_steps=lambda ctx, drawn: memory.repro_steps(ctx)),
+    "memory": Check(memory.memory, repro_steps=memory.repro_steps),
     "grad": Check(grad.grad, float_only=True, repro_steps=_grad_steps),
     "graph": Check(graph.graph, float_only=True, repro_steps=graph.repro_steps),
     "errors": Check(errors.errors, repro_steps=lambda ctx, drawn: ["# torch raises here; see the message"]),

@@ -69,13 +69,28 @@ def memory(ctx: Context, drawn: dict) -> None:
         assert_same_values(actual.result, expected.result, f"output after `{how_impl.format(name)}`")
 
 
-def repro_steps(ctx: Context) -> list[str]:
-    """Print, write through the output the way the check wrote into the implementation's, print the inputs."""
-    try:
-        how = write_in_place(ctx.impl.zeros(2, **({} if ctx.device == "cpu" else {"device": ctx.device})))
+def _spelling(ctx: Context, obj) -> str:
+    """How the check writes into `obj`'s counterpart in the implementation, `{0}` standing for its name."""
+    if isinstance(obj, np.ndarray):
+        return "{0} ^= True" if obj.dtype == np.bool_ else "{0} += 1"
+    flag = "bool" in str(getattr(obj, "dtype", ""))
+    try:  # probe the implementation's write path on a fresh tensor of that kind
+        kind = {"dtype": ctx.impl.bool} if flag else {}
+        return write_in_place(ctx.impl.zeros(2, **kind, **({} if ctx.device == "cpu" else {"device": ctx.device})))
     except Exception:  # noqa: BLE001 - no way to write at all: the repro shows the tutorial's spelling failing
-        how = "{0}.add_(1)"
-    buffers = [spec.name for spec in ctx.case.inputs if spec.kind in ("tensor", "ndarray")]
-    return ([f"print('out is {name}:', out is {name})" for name in buffers]
-            + ["print(out)", how.format("out") + "  # a write through the output",
-               "print(" + ", ".join(buffers or ["out"]) + ")"])
+        return "{0}.logical_not_()" if flag else "{0}.add_(1)"
+
+
+def repro_steps(ctx: Context, drawn: dict) -> list[str]:
+    """Print; write through the output and print the inputs; write through each input and print the output."""
+    side = ctx.run(ctx.oracle, drawn)
+    buffers = [name for name, value in _buffers(side).items()]
+    steps = [f"print('out is {name}:', out is {name})" for name in buffers] + ["print(out)"]
+    if side.error is not None or not _writable(side.result):
+        return steps
+    steps += [_spelling(ctx, side.result).format("out") + "  # a write through the output",
+              "print(" + ", ".join(buffers or ["out"]) + ")"]
+    for name in buffers:
+        if _writable(side.namespace[name]):
+            steps += [_spelling(ctx, side.namespace[name]).format(name) + f"  # a write through {name}", "print(out)"]
+    return steps
