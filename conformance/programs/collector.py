@@ -14,6 +14,7 @@ from ..timeouts import CaseTimeout
 from .differential import Divergence
 from .machine import THEMES, XFAIL_BUDGET, Setup, budget, hypothesis_settings, machine_class
 from .repro import minimise, render, replay
+from .spec_rules import declared_away
 
 SECTION = "programs"
 TITLE = "Programs: random sequences of tutorial steps, compared after every step"
@@ -66,7 +67,9 @@ class ProgramItem(pytest.Item):
     def runtest(self):
         kit = self.config.stash[KIT]
         plan = XFAIL_BUDGET if self.expected_failure is not None else budget()
-        setup = Setup(self.theme, kit.oracle, kit.backend.module, self.device, kit.case_timeout)
+        patterns = [entry.pattern for entry in kit.xfails.entries + kit.skips.entries]
+        setup = Setup(self.theme, kit.oracle, kit.backend.module, self.device, kit.case_timeout,
+                      declared_away=declared_away(patterns))
         machine = seed(zlib.crc32(self.nodeid.encode()))(machine_class(setup))
         try:
             run_state_machine_as_test(machine, settings=hypothesis_settings(plan))
