@@ -34,8 +34,8 @@ _ALL_RULES = (r.create, r.view, r.inplace, r.setitem, r.binary, r.reduce, r.conv
 # A rule listed twice is drawn twice as often: how a theme leans on what it is about.
 THEMES = {theme.name: theme for theme in (
     Theme("views_no_grad", "views made and used inside and outside (nested) no_grad blocks, then backward",
-          (r.create, r.view, r.view, r.grad_mode, r.grad_mode, r.binary, r.reduce, r.backward, r.grad_read,
-           r.inplace)),
+          (r.create, r.view, r.view, r.grad_mode, r.grad_mode, r.grad_mode, r.binary, r.reduce, r.backward,
+           r.grad_read, r.inplace)),
     Theme("inplace_versions", "in-place writes through views and x[idx] = v, then backward and .grad",
           (r.create, r.view, r.view, r.inplace, r.inplace, r.setitem, r.backward, r.grad_flags, r.binary,
            r.reduce)),
@@ -132,7 +132,13 @@ class ProgramMachine(RuleBasedStateMachine):
         return str(self.scope_value(name).dtype).rsplit(".", 1)[-1]
 
     def requires_grad(self, name: str) -> bool:
-        return bool(self.scope_value(name).requires_grad)
+        return self._flag(name, lambda value: bool(value.requires_grad))
+
+    def _flag(self, name: str, read) -> bool:
+        try:
+            return read(self.scope_value(name))
+        except RuntimeError:  # torch refuses to read is_leaf/grad_fn of a no_grad view whose base was overwritten
+            return False
 
     def open_blocks(self) -> list[str]:
         return list(self.program.expected.open)
@@ -151,12 +157,10 @@ class ProgramMachine(RuleBasedStateMachine):
 
     def tracked_view(self, name: str) -> bool:
         """A view of a tensor autograd tracks (read on torch's side, which is the oracle)."""
-        value = self.scope_value(name)
-        return bool(value.requires_grad) and value._base is not None
+        return self._flag(name, lambda value: bool(value.requires_grad) and value._base is not None)
 
     def tracked_result(self, name: str) -> bool:
-        value = self.scope_value(name)
-        return bool(value.requires_grad) and not value.is_leaf
+        return self._flag(name, lambda value: bool(value.requires_grad) and not value.is_leaf)
 
     def apply(self, generator, data) -> None:
         step = generator(self, data.draw)

@@ -103,14 +103,18 @@ def view(m, draw) -> Step | None:
 
 def _operand(m, draw, shape: tuple, prefer_tensor: bool = False) -> str:
     """A second argument: a Python scalar, another live variable (any dtype, any shape, but mostly
-    `shape`) or a 0-dim tensor."""
-    kind = draw(st.integers(0, 2))
+    `shape`), a 0-dim tensor or a reduction of a live variable."""
+    kind = draw(st.integers(0, 3))
     if kind == 1 or prefer_tensor:
         other = m.pick(draw, m.tensors(), lambda name: m.shape(name) == shape)
         if other is not None:
             return other
     if kind == 2:
         return f"torch.tensor({_choose(draw, SCALARS)})"
+    if kind == 3:  # a reduction's 0-dim result: it promotes differently from a dimensioned tensor
+        other = m.pick(draw, m.tensors(), lambda name: m.dtype(name) != "bool")
+        if other is not None:
+            return f"{other}.sum()"
     return _choose(draw, SCALARS)
 
 
@@ -241,7 +245,9 @@ def grad_read(m, draw) -> Step | None:
 def grad_mode(m, draw) -> Step:
     """Enter torch.no_grad() (or enable_grad() inside it), or leave the innermost block."""
     open_blocks = m.open_blocks()
-    if open_blocks and draw(st.booleans()):
+    # Nested blocks are the point (leaving the inner one must restore the outer one's mode): at depth 1 enter
+    # again twice as often as leave; from depth 3 on, only leave.
+    if open_blocks and (len(open_blocks) >= 3 or draw(st.integers(0, 2)) == 0):
         return Step("", kind="exit", name=open_blocks[-1])
     manager = "torch.enable_grad()" if open_blocks and draw(st.integers(0, 3)) == 3 else "torch.no_grad()"
     return Step(manager, kind="enter", name=m.new_name("_g"))

@@ -77,7 +77,7 @@ def _zero_dim_promotes(original, x, other, *args, **kwargs):
 
 # (name, kind, -k selection, summary, tensor_patches, module_patches): bugs.Bug's fields in order.
 PROGRAM_BUGS = [
-    ("no_grad_exit_enables", "program", "programs and views_no_grad",
+    ("no_grad_exit_enables", "program", "programs and (views_no_grad or autograd_flags or spec_calls)",
      "leaving a no_grad block turns grad mode on instead of restoring the enclosing block's mode",
      {}, {"no_grad": _no_grad_leaks}),
     ("no_grad_view_copies", "program", "programs and views_no_grad",
@@ -86,10 +86,10 @@ PROGRAM_BUGS = [
     ("inplace_view_skips_autograd", "program", "programs and inplace_versions",
      "an in-place write through a view of a tracked tensor bypasses autograd: no version bump, stale backward",
      {name: _inplace_view_skips_autograd(name) for name in INPLACE_OPS}, {}),
-    ("requires_grad_false_keeps_graph", "program", "programs and autograd_flags",
+    ("requires_grad_false_keeps_graph", "program", "programs and (autograd_flags or inplace_versions or everything)",
      "requires_grad_(False) on a computed tensor silently keeps its grad_fn instead of raising",
      {"requires_grad_": _requires_grad_false_silent, "requires_grad.set": _requires_grad_set_false_silent}, {}),
-    ("zero_dim_promotes", "program", "programs and mixed_dtypes",
+    ("zero_dim_promotes", "program", "programs and (mixed_dtypes or everything)",
      "a 0-dim float64 operand (a reduction's result) promotes a float32 tensor to float64",
      {op: _zero_dim_promotes for op in ARITHMETIC}, {op: _zero_dim_promotes for op in ARITHMETIC}),
 ]
