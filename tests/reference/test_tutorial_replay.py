@@ -54,13 +54,6 @@ def replays():
     return _replay(lambda c: c), _replay(_for_reference)
 
 
-def _rng_matches():
-    g1 = torch.Generator().manual_seed(123)
-    g2 = reference.Generator().manual_seed(123)
-    return (torch.rand(50, generator=g1).tolist() == reference.rand(50, generator=g2).tolist()
-            and torch.randn(40, generator=g1).tolist() == reference.randn(40, generator=g2).tolist())
-
-
 def _structure(text):
     text = _ADDRESS.sub("0x?", text)
     return re.sub(r"\s+", "", _NUMBER.sub("N", text))
@@ -72,12 +65,15 @@ def test_cell_output_matches_torch(replays, index):
     want, got = replays[0][index], replays[1][index]
     if kind == "version":
         assert got.strip("'\n") == want.strip("'\n").split("+")[0]
-    elif kind == "exact" or (kind == "random" and _rng_matches()):
+    elif kind in ("exact", "random"):
+        # The reference draws torch's CPU streams bit for bit, so a random cell prints exactly torch's text;
+        # an RNG that drifts fails here rather than falling back to comparing the layout of the text.
         assert got == want, f"cell {index}:\n{code}\n--- torch ---\n{want}\n--- reference ---\n{got}"
     else:
         assert _structure(got) == _structure(want), f"cell {index}:\n--- torch ---\n{want}\n--- reference ---\n{got}"
 
 
 def test_version_cell_shows_a_version_string(replays):
-    assert replays[1][0] == "'2.13.0'\n"
-    assert replays[0][0].startswith("'2.13.0")
+    release = torch.__version__.split("+")[0]  # the oracle's version, without its build tag
+    assert replays[1][0] == f"'{release}'\n"
+    assert replays[0][0].startswith(f"'{release}")

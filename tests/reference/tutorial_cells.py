@@ -2,7 +2,7 @@
 
 Each cell says how its output compares between torch and the reference:
   exact      - deterministic: identical text
-  random     - uses the RNG: identical text when our generator matches torch's (both seeded with 0), else structure
+  random     - uses the RNG: identical text (the reference draws torch's CPU streams bit for bit; both seeded with 0)
   structure  - uninitialised memory or object addresses: same layout with numbers and addresses masked
   version    - torch.__version__: torch's carries a build tag ('2.13.0+cpu'), ours is the mirrored API version
 The `%%time` magic of one cell is dropped (it only times the cell).
