@@ -484,10 +484,15 @@ class Tensor(metaclass=_TensorMeta):
             from ._printing import format_tensor
         except ImportError:  # the printer is a separate module; keep tensors printable without it
             return f"tensor({self._host()!r})"
+        try:
+            fn = self.grad_fn
+            fn_name = None if fn is None else fn.name().rsplit("::", 1)[-1]  # torch prints C++ nodes unqualified
+        except RuntimeError:  # a no_grad view written through its base: torch's printer shows <Invalid>
+            fn_name = "Invalid"
         return format_tensor(
             self._host(), self.dtype.name,
-            grad_fn=None if self.grad_fn is None else self.grad_fn.name(),
-            requires_grad=self._rg and self.grad_fn is None,
+            grad_fn=fn_name,
+            requires_grad=self._rg and fn_name is None,
             device=None if self._st.be.is_host else str(self.device),
             default_dtype=_dtypes.get_default_dtype().name)
 

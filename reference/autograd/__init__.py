@@ -68,7 +68,10 @@ def _roots(tensors, grads, op):
             if g.device != t.device:
                 raise RuntimeError(f"invalid gradient at index {i} - expected device {t.device} but got {g.device}")
             arr = g._a if g.dtype is t.dtype else g._a.astype(t._a.dtype)
-        roots.append((t.grad_fn if t.grad_fn is not None else grad_accumulator(t), arr))
+        root = t.grad_fn if t.grad_fn is not None else grad_accumulator(t)
+        if root is None:  # a view made under no_grad requires grad through its base, yet has no graph edge
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        roots.append((root, arr))
     return roots
 
 

@@ -3,8 +3,8 @@ import numpy as np
 
 from .. import _dtypes
 from .._dtypes import FLOAT, INT, _combine, scalar_dtype
-from .._layout import reorder_dimensions
-from .._tensor import Tensor, contiguous_strides, sync_views, wrap
+from .._layout import elementwise_strides, empty_laid_out
+from .._tensor import Tensor, sync_views, wrap
 from ..autograd.grad_mode import enabled as grad_on
 
 NUMBERS = (bool, int, float, complex)
@@ -323,32 +323,27 @@ def finish_inplace(t):
 
 
 # ---- output layout of elementwise ops ------------------------------------------------------------------
-def torch_layout(r, *inputs):
-    """Re-lay a fresh elementwise result out as torch's TensorIterator would allocate it.
+def geometry(a):
+    """(shape, element strides) of an operand as TensorIterator sees it; a Python number is 0-dim."""
+    if not hasattr(a, "strides"):
+        return (), ()
+    return a.shape, tuple(s // a.itemsize for s in a.strides)
 
-    NumPy and torch agree whenever the inputs are contiguous; with transposed or broadcast (stride-0)
-    inputs torch orders the output's dims by the inputs' strides, skipping broadcast dims (ATen's
-    reorder_dimensions), which NumPy's 'K' order does not always match.
-    """
-    nd, shape = r.ndim, r.shape
-    strides = []
-    for a in inputs:
-        if not hasattr(a, "strides") or a.ndim == 0:
-            continue
-        lead = nd - a.ndim
-        st = [0] * lead + [0 if (n == 1 and shape[lead + i] != 1) else s
-                           for i, (n, s) in enumerate(zip(a.shape, a.strides))]
-        strides.append(st)
 
-    order = reorder_dimensions(shape, strides)  # outermost first
-    want = np.empty_like(r, shape=tuple(shape[d] for d in order), order="C")
-    if not want.size and isinstance(want, np.ndarray):  # NumPy gives empty arrays zero strides
-        want = contiguous_strides(want, np)
-    want = want.transpose(inverse_permutation(order))
-    if want.strides == r.strides:
+def torch_layout(r, be, operands):
+    """r, a fresh NumPy/CuPy result, in the layout torch's TensorIterator allocates for an op over
+    `operands` ((shape, element strides) each, see geometry): _layout.elementwise_strides decides it.
+
+    NumPy's 'K' order agrees with it whenever the inputs are contiguous; with transposed, broadcast or
+    size-1-dim inputs, and for every empty result (NumPy gives those zero strides), it does not."""
+    want = tuple(s * r.itemsize for s in elementwise_strides(r.shape, operands))
+    if r.strides == want:
         return r
-    want[...] = r
-    return want
+    if not r.size:  # nothing to copy: only the strides change
+        return be.xp.lib.stride_tricks.as_strided(r, r.shape, want)
+    out = empty_laid_out(be, r.shape, [s // r.itemsize for s in want], r.dtype)
+    out[...] = r
+    return out
 
 
 def inverse_permutation(perm):

@@ -1,15 +1,35 @@
 """Comparisons, logical/bitwise ops, floor division and remainder: results carry no gradient."""
+import math
+
 import numpy as np
 
 from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
-from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, has_zero,
-                      operands, refuse_overlap)
+from ..autograd.node import Node, record
+from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, geometry, grad_on,
+                      has_zero, operands, refuse_overlap, torch_layout)
 
 
-def _nograd(ufunc, op, out_dtype=None):
-    """A binary op with no derivative: compare in the promoted dtype, return out_dtype (or promoted)."""
+class NotImplemented_(Node):
+    """torch's node for an op with no derivative formula (floor_divide): the result requires grad, and
+    backward through it fails."""
+
+    one_input = True  # no edge for a Python-number operand
+
+    def __init__(self, op):
+        self.op = op
+
+    def name(self):
+        return "torch::autograd::NotImplemented"
+
+    def backward(self, g):
+        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+
+
+def _nograd(ufunc, op, out_dtype=None, node=False):
+    """A binary op with no derivative: compare in the promoted dtype, return out_dtype (or promoted); with
+    `node`, a floating result of an input that requires grad records torch's NotImplemented node."""
     def fn(input, other):
         prep = operands(input, other, op)
         if prep is None:
@@ -20,7 +40,11 @@ def _nograd(ufunc, op, out_dtype=None):
         except ValueError:
             raise broadcast_error(input._a.shape, np.shape(getattr(other, "_a", other))) from None
         d = out_dtype or dt
-        return wrap(r if r.dtype == d.np else r.astype(d.np), d, input._st.be)
+        out = wrap(torch_layout(r if r.dtype == d.np else r.astype(d.np), input._st.be, (geometry(x), geometry(y))),
+                   d, input._st.be)
+        if node and grad_on[0] and d.category >= FLOAT and (input._rg or (isinstance(other, Tensor) and other._rg)):
+            return record(NotImplemented_(op), (input, other), out)
+        return out
     fn.__name__ = op
     return fn
 
@@ -51,7 +75,8 @@ def _division(fn, kernel):
         dt = prep[2]
         if dt is _dtypes.bool_:
             raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
-        if dt.category < FLOAT and has_zero(prep[1]):
+        if dt.category < FLOAT and has_zero(prep[1]) and math.prod(np.broadcast_shapes(np.shape(prep[0]),
+                                                                                      np.shape(prep[1]))):
             raise RuntimeError("ZeroDivisionError")
         return fn(input, other)
     checked.__name__ = fn.__name__
@@ -73,7 +98,7 @@ lt = _nograd(np.less, "lt", _dtypes.bool_)
 le = _nograd(np.less_equal, "le", _dtypes.bool_)
 gt = _nograd(np.greater, "gt", _dtypes.bool_)
 ge = _nograd(np.greater_equal, "ge", _dtypes.bool_)
-floor_divide = _division(_nograd(np.floor_divide, "floor_divide"), "div_floor")
+floor_divide = _division(_nograd(np.floor_divide, "floor_divide", node=True), "div_floor")
 remainder = _division(_nograd(np.remainder, "remainder"), "remainder")
 bitwise_and = _integral_only(_nograd(np.bitwise_and, "bitwise_and"), "bitwise_and")
 bitwise_or = _integral_only(_nograd(np.bitwise_or, "bitwise_or"), "bitwise_or")

@@ -16,7 +16,8 @@ from .._dtypes import BOOL, FLOAT, INT
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
 from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, finish_inplace,
-                      as_number, grad_on, has_zero, operands, refuse_overlap, refuse_partial_overlap, snapshot, torch_layout)
+                      as_number, grad_on, has_zero, operands, refuse_overlap, refuse_partial_overlap, snapshot, torch_layout,
+                      geometry)
 
 
 class AddBackward0(Node):
@@ -162,16 +163,11 @@ def add_scaled(a, b, alpha):
     return wide if dt == np.float32 else wide.astype(dt)
 
 
-def _laid_out(r, x, y):
-    """NumPy's result r of an elementwise op on x and y, with torch's strides. Like TensorIterator: operands
-    of one shape that are all contiguous give a contiguous result (its fast setup); otherwise the result's
-    dims follow the operands' strides (torch_layout), which is NumPy's C order when they already have it."""
-    if hasattr(y, "shape") and x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous:
-        return r
-    if (x.strides == r.strides or x.ndim == 0) and (not hasattr(y, "strides") or y.strides == r.strides
-                                                     or y.ndim == 0):
-        return r
-    return torch_layout(r, x, y)
+def _laid_out(r, x, y, be):
+    """NumPy's result r of an elementwise op on x and y, with torch's strides (see torch_layout)."""
+    if r.size and y.__class__ is x.__class__ and x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous:
+        return r  # TensorIterator's fast setup, and NumPy's C order: the hot path skips the stride rule
+    return torch_layout(r, be, (geometry(x), geometry(y)))
 
 
 def _binary(a, b, ufunc, node_cls, op, *params):
@@ -185,12 +181,12 @@ def _binary(a, b, ufunc, node_cls, op, *params):
         if grad_on[0] and (a._rg or (b.__class__ is Tensor and b._rg)):
             node = node_cls(*params)
             r = node.forward(x, y)
-            return record(node, (a, b), wrap(_laid_out(r, x, y), dt, a._st.be))
+            return record(node, (a, b), wrap(_laid_out(r, x, y, a._st.be), dt, a._st.be))
         if params and params[0] != 1:  # alpha: the node's formula, nothing to record
             r = node_cls(*params).forward(x, y)
         else:
             r = a._st.be.binary(ufunc, x, y)
-        return wrap(_laid_out(r, x, y), dt, a._st.be)
+        return wrap(_laid_out(r, x, y, a._st.be), dt, a._st.be)
     except ValueError:
         raise broadcast_error(a._a.shape, np.shape(b._a if isinstance(b, Tensor) else b)) from None
 
@@ -420,8 +416,8 @@ def _hot_operator(ufunc, node_cls, op, *params):
                     r = self._st.be.binary(ufunc, x, y)
                 except ValueError:
                     raise broadcast_error(x.shape, y.shape) from None
-                if not (x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous):
-                    r = _laid_out(r, x, y)
+                if not (x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous and r.size):
+                    r = _laid_out(r, x, y, self._st.be)
                 return wrap(r, self.dtype, self._st.be)
             if operands(self, other, op) is None:
                 return NotImplemented

@@ -4,12 +4,14 @@ Like torch, basic indices are applied one by one as views (an int is a `select`,
 None an `unsqueeze`), each recording its node; tensor/list/bool indices then gather a copy in one
 step (IndexBackward0), following NumPy's placement rule for the gathered dims (which torch shares).
 """
+import math
 import warnings
 
 import numpy as np
 
 from .. import _dtypes
 from .._dtypes import FLOAT
+from .._layout import contiguous_strides
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
 from ._common import (MULTI_OUTPUT_VIEW, torch_layout, finish_inplace, as_number, bump, check_inplace, grad_on, has_internal_overlap, refuse_overlap,
@@ -42,12 +44,12 @@ class SliceBackward0(SelectBackward0):
 class IndexBackward0(Node):
     """out = a[index] with tensor indices: a gather, so backward scatters (adding repeats)."""
 
-    def __init__(self, index):
-        self.index = index
+    def __init__(self, index, be):
+        self.index, self.be = index, be
 
     def forward(self, a):
         self.in_shape = a.shape
-        return index_layout(a[self.index], a, self.index)
+        return index_layout(a[self.index], a, self.index, self.be)
 
     def backward(self, g):
         out = np.zeros_like(g, shape=self.in_shape)
@@ -103,16 +105,22 @@ def unbind(self, dim=0):
 def slice_dim(self, d, start, stop, step):
     sl = slice(start, stop, step)
     arr = self._a[(slice(None),) * d + (sl,)]
-    if not arr.size and isinstance(arr, np.ndarray) and self._st.flat.size:
-        arr = _empty_at(self, arr, self.storage_offset() + sl.indices(self._a.shape[d])[0] * self.stride(d))
+    if not arr.size:  # torch's slice: stride * step and offset + start * stride, even when empty (NumPy differs)
+        strides = list(self._a.strides)
+        strides[d] *= sl.indices(self._a.shape[d])[2]
+        if isinstance(arr, np.ndarray) and self._st.flat.size:
+            arr = _empty_at(self, arr, self.storage_offset() + sl.indices(self._a.shape[d])[0] * self.stride(d),
+                            tuple(strides))
+        else:
+            arr = self._st.be.xp.lib.stride_tricks.as_strided(arr, arr.shape, tuple(strides))
     return make_view(self, arr, SliceBackward0(d, sl))
 
 
-def _empty_at(t, arr, offset):
-    """An empty slice keeps torch's storage offset (NumPy points every empty slice at its base's start)."""
+def _empty_at(t, arr, offset, strides):
+    """An empty slice at torch's storage offset (NumPy points every empty slice at its base's start)."""
     flat = t._st.flat
     return np.ndarray(arr.shape, arr.dtype, buffer=flat, offset=min(offset, flat.size) * flat.itemsize,
-                      strides=arr.strides)
+                      strides=strides)
 
 
 def _int_index(i):
@@ -143,17 +151,47 @@ def _advanced(x, t, dim):
     if dt is None or dt.category >= FLOAT:
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     if arr.dtype == np.bool_:
-        shp = t._a.shape
-        for k, n in enumerate(arr.shape):
-            if dim + k >= len(shp) or shp[dim + k] != n:
-                raise IndexError(f"The shape of the mask {list(arr.shape)} at index {k} does not match the shape "
-                                 f"of the indexed tensor {list(shp)} at index {dim + k}")
-        return t._st.be.from_host(arr)
-    size = t._a.shape[dim] if dim < t._a.ndim else 0
-    bad = arr[(arr >= size) | (arr < -size)]
-    if bad.size:
-        raise IndexError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {dim} with size {size}")
-    return t._st.be.from_host(arr.astype(np.intp, copy=False))  # checked on the host, used where t lives
+        return t._st.be.from_host(arr)  # its shape: _check_bounds
+    return t._st.be.from_host(arr.astype(np.intp, copy=False))  # bounds: _check_bounds, when torch checks them
+
+
+def _check_bounds(t, shape, adv, kernel=True):
+    """torch's checks of the indices `adv` ({dim: array}) into an array of `shape`, returning the indices to
+    use. A bool mask must match the dims it covers; an indexed dim of size 0 with a non-empty index fails up
+    front (AdvancedIndex); other indices are checked by the kernel (`kernel`: index_put_ checks its value in between), so only when the result has elements, naming
+    the dim by its place among the indexed dims."""
+    dims, index_shapes, j, checks = [], [], 0, []
+    for d in sorted(adv):
+        a = adv[d]
+        if a.dtype == np.bool_:
+            for k, n in enumerate(a.shape):
+                if d + k >= len(shape) or shape[d + k] != n:
+                    raise IndexError(f"The shape of the mask {list(a.shape)} at index {k} does not match the shape "
+                                     f"of the indexed tensor {list(shape)} at index {d + k}")
+            dims.extend(range(d, d + a.ndim))
+            index_shapes.append((int(a.sum()),))
+            j += a.ndim
+            continue
+        dims.append(d)
+        index_shapes.append(a.shape)
+        checks.append((j, d, a))
+        j += 1
+    try:
+        broadcast = np.broadcast_shapes(*index_shapes)
+    except ValueError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                         + ", ".join(str(list(n)) for n in index_shapes)) from None
+    if any(shape[d] == 0 for d in dims) and 0 not in broadcast:
+        raise IndexError("index is out of bounds for dimension with size 0")
+    if not math.prod(broadcast) * math.prod(n for d, n in enumerate(shape) if d not in dims):
+        # an empty result: torch's kernel never reads the indices; NumPy would check them, so give it zeros
+        return {d: a if a.dtype == np.bool_ else t._st.be.xp.zeros(broadcast, np.intp) for d, a in adv.items()}
+    for j, d, a in checks if kernel else ():
+        host, size = t._st.be.to_host(a), shape[d]
+        bad = host[(host >= size) | (host < -size)]
+        if bad.size:
+            raise IndexError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {j} with size {size}")
+    return adv
 
 
 def _normalise(t, index):
@@ -167,6 +205,9 @@ def _normalise(t, index):
                                  "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
             raise IndexError(f"index {_int_index(index)} is out of bounds for dimension 0 with size 0")
         index = (index,)
+    # a 0-dim bool tensor indexes as a Python bool does (torch's applySlicing)
+    index = tuple(bool(x.item()) if isinstance(x, Tensor) and x.dtype is _dtypes.bool_ and x.ndim == 0 else x
+                  for x in index)
     consumed = 0
     for x in index:
         if x is None or x is Ellipsis or isinstance(x, bool):
@@ -222,11 +263,12 @@ def getitem(self, index):
             raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                              f"valid indices (got {type(x).__name__})")
     if adv:
+        adv = _check_bounds(cur, cur._a.shape, adv)
         full = _adv_tuple(cur._a.ndim, adv)
-        node = IndexBackward0(full)
+        node = IndexBackward0(full, cur._st.be)
         if grad_on[0] and cur._rg:
             return record(node, (cur,), wrap(node.forward(cur._a), cur.dtype, cur._st.be))
-        return wrap(index_layout(cur._a[full], cur._a, full), cur.dtype, cur._st.be)
+        return wrap(index_layout(cur._a[full], cur._a, full, cur._st.be), cur.dtype, cur._st.be)
     if cur is self:
         return make_view(self, self._a.view(), AliasBackward0())
     return cur
@@ -238,35 +280,47 @@ def _bool_scalar_index(flag, t):
     return t._st.be.from_host(np.zeros(1 if flag else 0, np.intp))
 
 
-class _Strides:
-    """Shape and byte strides of an operand torch's TensorIterator sees, for torch_layout."""
-
-    def __init__(self, shape, strides):
-        self.shape, self.strides, self.ndim = tuple(shape), tuple(strides), len(shape)
-
-
-def index_layout(r, src, full):
-    """torch's strides for src[full] with integer index arrays (a gather through TensorIterator). Its operands
-    are src with the indexed dims replaced by the indices' broadcast dims at stride 0, and each index
-    broadcast over the result; the result follows their strides (see torch_layout). As in NumPy, the
-    indexed dims stay in place when adjacent and go first otherwise."""
+def index_layout(r, src, full, be):
+    """torch's strides for src[full] with integer index arrays (a gather through TensorIterator, see
+    torch_layout). Its operands: src with the indexed dims replaced by the indices' broadcast dims at stride 0
+    (restride_src), and each index expanded to that broadcast shape and reshaped with size-1 dims around it
+    (reshape_indexer). As in NumPy, the indexed dims stay in place when adjacent and go first otherwise."""
     dims = [d for d, a in enumerate(full) if not isinstance(a, slice)]
     if not dims or r.ndim == 0 or any(full[d].dtype == np.bool_ for d in dims):
         return r
     shape = np.broadcast_shapes(*(full[d].shape for d in dims))
-    kept = [st for d, st in enumerate(src.strides[:len(full)]) if d not in dims] + list(src.strides[len(full):])
+    item = src.itemsize
+    kept = [st // item for d, st in enumerate(src.strides[:len(full)]) if d not in dims] + \
+        [st // item for st in src.strides[len(full):]]
     at = dims[0] if dims == list(range(dims[0], dims[0] + len(dims))) else 0
-    source = _Strides(r.shape, tuple(kept[:at]) + (0,) * len(shape) + tuple(kept[at:]))
-    operands = [source]
+    operands = [(r.shape, tuple(kept[:at]) + (0,) * len(shape) + tuple(kept[at:]))]
+    after = r.ndim - at - len(shape)
+    index_shape = (1,) * at + tuple(shape) + (1,) * after
     for d in dims:
-        idx_strides, step = [0] * len(shape), r.itemsize
         lead = len(shape) - full[d].ndim
-        for k in range(len(shape) - 1, -1, -1):  # each index as if C-contiguous, broadcast (torch makes it so)
-            n = full[d].shape[k - lead] if k >= lead else 1
-            idx_strides[k] = step if n != 1 else 0
-            step *= n
-        operands.append(_Strides(r.shape, (0,) * at + tuple(idx_strides) + (0,) * (r.ndim - at - len(shape))))
-    return torch_layout(r, *operands)
+        own = (1,) * lead + tuple(full[d].shape)  # each index as if contiguous (torch makes it long, so so)
+        strides = list(contiguous_strides(index_shape))
+        for k, n in enumerate(own):
+            if n != shape[k]:
+                strides[at + k] = 0  # expanded over the other indices' shape
+        operands.append((index_shape, tuple(strides)))
+    return torch_layout(r, be, operands)
+
+
+def _gather_shape(shape, full):
+    """The shape region[full] has (NumPy's and torch's placement rule), without gathering anything."""
+    dims, index_shapes, d = [], [], 0
+    for a in full:
+        if isinstance(a, slice):
+            d += 1
+            continue
+        k = a.ndim if a.dtype == np.bool_ else 1
+        dims.extend(range(d, d + k))
+        index_shapes.append((int(a.sum()),) if a.dtype == np.bool_ else a.shape)
+        d += k
+    rest = [n for i, n in enumerate(shape) if i not in dims]
+    at = dims[0] if dims == list(range(dims[0], dims[0] + len(dims))) else 0
+    return tuple(rest[:at]) + tuple(np.broadcast_shapes(*index_shapes)) + tuple(rest[at:])
 
 
 def _adv_tuple(ndim, adv):
@@ -328,7 +382,7 @@ def _steps(t, items):
         else:
             raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                              f"valid indices (got {type(x).__name__})")
-    return steps, cur, (_adv_tuple(cur.ndim, adv) if adv else None)
+    return steps, cur, adv
 
 
 def _makes_view(steps, shape):
@@ -347,8 +401,14 @@ def setitem(self, index, value):
             return
         index = Ellipsis
     items = _normalise(self, index)
-    steps, region, adv = _steps(self, items)
-    target_shape = region[adv].shape if adv is not None else region.shape
+    steps, region, adv_dims = _steps(self, items)
+    adv = _adv_tuple(region.ndim, adv_dims) if adv_dims else None
+    through_view = _makes_view(steps, self._a.shape)
+    if adv is not None:  # index_put_ checks the in-place rules before any check of its arguments
+        check_inplace(self, value, through_view=through_view)
+        adv_dims = _check_bounds(self, region.shape, adv_dims, kernel=False)
+        adv = _adv_tuple(region.ndim, adv_dims)
+    target_shape = _gather_shape(region.shape, adv) if adv is not None else region.shape
     if isinstance(value, Tensor):
         if value._st.be is not self._st.be:
             from ._common import device_mismatch
@@ -376,7 +436,10 @@ def setitem(self, index, value):
         if n is None:
             raise TypeError(f"can't assign a {type(value).__name__} to a torch.{self.dtype.legacy_name}")
         v = n
-    check_inplace(self, value, through_view=adv is None and _makes_view(steps, self._a.shape))
+    if adv is None:
+        check_inplace(self, value, through_view=through_view)
+    else:
+        adv = _adv_tuple(region.ndim, _check_bounds(self, region.shape, adv_dims))
     if adv is None:
         refuse_overlap(region)  # a basic index writes through copy_/fill_ of the region
     elif has_internal_overlap(self._a):

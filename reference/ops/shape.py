@@ -370,12 +370,18 @@ def contiguous(self, memory_format=None):
 
 def narrow(self, dim, start, length):
     from .indexing import slice_dim
+    if self._a.ndim == 0:  # torch's checks, in its order and with its exception types
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = self._dim(dim)
     size = self._a.shape[d]
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
     if start < 0:
         start += size
-    if start < 0 or start > size or length < 0 or start + length > size:
-        raise IndexError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return slice_dim(self, d, start, start + length, 1)
 
 

@@ -1,0 +1,120 @@
+"""Regressions for divergences the program tests found (issue 12, part 3): index checks and their order,
+narrow's checks, floor_divide's graph, printing an invalid no_grad view, backward of a no_grad view, and
+empty-slice strides. Every case runs against torch and the reference in this run (see _refcompare)."""
+import pytest
+
+from _refcompare import check
+
+
+def _setitem(key, value, requires_grad=True, shape=(2, 3)):
+    def fn(m):
+        x = m.zeros(*shape, requires_grad=requires_grad)
+        k = key(m) if callable(key) else key
+        x[k] = value(m) if callable(value) else value
+        return x
+    return fn
+
+
+SETITEM = {
+    # index_put_ checks the in-place rules before its indices and value; basic writes check the value first
+    "leaf, out-of-range tensor index": _setitem(lambda m: m.tensor([1, 1]), 2, shape=(1, 3)),
+    "leaf, bad mask": _setitem(lambda m: (slice(None), m.tensor([True, False])), 1),
+    "leaf, wrong dtype": _setitem(lambda m: [0], lambda m: m.zeros(1, 3, dtype=m.float64)),
+    "leaf, wrong value shape": _setitem(lambda m: [0], lambda m: m.zeros(2, 3)),
+    "leaf, basic, wrong value shape": _setitem(0, lambda m: m.zeros(2, 3)),
+    "out of range, no grad": _setitem(lambda m: (slice(None), m.tensor([7])), 0.5, requires_grad=False),
+    "size-0 dim": _setitem(lambda m: m.tensor([1, 1]), 0.5, requires_grad=False, shape=(0,)),
+    "empty result skips bounds": _setitem(lambda m: m.tensor([7]), 0.5, requires_grad=False, shape=(2, 0)),
+}
+
+
+@pytest.mark.parametrize("case", SETITEM, ids=str)
+def test_setitem_checks_in_torchs_order(case):
+    check(SETITEM[case])
+
+
+GETITEM = {
+    "dim named by its place among indices": lambda m: m.zeros(2, 3)[:, m.tensor([7])],
+    "second index out of range": lambda m: m.zeros(2, 3)[[0], [7]],
+    "size-0 dim": lambda m: m.zeros(0)[m.tensor([1])],
+    "empty result skips bounds": lambda m: m.zeros(2, 0)[m.tensor([7])],
+    "empty result with grad": lambda m: (float("nan") * m.tensor([[], []], requires_grad=True))[m.tensor([7])],
+    "indices that do not broadcast": lambda m: m.zeros(3, 3)[m.tensor([0, 1]), m.tensor([0, 1, 2])],
+    "0-dim bool tensor index": lambda m: (m.tensor(2.0)[m.tensor(True)], m.tensor(2.0)[m.tensor(False)]),
+}
+
+
+@pytest.mark.parametrize("case", GETITEM, ids=str)
+def test_getitem_checks(case):
+    check(GETITEM[case])
+
+
+def _zero_dim_mask_write(m):
+    v = m.tensor(3.25, requires_grad=True)
+    v[v > 0] = True  # torch indexes with a 0-dim bool like a Python bool: through an unsqueezed view
+
+
+def _zero_dim_mask_no_grad(m):
+    z = m.tensor(0)
+    z[z > 0] = 5
+    z[z == 0] = 7
+    return z
+
+
+@pytest.mark.parametrize("fn", [_zero_dim_mask_write, _zero_dim_mask_no_grad])
+def test_zero_dim_bool_mask(fn):
+    check(fn)
+
+
+@pytest.mark.parametrize("args", [(0, 0, 4), (0, -4, 1), (0, 4, 0), (0, 1, -1), (0, -1, 1), (1, 0, 1)], ids=str)
+def test_narrow_checks(args):
+    check(lambda m: m.zeros(3).narrow(*args))
+
+
+def test_narrow_of_0_dim():
+    check(lambda m: m.tensor(1.0).narrow(-1, 0, 1))
+
+
+def _floor_divide_graph(m):
+    x = m.tensor([1.5, -2.0], requires_grad=True)
+    y, z = x // 2, 2 // x
+    names = [type(n).__name__ for n, _ in y.grad_fn.next_functions]
+    return y, z, y.requires_grad, y.grad_fn.name(), names, repr(y)
+
+
+def _floor_divide_backward(m):
+    (m.tensor([1.5], requires_grad=True) // 2).sum().backward()
+
+
+@pytest.mark.parametrize("fn", [_floor_divide_graph, _floor_divide_backward,
+                                lambda m: m.tensor([[], []], dtype=m.int32) // m.tensor(0),
+                                lambda m: m.tensor([1, 2]) // m.tensor(0)])
+def test_floor_divide(fn):
+    check(fn)
+
+
+def _invalid_view_repr(m):
+    x = m.zeros(1, 3, requires_grad=True)
+    with m.no_grad():
+        v = x.permute(0, 1)
+        v.clamp_(-1, 1)
+    return repr(v), repr(x.view_as(x).add_(1) * 1)
+
+
+def _no_grad_view_backward(m):
+    with m.no_grad():
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        v = x.permute(0)
+        v.backward(m.ones_like(v))
+
+
+@pytest.mark.parametrize("fn", [_invalid_view_repr, _no_grad_view_backward])
+def test_no_grad_views(fn):
+    check(fn)
+
+
+@pytest.mark.parametrize("make", [lambda m: m.ones(0, 0)[1:, ::2], lambda m: m.tensor([[], []])[1:, ::2],
+                                  lambda m: m.div(m.tensor([], dtype=m.float64), 1.5)[::2],
+                                  lambda m: m.zeros(0, 2)[::2, ::2] + m.zeros(1, 1)])
+def test_empty_slice_strides(make):
+    check(lambda m: (lambda t: (t.shape, t.stride(), t.storage_offset()))(make(m)))
