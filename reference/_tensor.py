@@ -293,7 +293,9 @@ class Tensor(metaclass=_TensorMeta):
 
     @property
     def grad(self):
-        if self.grad_fn is not None and not self._retains:
+        # torch's getter looks at the stored grad_fn only: no refresh of a view written in place (which
+        # raises for a no_grad view), and no warning once a grad is there
+        if self._fn is not None and not self._retains and self._grad is None:
             warnings.warn(_NONLEAF_GRAD, UserWarning, stacklevel=2)
         return self._grad
 

@@ -11,11 +11,10 @@ from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inpl
                       has_zero, operands, refuse_overlap, torch_layout)
 
 
-class NotImplemented_(Node):
+class NotImplementedNode(Node):
     """torch's node for an op with no derivative formula (floor_divide): the result requires grad, and
-    backward through it fails."""
-
-    one_input = True  # no edge for a Python-number operand
+    backward through it fails. Its class is named as torch's (renamed below: this module returns the
+    builtin NotImplemented from operators)."""
 
     def __init__(self, op):
         self.op = op
@@ -25,6 +24,9 @@ class NotImplemented_(Node):
 
     def backward(self, g):
         raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+
+
+NotImplementedNode.__name__ = NotImplementedNode.__qualname__ = "NotImplemented"
 
 
 def _nograd(ufunc, op, out_dtype=None, node=False):
@@ -43,7 +45,9 @@ def _nograd(ufunc, op, out_dtype=None, node=False):
         out = wrap(torch_layout(r if r.dtype == d.np else r.astype(d.np), input._st.be, (geometry(x), geometry(y))),
                    d, input._st.be)
         if node and grad_on[0] and d.category >= FLOAT and (input._rg or (isinstance(other, Tensor) and other._rg)):
-            return record(NotImplemented_(op), (input, other), out)
+            # edges for tensor operands only: torch gives a Python number (even a reflected one) none
+            ins = tuple(t for t in (input, other) if isinstance(t, Tensor) and not t.__dict__.get("_wrapped_number"))
+            return record(NotImplementedNode(op), ins, out)
         return out
     fn.__name__ = op
     return fn
@@ -141,7 +145,9 @@ def _reflected(fn):
         if operands(self, other, fn.__name__) is None:
             return NotImplemented
         from .._creation import full_like_scalar
-        return fn(full_like_scalar(other, self), self)
+        number = full_like_scalar(other, self)
+        number._wrapped_number = True  # torch's wrapped number: an operand, never a graph edge
+        return fn(number, self)
     return method
 
 

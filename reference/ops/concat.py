@@ -10,12 +10,15 @@ from ._common import device_mismatch, grad_on
 
 
 class CatBackward0(Node):
-    def __init__(self, dim, sizes):
-        self.dim, self.sizes = dim, sizes
+    """Edges to every input; a skipped 1-D empty input (`skipped` holds its dtype) gets an empty grad."""
+
+    def __init__(self, dim, sizes, skipped):
+        self.dim, self.sizes, self.skipped = dim, sizes, skipped
 
     def backward(self, g):
         bounds = list(itertools.accumulate(self.sizes))[:-1]  # Python ints: CuPy's split takes no host array
-        return tuple(np.split(g, bounds, axis=self.dim)) if g.ndim else (g,)
+        pieces = iter(np.split(g, bounds, axis=self.dim) if g.ndim else (g,))
+        return tuple(next(pieces) if dt is None else np.zeros_like(g, dtype=dt, shape=(0,)) for dt in self.skipped)
 
 
 class StackBackward0(Node):
@@ -71,7 +74,9 @@ def cat(tensors, dim=0):
     arr = np.concatenate([t._a.astype(dt.np, copy=False) for t in parts], axis=d)
     if not arr.flags.c_contiguous:  # torch's cat allocates a contiguous result
         arr = arr.copy()
-    return _finish(CatBackward0(d, [t._a.shape[d] for t in parts]), parts, arr, dt)
+    kept = {id(t) for t in parts}
+    node = CatBackward0(d, [t._a.shape[d] for t in parts], [None if id(t) in kept else t._a.dtype for t in tensors])
+    return _finish(node, tensors, arr, dt)
 
 
 def _promote_all(tensors, op):

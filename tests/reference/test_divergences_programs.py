@@ -118,3 +118,44 @@ def test_no_grad_views(fn):
                                   lambda m: m.zeros(0, 2)[::2, ::2] + m.zeros(1, 1)])
 def test_empty_slice_strides(make):
     check(lambda m: (lambda t: (t.shape, t.stride(), t.storage_offset()))(make(m)))
+
+
+def _cat_skipped_empty(m):
+    v0 = m.tensor([], dtype=m.float64, requires_grad=True)
+    v1 = m.tensor([[1.0, 2.0], [0.0, 3.0]], requires_grad=True)
+    v4 = m.cat((v1, v0), 1)  # torch skips the 1-D empty input, yet keeps its edge and gives it an empty grad
+    names = [type(n).__name__ for n, _ in v4.grad_fn.next_functions]
+    v4.sum().backward()
+    return v4, names, v0.grad, v1.grad
+
+
+def _floor_divide_edges(m):
+    w = m.tensor([[3.25, 100.0, -1.75]], dtype=m.float64, requires_grad=True)
+    return [[type(n).__name__ for n, _ in r.grad_fn.next_functions] for r in (w.mean() // w, w // True, 2 // w)]
+
+
+def _grad_of_invalid_view(m):
+    v0 = m.tensor([], requires_grad=True)
+    with m.no_grad():
+        v6 = v0.view_as(v0)
+        v6.fill_(2)
+    return v6.grad
+
+
+@pytest.mark.parametrize("fn", [_cat_skipped_empty, _floor_divide_edges, _grad_of_invalid_view])
+def test_graph_edges(fn):
+    check(fn)
+
+
+NUMBERS = [float("nan"), float("inf"), 300, -1, 1e20, 2 ** 63, 3.7, -1.0, -255, -256, 40000, -129, -128.5, 9.3e18]
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8", "bool", "float16"])
+@pytest.mark.parametrize("value", NUMBERS, ids=str)
+@pytest.mark.parametrize("key", ["int", "tensor"])
+def test_setitem_number_conversion(dtype, value, key):
+    def fn(m):
+        x = m.zeros(2, dtype=getattr(m, dtype))
+        x[0 if key == "int" else m.tensor([7])] = value  # the number is converted before the index is read
+        return x
+    check(fn)
