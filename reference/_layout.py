@@ -160,7 +160,7 @@ def laid_out(buf, be, shape, strides):
     order, the order torch fills a dense tensor in."""
     arr = buf.reshape(shape)
     want = tuple(s * buf.itemsize for s in strides)
-    if arr.size and arr.strides != want:
+    if arr.strides != want:  # empty arrays too: NumPy gives them zero strides, torch keeps the layout
         arr = be.xp.lib.stride_tricks.as_strided(buf, shape, want)
     return arr
 

@@ -150,7 +150,7 @@ def _serial_sum(blocks, sizes, ins, outs, width):
 def torch_sum(a, dims):
     """torch.sum(a, dims) on the CPU for a float32/float64 array: flat results in the kept dims' C order."""
     if a.size == 0:
-        return np.zeros(_kept(a, dims), a.dtype)
+        return np.zeros_like(a, shape=_kept(a, dims))
     perm, sizes, ins, outs = layout_of(a, dims)
     width = lanes(a.itemsize)
     blocks = blocks_of(a, perm, sizes)
@@ -308,7 +308,7 @@ def torch_mean(a, dims):
         n *= a.shape[d]
     if n == 0:      # 0 / 0: the processor's NaN (sign bit set on x86, as torch's), without NumPy's warning
         with np.errstate(invalid="ignore"):
-            return np.zeros(_kept(a, dims), a.dtype) / a.dtype.type(0)
+            return np.zeros_like(a, shape=_kept(a, dims)) / a.dtype.type(0)
     return torch_sum(a, dims) / a.dtype.type(n)
 
 
@@ -316,7 +316,7 @@ def torch_mean(a, dims):
 def torch_norm2(a, dims):
     """torch.linalg.vector_norm(a, 2, dims) on the CPU for float32/float64: flat results as torch_sum."""
     if a.size == 0:
-        return np.zeros(_kept(a, dims), a.dtype)
+        return np.zeros_like(a, shape=_kept(a, dims))
     if all(a.shape[d] == 1 for d in dims):          # reducing over length-1 dims is abs()
         return np.abs(a).reshape(-1)
     perm, sizes, ins, outs = layout_of(a, dims)

@@ -45,8 +45,8 @@ def _nograd(ufunc, op, out_dtype=None, node=False):
         out = wrap(torch_layout(r if r.dtype == d.np else r.astype(d.np), input._st.be, (geometry(x), geometry(y))),
                    d, input._st.be)
         if node and grad_on[0] and d.category >= FLOAT and (input._rg or (isinstance(other, Tensor) and other._rg)):
-            # edges for tensor operands only: torch gives a Python number (even a reflected one) none
-            ins = tuple(t for t in (input, other) if isinstance(t, Tensor) and not t.__dict__.get("_wrapped_number"))
+            # edges only for the operands that require grad (never a Python number, even a reflected one)
+            ins = tuple(t for t in (input, other) if isinstance(t, Tensor) and t._rg)
             return record(NotImplementedNode(op), ins, out)
         return out
     fn.__name__ = op
@@ -145,9 +145,7 @@ def _reflected(fn):
         if operands(self, other, fn.__name__) is None:
             return NotImplemented
         from .._creation import full_like_scalar
-        number = full_like_scalar(other, self)
-        number._wrapped_number = True  # torch's wrapped number: an operand, never a graph edge
-        return fn(number, self)
+        return fn(full_like_scalar(other, self), self)
     return method
 
 

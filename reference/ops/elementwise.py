@@ -154,7 +154,8 @@ def add_scaled(a, b, alpha):
     dt = np.result_type(a, b)
     if dt.kind in "iub":
         return a + b * np.array(alpha).astype(dt)[()]
-    if dt.kind != "f" or not capability.fuses_multiply_add() or not isinstance(np.asarray(a), np.ndarray) \
+    on_host = all(isinstance(v, (np.ndarray, np.generic, int, float)) for v in (a, b))  # no device arrays
+    if dt.kind != "f" or not capability.fuses_multiply_add() or not on_host \
             or not (type(a) is np.ndarray or type(b) is np.ndarray):
         return a + b * alpha
     if dt == np.float64:

@@ -81,6 +81,8 @@ class CopySlices(Node):
 # ---- the primitive views ---------------------------------------------------------------------------
 def select(self, dim, index):
     """The slice at `index` along `dim`, without that dim (a view)."""
+    if self._a.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = self._dim(dim)
     size = self._a.shape[d]
     i = _int_index(index)
@@ -108,11 +110,13 @@ def slice_dim(self, d, start, stop, step):
     if not arr.size:  # torch's slice: stride * step and offset + start * stride, even when empty (NumPy differs)
         strides = list(self._a.strides)
         strides[d] *= sl.indices(self._a.shape[d])[2]
-        if isinstance(arr, np.ndarray) and self._st.flat.size:
-            arr = _empty_at(self, arr, self.storage_offset() + sl.indices(self._a.shape[d])[0] * self.stride(d),
-                            tuple(strides))
-        else:
-            arr = self._st.be.xp.lib.stride_tricks.as_strided(arr, arr.shape, tuple(strides))
+        offset = self.storage_offset() + sl.indices(self._a.shape[d])[0] * self.stride(d)
+        if isinstance(arr, np.ndarray):  # NumPy already offsets a slice of an empty buffer
+            arr = _empty_at(self, arr, offset, tuple(strides)) if self._st.flat.size else \
+                np.lib.stride_tricks.as_strided(arr, arr.shape, tuple(strides))
+        else:  # a device array: a window of the flat storage at that offset
+            flat = self._st.flat
+            arr = self._st.be.xp.lib.stride_tricks.as_strided(flat[min(offset, flat.size):], arr.shape, tuple(strides))
     return make_view(self, arr, SliceBackward0(d, sl))
 
 
@@ -440,20 +444,23 @@ def setitem(self, index, value):
             raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                                f"{self.dtype.c10_name} for the destination and {value.dtype.c10_name} for the source.")
         v = value._a
+        if adv is not None:  # index_put_: the value, leading 1s dropped, must expand to the gathered shape
+            vs = v.shape[next((i for i, n in enumerate(v.shape) if n != 1), v.ndim):]
+            if len(vs) > len(target_shape) or any(n not in (1, m) for n, m in zip(vs[::-1], target_shape[::-1])):
+                raise RuntimeError(f"shape mismatch: value tensor of shape {list(vs)} cannot be broadcast to indexing "
+                                   f"result of shape {list(target_shape)}")
         if v.ndim > len(target_shape) and any(n != 1 for n in v.shape[:v.ndim - len(target_shape)]):
             from .shape import _fmt
             raise RuntimeError(f"expand(torch.{value.dtype.legacy_name}{{{_fmt(v.shape)}}}, "
                                f"size={_fmt(target_shape)}): the number of sizes provided ({len(target_shape)}) must "
                                f"be greater or equal to the number of dimensions in the tensor ({v.ndim})")
         v = v.reshape(v.shape[v.ndim - len(target_shape):]) if v.ndim > len(target_shape) else v
-        try:
-            np.broadcast_shapes(v.shape, target_shape)
-        except ValueError:
+        if any(n not in (1, m) for n, m in zip(v.shape[::-1], target_shape[::-1])):  # v must expand to the target
             k = next(i for i in range(1, v.ndim + 1) if v.shape[-i] not in (1, target_shape[-i]))
             from .shape import _fmt
             raise RuntimeError(f"The expanded size of the tensor ({target_shape[-k]}) must match the existing size "
                                f"({v.shape[-k]}) at non-singleton dimension {len(target_shape) - k}.  Target sizes: "
-                               f"{_fmt(target_shape)}.  Tensor sizes: {_fmt(v.shape)}") from None
+                               f"{_fmt(target_shape)}.  Tensor sizes: {_fmt(v.shape)}")
     else:
         n = as_number(value)
         if n is None:

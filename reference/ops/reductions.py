@@ -181,7 +181,7 @@ class LinalgVectorNormBackward0(Node):
 
 
 def _vector_norm(a, p, dims, keepdim):
-    if p == 2 and a.dtype in _TORCH_ORDER:
+    if p == 2 and a.dtype in _TORCH_ORDER and isinstance(a, np.ndarray):  # torch's CPU order (host kernels)
         return _accumulate.torch_norm2(a, dims).reshape(_reduced_shape(a.shape, dims, keepdim))
     # Other p (and half precision): accumulate in double and round once, close to torch but not bit-exact.
     acc = np.abs(a.astype(np.float64) if a.dtype == np.float32 or a.dtype == np.float16 else a)

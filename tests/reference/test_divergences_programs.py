@@ -159,3 +159,36 @@ def test_setitem_number_conversion(dtype, value, key):
         x[0 if key == "int" else m.tensor([7])] = value  # the number is converted before the index is read
         return x
     check(fn)
+
+
+VALUE_SHAPES = {
+    "basic, too big": lambda m: (lambda x: x.__setitem__((slice(None), 0), m.zeros(1, 3)))(m.zeros(1, 3)),
+    "basic, more dims": lambda m: (lambda x: x.__setitem__((slice(None), 0), m.zeros(2, 3)))(m.zeros(1, 3)),
+    "advanced, too big": lambda m: (lambda x: x.__setitem__([0], m.zeros(1, 2)))(m.zeros(1, 3)),
+    "advanced, leading ones": lambda m: (lambda x: x.__setitem__([0], m.zeros(1, 1, 3)))(m.zeros(1, 3)),
+    "advanced, more dims": lambda m: (lambda x: x.__setitem__([0], m.zeros(1, 1, 2, 3)))(m.zeros(1, 3)),
+    "advanced, column": lambda m: (lambda x: x.__setitem__([0, 0], m.zeros(3, 1)))(m.zeros(1, 3)),
+}
+
+
+@pytest.mark.parametrize("case", VALUE_SHAPES, ids=str)
+def test_setitem_value_shapes(case):
+    check(VALUE_SHAPES[case])
+
+
+def test_select_of_0_dim():
+    check(lambda m: m.tensor(1.0).select(-1, 0))
+
+
+def test_floor_divide_edges_only_for_grad_operands():
+    def fn(m):
+        v1 = m.tensor([-1.75, 1e10], requires_grad=True)
+        return [[type(n).__name__ for n, _ in r.grad_fn.next_functions] for r in (v1 // m.tensor(-1), m.tensor(2.0) // v1)]
+    check(fn)
+
+
+@pytest.mark.parametrize("make", [lambda m: m.zeros(2, 0).transpose(-2, -1).to(m.int8),
+                                  lambda m: m.zeros(0, 3, 1).permute(2, 0, 1).to(m.float64),
+                                  lambda m: m.zeros(2, 0).t().clone(), lambda m: m.zeros(3, 0).sum(0, keepdim=True)])
+def test_empty_copies_keep_torchs_layout(make):
+    check(lambda m: (lambda t: (t.shape, t.stride(), t.storage_offset()))(make(m)))

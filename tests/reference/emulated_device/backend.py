@@ -17,7 +17,7 @@ from reference import _device  # noqa: E402
 class _EmulatedDevice(_device._CupyBackend):
     """The CuPy backend over the stand-in, reporting 'cpu' so torch on the CPU can judge it."""
 
-    is_host = True  # numpy() gives a copy (the stand-in's .get()), so the kit can read values back
+    is_host = True  # numpy() gives the stand-in's host memory (see _numpy_host), so the kit can read it
 
     def __init__(self):
         super().__init__(strict_cupy, 0)
@@ -28,12 +28,14 @@ _device.CPU = _EmulatedDevice()  # backend_for() hands this out for every CPU te
 _numpy = reference.Tensor.numpy
 
 
-def _numpy_copy(self, *, force=False):
-    """numpy() with the same refusals, giving a host copy: how the kit reads the emulated device back."""
+def _numpy_host(self, *, force=False):
+    """numpy() with the same refusals, giving the NumPy array the stand-in keeps its memory in (a view, not a
+    copy): how the kit reads the emulated device back, and how its aliasing checks see which tensors share
+    memory on the device path (a copy would share nothing, so every view would look like a copy)."""
     out = _numpy(self, force=force)
-    return out.get() if isinstance(out, strict_cupy.ndarray) else out
+    return out._a if isinstance(out, strict_cupy.ndarray) else out
 
 
-reference.Tensor.numpy = _numpy_copy
+reference.Tensor.numpy = _numpy_host
 globals().update({name: getattr(reference, name) for name in dir(reference) if not name.startswith("__")})
 __version__ = reference.__version__
