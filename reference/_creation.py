@@ -213,7 +213,8 @@ def full_like_scalar(value, like):
 
 # ---- new_* methods: same dtype and device as self unless given ---------------------------------------------
 def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-    return zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    # its own op name: only torch.zeros has the "zeros: Dimension size must be non-negative." check
+    return _filled("new_zeros", size, 0, dtype or self.dtype, device or self.device, requires_grad)
 
 
 def new_ones(self, *size, dtype=None, device=None, requires_grad=False):

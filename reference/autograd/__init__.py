@@ -12,8 +12,8 @@ def Variable(data, requires_grad=False):
     if not isinstance(data, Tensor):
         raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
     out = data.detach()
-    if requires_grad:
-        out.requires_grad_(True)
+    if requires_grad:  # torch's Variable sets the flag as the setter does, with the setter's message
+        out._set_requires_grad(True, "Only Tensors of floating point and complex dtype can require gradients")
     return out
 
 

@@ -89,6 +89,9 @@ def cuda(self, device=None, non_blocking=False, memory_format=None):
 class CopyBackwards(Node):
     """self.copy_(src): self's old value is overwritten, so only src gets the grad"""
 
+    def name(self):
+        return "torch::autograd::CopyBackwards"  # torch's C++ node keeps its namespace in name()
+
     def backward(self, g):
         return np.zeros_like(g), g
 
@@ -120,13 +123,20 @@ class FillBackward2(Node):
 ZeroBackward0 = type("ZeroBackward0", (FillBackward2,), {})
 
 
+class FillBackward3(Node):
+    """self.fill_(value) with a 0-dim tensor value (x[...] = v makes even a number one): the value gets the sum."""
+
+    def backward(self, g):
+        return np.zeros_like(g), g.sum()
+
+
 def fill_(self, value):
     """Set every element to value (a number or a 0-dim tensor); returns self."""
     if isinstance(value, Tensor):
         if value._a.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value._a.ndim} dimensions.")
-        value = value.item()
+        return _fill(self, value.item(), FillBackward3, value)
     v = as_number(value)
     if v is None:
         raise TypeError(f"fill_(): argument 'value' (position 1) must be Number, not {type(value).__name__}")
@@ -138,14 +148,14 @@ def zero_(self):
     return _fill(self, 0, ZeroBackward0)
 
 
-def _fill(self, v, node_cls):
-    check_inplace(self)
-    needs = grad_on[0] and self._rg
+def _fill(self, v, node_cls, value=None):
+    check_inplace(self, value)
+    needs = grad_on[0] and (self._rg or (value is not None and value._rg))
     old = snapshot(self, copy=False) if needs else None
     self._a[...] = v
     bump(self)
     if needs:
-        finish_inplace(record(node_cls(), (old,), self))
+        finish_inplace(record(node_cls(), (old,) if node_cls is not FillBackward3 else (old, value), self))
     return self
 
 

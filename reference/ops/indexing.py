@@ -16,6 +16,7 @@ from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
 from ._common import (MULTI_OUTPUT_VIEW, torch_layout, finish_inplace, as_number, bump, check_inplace, grad_on, has_internal_overlap, refuse_overlap,
                       snapshot)
+from .convert import CopyBackwards, FillBackward3
 from .shape import AliasBackward0, make_view, unsqueeze
 
 
@@ -484,7 +485,16 @@ def setitem(self, index, value):
         region[...] = v
     bump(self)
     if needs:
-        finish_inplace(record(CopySlices(steps, adv), (old, value if isinstance(value, Tensor) else None), self))
+        src = value if isinstance(value, Tensor) else None
+        if adv is None and not through_view and (src is None or src._a.ndim == 0):
+            node = FillBackward3()  # x[...] = v writes x itself: torch's fill_ of v made a 0-dim tensor
+        elif adv is None and not through_view and src._a.ndim <= self._a.ndim:
+            node = CopyBackwards()  # ... or its copy_ of v expanded to x's shape
+            if src._a.shape != self._a.shape:
+                src = src.expand(*self._a.shape)
+        else:
+            node = CopySlices(steps, adv)
+        finish_inplace(record(node, (old, src), self))
 
 
 METHODS = {"select": select, "unbind": unbind, "__getitem__": getitem, "__setitem__": setitem}

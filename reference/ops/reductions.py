@@ -128,7 +128,8 @@ def _reduce(input, dim, keepdim, dtype, full_node, dim_node, out_dtype, op):
         if keepdim:
             node, args = dim_node(tuple(range(x.ndim)), True), ()
     else:
-        node = dim_node(dims_of(input, dim, op) if x.ndim else (), keepdim)
+        dims = dims_of(input, dim, op)  # checks the dims even of a 0-dim input (only 0 and -1 are valid)
+        node = dim_node(dims if x.ndim else (), keepdim)
     if grad_on[0] and input._rg:
         return record(node, (input,), wrap(node.forward(x, out_dtype.np), out_dtype, input._st.be))
     return wrap(node.forward(x, out_dtype.np), out_dtype, input._st.be)

@@ -81,6 +81,9 @@ def infer_shape(shape, numel):
             raise RuntimeError(f"invalid shape dimension {n}")
     known = math.prod(n for n in shape if n != -1)
     if holes:
+        if known == 0 and numel == 0:
+            raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the unspecified "
+                               f"dimension size -1 can be any value and is ambiguous")
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
         shape[holes[0]] = numel // known

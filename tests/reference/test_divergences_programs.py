@@ -192,3 +192,44 @@ def test_floor_divide_edges_only_for_grad_operands():
                                   lambda m: m.zeros(2, 0).t().clone(), lambda m: m.zeros(3, 0).sum(0, keepdim=True)])
 def test_empty_copies_keep_torchs_layout(make):
     check(lambda m: (lambda t: (t.shape, t.stride(), t.storage_offset()))(make(m)))
+
+
+def _whole_write(key, value):
+    def fn(m):
+        x = m.ones(2, 3, requires_grad=True)
+        v = value(m)
+        y = x * 1
+        y[key] = v  # no view step: torch writes y itself (fill_ / copy_), not through CopySlices
+        names = y.grad_fn.name(), [type(n).__name__ for n, _ in y.grad_fn.next_functions]
+        y.sum().backward()
+        return y, names, x.grad, v.grad if isinstance(v, m.Tensor) else None
+    return fn
+
+
+WHOLE_VALUES = {"number": lambda m: 0.5, "0-dim": lambda m: m.tensor(2.0), "0-dim rg": lambda m: m.tensor(2.0, requires_grad=True),
+                "row": lambda m: m.ones(3), "row rg": lambda m: m.ones(3, requires_grad=True),
+                "full rg": lambda m: m.ones(2, 3, requires_grad=True)}
+
+
+@pytest.mark.parametrize("key", [Ellipsis, slice(None), (Ellipsis, slice(None))], ids=str)
+@pytest.mark.parametrize("value", WHOLE_VALUES, ids=str)
+def test_whole_tensor_setitem_nodes(key, value):
+    check(_whole_write(key, WHOLE_VALUES[value]))
+
+
+def test_fill_with_a_tensor_value():
+    def fn(m):
+        x, v = m.ones(2, requires_grad=True), m.tensor(2.0, requires_grad=True)
+        y = (x * 1).fill_(v)
+        y.sum().backward()
+        return y, y.grad_fn.name(), x.grad, v.grad
+    check(fn)
+
+
+@pytest.mark.parametrize("fn", [lambda m: m.tensor(1.0).sum(1, keepdim=True), lambda m: m.tensor(1.0).mean(-2),
+                                lambda m: m.tensor(1.0).sum((0,)), lambda m: m.tensor([]).view(0, -1),
+                                lambda m: m.autograd.Variable(m.tensor([1]), requires_grad=True),
+                                lambda m: m.zeros(1).new_zeros(-1), lambda m: m.zeros(1).new_zeros((2, -1)),
+                                lambda m: m.zeros(1, dtype=m.int32).new_zeros(2)])
+def test_checks_and_messages(fn):
+    check(fn)
