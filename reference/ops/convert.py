@@ -106,7 +106,8 @@ def copy_(self, src, non_blocking=False):
     arr = src._a
     if src._st.be is not self._st.be:
         arr = self._st.be.from_host(src._st.be.to_host(arr))
-    needs = grad_on[0] and (self._rg or src._rg)
+    # an integer self cannot require grad: a write from a tensor that does leaves it without a graph
+    needs = grad_on[0] and (self._rg or (src._rg and self.dtype.category >= _dtypes.FLOAT))
     old = snapshot(self, copy=False) if needs else None
     self._a[...] = arr
     bump(self)
@@ -150,7 +151,7 @@ def zero_(self):
 
 def _fill(self, v, node_cls, value=None):
     check_inplace(self, value)
-    needs = grad_on[0] and (self._rg or (value is not None and value._rg))
+    needs = grad_on[0] and (self._rg or (value is not None and value._rg))  # torch: even an integer self
     old = snapshot(self, copy=False) if needs else None
     self._a[...] = v
     bump(self)

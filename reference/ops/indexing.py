@@ -477,7 +477,7 @@ def setitem(self, index, value):
         warnings.warn("Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before "
                       "performing this operation. This also applies to advanced indexing e.g. tensor[indices] = "
                       "tensor", UserWarning, stacklevel=2)
-    needs = grad_on[0] and (self._rg or (isinstance(value, Tensor) and value._rg))
+    needs = grad_on[0] and (self._rg or (isinstance(value, Tensor) and value._rg and self.dtype.category >= FLOAT))
     old = snapshot(self, copy=False) if needs else None
     if adv is not None:
         region[adv] = v

@@ -156,11 +156,11 @@ class LinalgVectorNormBackward0(Node):
     saved_inputs = (0,)
     saves_result = True
 
-    def __init__(self, p, dims, keepdim):
-        self.p, self.dims, self.keepdim = p, dims, keepdim
+    def __init__(self, p, dims, keepdim, be):
+        self.p, self.dims, self.keepdim, self.be = p, dims, keepdim, be
 
     def forward(self, a):
-        out = _vector_norm(a, self.p, self.dims, self.keepdim)
+        out = _vector_norm(a, self.p, self.dims, self.keepdim, self.be)
         self.saved = (a, out)
         return out
 
@@ -181,9 +181,11 @@ class LinalgVectorNormBackward0(Node):
         return (np.where(out == 0, 0, g * scale).astype(a.dtype),)
 
 
-def _vector_norm(a, p, dims, keepdim):
-    if p == 2 and a.dtype in _TORCH_ORDER and isinstance(a, np.ndarray):  # torch's CPU order (host kernels)
-        return _accumulate.torch_norm2(a, dims).reshape(_reduced_shape(a.shape, dims, keepdim))
+def _vector_norm(a, p, dims, keepdim, be):
+    if p == 2 and a.dtype in _TORCH_ORDER:  # torch's CPU order; its kernels run on the host
+        host = a if isinstance(a, np.ndarray) else be.to_host(a)
+        r = _accumulate.torch_norm2(host, dims).reshape(_reduced_shape(a.shape, dims, keepdim))
+        return r if host is a else be.from_host(r)
     # Other p (and half precision): accumulate in double and round once, close to torch but not bit-exact.
     acc = np.abs(a.astype(np.float64) if a.dtype == np.float32 or a.dtype == np.float16 else a)
     if p == 2:
@@ -213,11 +215,11 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         raise RuntimeError(f"norm(): unsupported norm type '{p}' in the reference")
     x = input if dtype is None else input.to(dtype)
     dims = tuple(range(x.ndim)) if dim is None else dims_of(x, dim, "norm")
-    node = LinalgVectorNormBackward0(float(p), dims, keepdim)
+    node = LinalgVectorNormBackward0(float(p), dims, keepdim, x._st.be)
     out_dt = x.dtype.to_real()
     if grad_on[0] and x._rg:
         return record(node, (x,), wrap(node.forward(x._a), out_dt, x._st.be))
-    return wrap(_vector_norm(x._a, float(p), dims, keepdim), out_dt, x._st.be)
+    return wrap(_vector_norm(x._a, float(p), dims, keepdim, x._st.be), out_dt, x._st.be)
 
 
 # ---- max / min -----------------------------------------------------------------------------------------

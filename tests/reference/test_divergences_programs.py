@@ -233,3 +233,18 @@ def test_fill_with_a_tensor_value():
                                 lambda m: m.zeros(1, dtype=m.int32).new_zeros(2)])
 def test_checks_and_messages(fn):
     check(fn)
+
+
+def _writes_into_integers(m):
+    v3 = m.tensor([[-1.75, 0.0, 1.0], [100.0, 2.0, 100.0]], requires_grad=True)
+    v5 = v3.int()
+    v5.copy_(v3)  # an integer tensor gets no graph from a copy of one that requires grad
+    v6 = m.zeros(2, 3, dtype=m.int64)
+    v6[0] = v3[0]
+    v7 = m.zeros(2, dtype=m.int64)
+    v7.fill_(m.tensor(2.0, requires_grad=True))  # ... yet torch's fill_ records one
+    return [(t, t.requires_grad, t.grad_fn is None) for t in (v5, v6, v7)]
+
+
+def test_writes_into_integer_tensors():
+    check(_writes_into_integers)

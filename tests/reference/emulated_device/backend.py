@@ -12,6 +12,7 @@ import strict_cupy  # noqa: E402
 
 import reference  # noqa: E402
 from reference import _device  # noqa: E402
+from reference._storage import Storage  # noqa: E402
 
 
 class _EmulatedDevice(_device._CupyBackend):
@@ -37,5 +38,18 @@ def _numpy_host(self, *, force=False):
 
 
 reference.Tensor.numpy = _numpy_host
+_from_numpy = reference.from_numpy
+
+
+def _from_numpy_shared(ndarray):
+    """from_numpy on the stand-in: the tensor keeps sharing the array's memory, now as a stand-in array (the
+    stand-in's memory is host memory), so it mixes with other tensors of the emulated device."""
+    t = _from_numpy(ndarray)
+    t._st = Storage(strict_cupy.ndarray._of(t._st.base), _device.CPU)
+    t._a = strict_cupy.ndarray._of(t._a)
+    return t
+
+
+reference.from_numpy = _from_numpy_shared
 globals().update({name: getattr(reference, name) for name in dir(reference) if not name.startswith("__")})
 __version__ = reference.__version__
