@@ -15,7 +15,7 @@ from .._layout import contiguous_strides
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
 from ._common import (MULTI_OUTPUT_VIEW, torch_layout, finish_inplace, as_number, bump, check_inplace, grad_on, has_internal_overlap, refuse_overlap,
-                      snapshot)
+                      refuse_partial_overlap, snapshot)
 from .convert import CopyBackwards, FillBackward3
 from .shape import AliasBackward0, make_view, unsqueeze
 
@@ -434,6 +434,8 @@ def setitem(self, index, value):
     through_view = _makes_view(steps, self._a.shape)
     if adv is not None:  # index_put_ checks the in-place rules before any check of its arguments
         check_inplace(self, value, through_view=through_view)
+        if isinstance(value, Tensor) and value._st.be is self._st.be:
+            refuse_partial_overlap(value, self, full=True)  # torch's assert_no_overlap(self, value)
         adv_dims = _check_bounds(self, region.shape, adv_dims, kernel=False)
         adv = _adv_tuple(region.ndim, adv_dims)
     target_shape = _gather_shape(region.shape, adv) if adv is not None else region.shape
@@ -441,15 +443,16 @@ def setitem(self, index, value):
         if value._st.be is not self._st.be:
             from ._common import device_mismatch
             raise device_mismatch(self, value)
-        if adv is not None and value.dtype is not self.dtype:
-            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                               f"{self.dtype.c10_name} for the destination and {value.dtype.c10_name} for the source.")
         v = value._a
         if adv is not None:  # index_put_: the value, leading 1s dropped, must expand to the gathered shape
             vs = v.shape[next((i for i, n in enumerate(v.shape) if n != 1), v.ndim):]
             if len(vs) > len(target_shape) or any(n not in (1, m) for n, m in zip(vs[::-1], target_shape[::-1])):
                 raise RuntimeError(f"shape mismatch: value tensor of shape {list(vs)} cannot be broadcast to indexing "
                                    f"result of shape {list(target_shape)}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                                   f"{self.dtype.c10_name} for the destination and {value.dtype.c10_name} for the "
+                                   f"source.")
         if v.ndim > len(target_shape) and any(n != 1 for n in v.shape[:v.ndim - len(target_shape)]):
             from .shape import _fmt
             raise RuntimeError(f"expand(torch.{value.dtype.legacy_name}{{{_fmt(v.shape)}}}, "

@@ -248,3 +248,22 @@ def _writes_into_integers(m):
 
 def test_writes_into_integer_tensors():
     check(_writes_into_integers)
+
+
+def _put(m, key, value):
+    v0 = m.zeros(2, 3, dtype=m.float64)
+    v0[key(m, v0)] = value(m, v0)
+
+
+OVERLAPS = {
+    "mask of itself": lambda m: (lambda v: v.__setitem__(v > 0, v))(m.tensor([100.0, -2.0, 0.1, 100.0])),
+    "rows of itself": lambda m: _put(m, lambda m, v: m.tensor([0, -1]), lambda m, v: v),
+    "a row of itself": lambda m: _put(m, lambda m, v: m.tensor([0, 1]), lambda m, v: v[0]),
+    "shape before dtype": lambda m: _put(m, lambda m, v: [0], lambda m, v: m.zeros(2, 2)),
+    "dtype": lambda m: _put(m, lambda m, v: [0], lambda m, v: m.zeros(3)),
+}
+
+
+@pytest.mark.parametrize("case", OVERLAPS, ids=str)
+def test_index_put_checks_overlap_then_shape_then_dtype(case):
+    check(OVERLAPS[case])
