@@ -1,4 +1,6 @@
 """Shared plumbing for ops: operand checks, dtype resolution and the in-place rules."""
+import math
+
 import numpy as np
 
 from .. import _dtypes
@@ -152,6 +154,31 @@ def _dense(a):
         return False
     extent = 1 + sum((n - 1) * abs(s) for n, s in zip(a.shape, a.strides)) // a.itemsize
     return extent == a.size
+
+
+_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+            "float16": "c10::Half", "float32": "float"}
+
+
+def checked_scalar(n, dt, floats=False):
+    """A Python number as torch converts it to dtype dt (x[i] = n, clamp's bounds): an int past int64 fails
+    to unpack, and a value an integer dtype cannot hold overflows (an unsigned dtype takes integers down
+    to -max, wrapping them). Returns the number to use."""
+    if isinstance(n, int) and not -2 ** 63 <= n < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")
+    if floats and dt.np.kind == "f" and dt.np.itemsize < 8 and not isinstance(n, complex) and math.isfinite(n) \
+            and abs(n) > np.finfo(dt.np).max:  # clamp's Scalar conversion checks floats too (x[i] = n does not)
+        raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} without overflow")
+    if dt.np.kind not in "iu" or isinstance(n, complex):
+        return n
+    info = np.iinfo(dt.np)
+    if isinstance(n, float):
+        bad = not (info.min <= n <= info.max)  # NaN fails every comparison
+    else:
+        bad = not ((-info.max if dt.np.kind == "u" else info.min) <= n <= info.max)
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} without overflow")
+    return n % (info.max + 1) if dt.np.kind == "u" and isinstance(n, int) and n < 0 else n
 
 
 def check_cast(dt, out_dt):

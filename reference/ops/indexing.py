@@ -15,7 +15,7 @@ from .._layout import contiguous_strides
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
 from ._common import (MULTI_OUTPUT_VIEW, torch_layout, finish_inplace, as_number, bump, check_inplace, grad_on, has_internal_overlap, refuse_overlap,
-                      refuse_partial_overlap, snapshot)
+                      checked_scalar, refuse_partial_overlap, snapshot)
 from .convert import CopyBackwards, FillBackward3
 from .shape import AliasBackward0, make_view, unsqueeze
 
@@ -399,31 +399,10 @@ def _makes_view(steps, shape):
     return False
 
 
-_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
-
-
-def _check_number(n, dt):
-    """torch turns a Python number into a tensor of t's dtype before it looks at the index: an int past
-    int64 fails to unpack, and a value an integer dtype cannot hold overflows (an unsigned dtype takes
-    integers down to -max, wrapping them). Returns the number to write."""
-    if isinstance(n, int) and not -2 ** 63 <= n < 2 ** 63:
-        raise ValueError("Overflow when unpacking long long")
-    if dt.np.kind not in "iu" or isinstance(n, complex):
-        return n
-    info = np.iinfo(dt.np)
-    if isinstance(n, float):
-        bad = not (info.min <= n <= info.max)  # NaN fails every comparison
-    else:
-        bad = not ((-info.max if dt.np.kind == "u" else info.min) <= n <= info.max)
-    if bad:
-        raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} without overflow")
-    return n % (info.max + 1) if dt.np.kind == "u" and isinstance(n, int) and n < 0 else n
-
-
 def setitem(self, index, value):
     """Write `value` (a tensor or number, broadcast) into the indexed region, in place."""
     if not isinstance(value, Tensor) and as_number(value) is not None:
-        value = _check_number(as_number(value), self.dtype)
+        value = checked_scalar(as_number(value), self.dtype)
     if index is False or index is True:  # torch: x[False] = v does nothing; x[True] = v copies like x[...] = v
         if index is False:
             return

@@ -36,14 +36,14 @@ def _any(result_dt, out_dt, name):
 
 
 # the C++ type names torch prints in some dtype errors
-_CPP_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int",
+CPP_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int",
               "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
               "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 
 
 def _long(result_dt, out_dt, name):
     if out_dt.name != "int64":
-        raise RuntimeError(f"Expected out tensor to have dtype long int, but got {_CPP_NAMES[out_dt.name]} instead")
+        raise RuntimeError(f"Expected out tensor to have dtype long int, but got {CPP_NAMES[out_dt.name]} instead")
 
 
 def _bool(result_dt, out_dt, name):

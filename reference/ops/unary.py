@@ -9,7 +9,8 @@ from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import wrap
 from ..autograd.node import Node, record
-from ._common import finish_inplace, bump, check_cast, check_inplace, grad_on, refuse_overlap, snapshot
+from ._common import finish_inplace, bump, check_cast, check_inplace, checked_scalar, grad_on, refuse_overlap, snapshot
+from .out import CPP_NAMES
 
 
 class NegBackward0(Node):
@@ -259,17 +260,33 @@ METHODS["negative"] = neg
 METHODS["absolute"] = abs
 
 
-def clamp(input, min=None, max=None):
-    """Limit every element to [min, max] (either bound may be None)."""
+def _clamp_bounds(input, min, max):
+    """torch's clamp over Python-number bounds: the result dtype promotes over them (an int tensor with
+    float bounds is float), no bool kernel, and each bound converted to that dtype with its checks."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    return _run(ClampBackward1, lambda x: ClampBackward1(min, max).forward(x), input, (min, max), False)
+    bounds = [b for b in (min, max) if b is not None and not hasattr(b, "dtype")]
+    dt = _dtypes.result_type(input, *bounds) if bounds else input.dtype
+    if dt is _dtypes.bool_:
+        raise NotImplementedError("\"clamp_scalar_cpu\" not implemented for 'Bool'")
+    lo, hi = (b if b is None or hasattr(b, "dtype") else checked_scalar(b, dt, floats=True) for b in (min, max))
+    return dt, lo, hi
+
+
+def clamp(input, min=None, max=None):
+    """Limit every element to [min, max] (either bound may be None)."""
+    dt, lo, hi = _clamp_bounds(input, min, max)
+    if dt is not input.dtype:  # only integer/bool inputs promote here, and those carry no graph
+        input = input.to(dt)
+    return _run(ClampBackward1, lambda x: ClampBackward1(lo, hi).forward(x), input, (lo, hi), False)
 
 
 def clamp_(self, min=None, max=None):
-    if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    return _run_(ClampBackward1, lambda x: ClampBackward1(min, max).forward(x), self, (min, max), False)
+    dt, lo, hi = _clamp_bounds(self, min, max)
+    if dt is not self.dtype and not _dtypes.can_cast(dt, self.dtype):
+        raise RuntimeError(f"result type {dt.c10_name} can't be cast to the desired output type "
+                           f"{CPP_NAMES[self.dtype.name]}")
+    return _run_(ClampBackward1, lambda x: ClampBackward1(lo, hi).forward(x), self, (lo, hi), False)
 
 
 def square(input):

@@ -267,3 +267,25 @@ OVERLAPS = {
 @pytest.mark.parametrize("case", OVERLAPS, ids=str)
 def test_index_put_checks_overlap_then_shape_then_dtype(case):
     check(OVERLAPS[case])
+
+
+CLAMPS = {
+    "uint8 with -1": lambda m: m.tensor([0, 5, 200], dtype=m.uint8).clamp(-1, 1),
+    "uint8 in place with -1": lambda m: m.tensor([0, 5, 200], dtype=m.uint8).clamp_(-1, 1),
+    "uint8 with -300": lambda m: m.tensor([0, 5, 200], dtype=m.uint8).clamp(-300, 100),
+    "int8 with 1000": lambda m: m.tensor([0, 5, 100], dtype=m.int8).clamp(-1, 1000),
+    "bool promotes": lambda m: m.tensor([True, False]).clamp(-1, 1),
+    "bool in place": lambda m: m.tensor([True, False]).clamp_(0, 1),
+    "bool bounds": lambda m: m.tensor([True, False]).clamp_(False, True),
+    "int with floats": lambda m: m.tensor([1, 5]).clamp(0.5, 2.5),
+    "int in place with floats": lambda m: m.tensor([1, 5]).clamp_(0.5, 2.5),
+    "float16 past its range": lambda m: m.tensor([1.5, -3.0], dtype=m.float16).clamp(0, 1e10),
+    "float32 past its range": lambda m: m.tensor([1.5]).clamp(0, 1e300),
+    "float16 with inf": lambda m: m.tensor([1.5], dtype=m.float16).clamp(0, float("inf")),
+    "graph": lambda m: (lambda y: (y, y.grad_fn.name()))(m.tensor([1.5, -3.0], requires_grad=True).clamp(-1, 1)),
+}
+
+
+@pytest.mark.parametrize("case", CLAMPS, ids=str)
+def test_clamp_promotes_and_checks_its_bounds(case):
+    check(CLAMPS[case])
