@@ -155,6 +155,10 @@ def _advanced(x, t, dim):
             arr = arr.astype(np.int64)
     if dt is None or dt.category >= FLOAT:
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    if dt is _dtypes.uint8:  # torch still reads a uint8 index as a mask
+        warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+                      UserWarning, stacklevel=3)
+        arr = arr.astype(np.bool_)
     if arr.dtype == np.bool_:
         return t._st.be.from_host(arr)  # its shape: _check_bounds
     return t._st.be.from_host(arr.astype(np.intp, copy=False))  # bounds: _check_bounds, when torch checks them
@@ -413,6 +417,10 @@ def setitem(self, index, value):
     through_view = _makes_view(steps, self._a.shape)
     if adv is not None:  # index_put_ checks the in-place rules before any check of its arguments
         check_inplace(self, value, through_view=through_view)
+        masks = [x for x in items if isinstance(x, Tensor) and x.dtype is _dtypes.uint8]
+        if masks and len(adv_dims) == 1 and (not isinstance(value, Tensor) or value._a.ndim == 0):
+            # one mask and one value: torch's index_put_ hands over to masked_fill_, which takes bool masks only
+            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
         if isinstance(value, Tensor) and value._st.be is self._st.be:
             refuse_partial_overlap(value, self, full=True)  # torch's assert_no_overlap(self, value)
         adv_dims = _check_bounds(self, region.shape, adv_dims, kernel=False)

@@ -1,6 +1,8 @@
 """Regressions for divergences the program tests found (issue 12, part 3): index checks and their order,
 narrow's checks, floor_divide's graph, printing an invalid no_grad view, backward of a no_grad view, and
 empty-slice strides. Every case runs against torch and the reference in this run (see _refcompare)."""
+import warnings
+
 import pytest
 
 from _refcompare import check
@@ -289,3 +291,12 @@ CLAMPS = {
 @pytest.mark.parametrize("case", CLAMPS, ids=str)
 def test_clamp_promotes_and_checks_its_bounds(case):
     check(CLAMPS[case])
+
+
+@pytest.mark.parametrize("fn", [lambda m: m.ones(2, 4)[m.tensor([], dtype=m.uint8)],
+                                lambda m: m.arange(4.0)[m.tensor([1, 0, 1, 0], dtype=m.uint8)],
+                                lambda m: m.arange(4.0).__setitem__(m.tensor([1, 0, 1, 0], dtype=m.uint8), 7)])
+def test_uint8_indices_are_masks(fn):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's deprecation text names its source file
+        check(fn)
