@@ -109,23 +109,16 @@ def slice_dim(self, d, start, stop, step):
     sl = slice(start, stop, step)
     arr = self._a[(slice(None),) * d + (sl,)]
     if not arr.size:  # torch's slice: stride * step and offset + start * stride, even when empty (NumPy differs)
-        strides = list(self._a.strides)
+        item = arr.itemsize
+        strides = [st // item for st in self._a.strides]
         strides[d] *= sl.indices(self._a.shape[d])[2]
         offset = self.storage_offset() + sl.indices(self._a.shape[d])[0] * self.stride(d)
-        if isinstance(arr, np.ndarray):  # NumPy already offsets a slice of an empty buffer
-            arr = _empty_at(self, arr, offset, tuple(strides)) if self._st.flat.size else \
-                np.lib.stride_tricks.as_strided(arr, arr.shape, tuple(strides))
-        else:  # a device array: a window of the flat storage at that offset
-            flat = self._st.flat
-            arr = self._st.be.xp.lib.stride_tricks.as_strided(flat[min(offset, flat.size):], arr.shape, tuple(strides))
+        flat = self._st.flat
+        if flat.size:  # a window of the storage at that offset (past its end only for an empty storage)
+            arr = self._st.be.strided(flat, arr.shape, strides, min(offset, flat.size))
+        else:  # NumPy already offsets a slice of an empty buffer
+            arr = self._st.be.xp.lib.stride_tricks.as_strided(arr, arr.shape, tuple(st * item for st in strides))
     return make_view(self, arr, SliceBackward0(d, sl))
-
-
-def _empty_at(t, arr, offset, strides):
-    """An empty slice at torch's storage offset (NumPy points every empty slice at its base's start)."""
-    flat = t._st.flat
-    return np.ndarray(arr.shape, arr.dtype, buffer=flat, offset=min(offset, flat.size) * flat.itemsize,
-                      strides=strides)
 
 
 def _int_index(i):
