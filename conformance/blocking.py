@@ -160,7 +160,7 @@ FOUNDATIONS = {f.name: f for f in (
     Foundation("inplace_write", "an in-place write (t.add_(1), or t[...] = t + 1) changes t's values",
                _inplace_write, ("tensor_from_data", "numpy_readback")),
     Foundation("dtype_objects", "dtypes are torch-style objects: str(torch.float32) == 'torch.float32'",
-               _dtype_objects),
+               _dtype_objects, ("tensor_from_data",)),
     Foundation("grad_propagation", "requires_grad propagates through an op: (x * 2).requires_grad, a non-leaf "
                "with a grad_fn", _grad_propagation, ("autograd",)),
 )}
@@ -216,9 +216,10 @@ class Probes:
 
     def _probe(self, foundation: Foundation) -> Verdict:
         for required in foundation.requires:
-            if not self.verdict(required).ok:
-                return Verdict(False, f"blocked by {FOUNDATIONS[required].test_id(self.device)}",
-                               blocked_by=required)
+            verdict = self.verdict(required)
+            if not verdict.ok:
+                root = verdict.blocked_by or required  # a chain of blocked foundations names its broken root
+                return Verdict(False, f"blocked by {FOUNDATIONS[root].test_id(self.device)}", blocked_by=root)
         try:
             run_with_timeout(lambda: foundation.probe(self.module, self.device), self.timeout)
         except FoundationFailed as exc:
