@@ -29,7 +29,9 @@ def make_view(t, arr, node=None):
     out = view_of(t, arr)
     if not grad_on[0]:
         out._creation_meta = NO_GRAD_VIEW
-        out._rg = t._rg  # it requires grad through its base, but records no history (see grad_accumulator)
+        # it requires grad through its base (the root of a chain of views, as in torch: a view of a leaf view
+        # whose own flag was set does not), but records no history (see grad_accumulator)
+        out._rg = out._base._rg
     elif node is not None and t._rg:
         node.in_shape = t._a.shape
         record(node, (t,), out)

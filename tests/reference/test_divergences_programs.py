@@ -300,3 +300,22 @@ def test_uint8_indices_are_masks(fn):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch's deprecation text names its source file
         check(fn)
+
+
+def _no_grad_views_of_views(m):
+    v1 = m.arange(6.0).reshape(2, 3)
+    v1.requires_grad_()  # a leaf view with its own flag: its no_grad views follow the root base instead
+    with m.no_grad():
+        a = v1.permute(0, 1).requires_grad
+    x = m.ones(4, requires_grad=True)
+    v = x[:3]
+    base = m.zeros(3)
+    w = base[0:2]
+    base.add_(m.ones(3, requires_grad=True))
+    y = m.ones(3, requires_grad=True) * 2
+    with m.no_grad():
+        return a, v[:2].requires_grad, x[1:].requires_grad, w[:1].requires_grad, y[1:][:1].requires_grad
+
+
+def test_no_grad_views_of_views():
+    check(_no_grad_views_of_views)
