@@ -247,7 +247,7 @@ def getitem(self, index):
                 raise ValueError("step must be greater than zero")
             sl = slice(*(None if v is None else _int_index(v) for v in (start, stop, step)))
             # torch skips a slice that keeps the whole dim, unless it is the entire index (x[:])
-            if single_slice or sl.indices(cur._a.shape[dim]) != (0, cur._a.shape[dim], 1):
+            if single_slice or not _keeps_dim(sl, cur._a.shape[dim]):
                 cur = slice_dim(cur, dim, sl.start, sl.stop, sl.step)
             dim += 1
         elif x is None:
@@ -387,11 +387,17 @@ def _steps(t, items):
     return steps, cur, adv
 
 
+def _keeps_dim(sl, size):
+    """torch's test for skipping a slice: its start as written is 0, its step 1, and its stop reaches the end
+    (x[:, -3:] is still sliced; x[:, 0:100] is not)."""
+    return sl.start in (None, 0) and sl.step in (None, 1) and (sl.stop is None or sl.stop >= size)
+
+
 def _makes_view(steps, shape):
     """Whether torch's basic indexing writes through a new view: any step but a slice keeping a whole dim
     (torch returns the tensor itself for those, so x[...] = v and x[:] = v write into x directly)."""
     for kind, d, arg in steps:
-        if kind != "slice" or arg.indices(shape[d]) != (0, shape[d], 1):
+        if kind != "slice" or not _keeps_dim(arg, shape[d]):
             return True
     return False
 

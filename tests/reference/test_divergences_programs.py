@@ -319,3 +319,17 @@ def _no_grad_views_of_views(m):
 
 def test_no_grad_views_of_views():
     check(_no_grad_views_of_views)
+
+
+SKIPPED_SLICES = [(slice(None), slice(-3, None)), (slice(None), slice(0, 100)), (slice(None), slice(None, 3)),
+                  (slice(None), slice(0, None, 1)), slice(None), (slice(None), slice(0, -1))]
+
+
+@pytest.mark.parametrize("key", SKIPPED_SLICES, ids=str)
+def test_which_slices_torch_skips(key):
+    def fn(m):
+        x, e = m.ones(3, 3, requires_grad=True), m.tensor([[], []], requires_grad=True)
+        y = x * 1
+        y[key] = 2.0
+        return x[key].grad_fn.name(), e[key].grad_fn.name(), y.grad_fn.name()
+    check(fn)
