@@ -44,13 +44,21 @@ def upstream(drawn: dict, shape: tuple, dtype: str) -> np.ndarray:
     return values.astype(NUMPY_DTYPES[dtype])
 
 
-def grad(ctx: Context, drawn: dict) -> None:
-    """Each leaf's .grad equals torch's after backward(g), and after a second backward(g) accumulates."""
+def run_differentiable(ctx: Context, drawn: dict):
+    """The case in both modules with its differentiable inputs built as leaves: (names, torch's run, the
+    implementation's run); an implementation that returns no tensor fails here, for the grad and graph checks alike."""
     names = grad_inputs(ctx)
     expected, actual = ctx.pair(drawn, names, nonleaf=receiver_of(ctx, names))
+    if not is_tensor_like(actual.result):
+        raise Mismatch(f"expected a tensor, got {describe(actual.result)}", describe(expected.result),
+                       describe(actual.result))
+    return names, expected, actual
+
+
+def grad(ctx: Context, drawn: dict) -> None:
+    """Each leaf's .grad equals torch's after backward(g), and after a second backward(g) accumulates."""
+    names, expected, actual = run_differentiable(ctx, drawn)
     want, got = expected.result, actual.result
-    if not is_tensor_like(got):
-        raise Mismatch(f"expected a tensor, got {describe(got)}", describe(want), describe(got))
     if not want.requires_grad:
         return
     g = upstream(drawn, tuple(want.shape), dtype_name(want.dtype))

@@ -6,9 +6,9 @@ here: the grad check still judges its gradients. Every mismatching property is r
 """
 from __future__ import annotations
 
-from ..compare import Mismatch, describe, is_tensor_like
+from ..compare import Mismatch
 from ..runner import Context, SpecDisagrees
-from .grad import grad_inputs, node_name, receiver_of
+from .grad import node_name, run_differentiable
 
 PROPERTIES = ("requires_grad", "is_leaf", "grad_fn")
 
@@ -20,11 +20,8 @@ def _property(obj, name: str):
 
 def graph(ctx: Context, drawn: dict) -> None:
     """requires_grad, is_leaf and the grad_fn's name equal torch's, all of them reported at once."""
-    names = grad_inputs(ctx)
-    expected, actual = ctx.pair(drawn, names, nonleaf=receiver_of(ctx, names))
+    _, expected, actual = run_differentiable(ctx, drawn)
     want, got = expected.result, actual.result
-    if not is_tensor_like(got):
-        raise Mismatch(f"expected a tensor, got {describe(got)}", describe(want), describe(got))
     if ctx.case.grad_fn and node_name(want.grad_fn) != ctx.case.grad_fn:
         raise SpecDisagrees(f"spec error: torch's grad_fn is {node_name(want.grad_fn)}, the spec says {ctx.case.grad_fn}")
     differ = [(name, _property(want, name), _property(got, name)) for name in PROPERTIES
