@@ -19,7 +19,7 @@ from ._tensor import Tensor, _new, check_grad_dtype, wrap
 from .ops.out import factory_with_out
 from .rng import capability
 from .rng.fma import fma32, fma64
-from .ops.shape import size_args
+from .ops.shape import AliasBackward0, make_view, size_args
 
 _FROM_NUMPY_TYPES = ("float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, uint32, "
                      "uint16, uint8, and bool")
@@ -438,7 +438,7 @@ def legacy_new(cls, dt, *args, device=None, dtype=None):
                                 f"{_OPTIONS_NAME.get(a.dtype.name, a.dtype.name)}, device=cpu, layout=Strided, "
                                 f"requires_grad=false (default), pinned_memory=false (default), "
                                 f"memory_format=(nullopt)))")
-            return a.detach()
+            return make_view(a, a._a.view(), AliasBackward0())  # torch: an alias, a view with AliasBackward0
         from ._tensor import Size
         if isinstance(a, Size):
             return _finish(be.xp.empty(tuple(a), dt.np), dt, be, False)

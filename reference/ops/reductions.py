@@ -130,9 +130,11 @@ def _reduce(input, dim, keepdim, dtype, full_node, dim_node, out_dtype, op):
     else:
         dims = dims_of(input, dim, op)  # checks the dims even of a 0-dim input (only 0 and -1 are valid)
         node = dim_node(dims if x.ndim else (), keepdim)
-    if grad_on[0] and input._rg:
-        return record(node, (input,), wrap(node.forward(x, out_dtype.np), out_dtype, input._st.be))
-    return wrap(node.forward(x, out_dtype.np), out_dtype, input._st.be)
+    r = node.forward(x, out_dtype.np)
+    if isinstance(r, np.ndarray) and not isinstance(x, np.ndarray):  # the ordered sums replay on the host
+        r = input._st.be.from_host(r)
+    out = wrap(r, out_dtype, input._st.be)
+    return record(node, (input,), out) if grad_on[0] and input._rg else out
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):

@@ -333,3 +333,13 @@ def test_which_slices_torch_skips(key):
         y[key] = 2.0
         return x[key].grad_fn.name(), e[key].grad_fn.name(), y.grad_fn.name()
     check(fn)
+
+
+def test_legacy_constructor_of_a_tensor_is_an_alias():
+    def fn(m):
+        v0 = m.tensor([[1.0, 2.0]], requires_grad=True)
+        t = m.FloatTensor(v0)
+        flags = t.requires_grad, t.grad_fn.name(), t.is_leaf, t._base is v0
+        t.sum().backward()
+        return flags, v0.grad
+    check(fn)
