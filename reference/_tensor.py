@@ -339,6 +339,8 @@ class Tensor(metaclass=_TensorMeta):
 
     def _accumulate(self, g):
         """Add a grad array into .grad: the first one is copied in, later ones are added in place."""
+        if not isinstance(g, type(self._a)):
+            g = self._st.be.from_host(g)  # a device leaf: the engine's broadcast sums replay on the host
         cur = self._grad
         if cur is None:
             # torch's layout contract: a dense leaf's grad has the leaf's strides, any other leaf's is contiguous.
