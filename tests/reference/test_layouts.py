@@ -1,6 +1,7 @@
 """Result strides of elementwise ops and gathers against torch on random operands (issue 12, part 3): one
 rule (_layout.elementwise_strides) decides both, so both are drawn here, with empty and size-1 dims,
 transposed, expanded, sliced and broadcast operands. torch computes every expectation in this run."""
+import math
 import random
 
 import pytest
@@ -19,7 +20,7 @@ def _operand(m, rng, shape, seed):
     if kind == "permuted" and len(shape) > 1:
         perm = list(range(len(shape)))
         rng.shuffle(perm)
-        base = m.arange(float(max(1, _numel(shape)))).view(-1)[:_numel(shape)].reshape([shape[p] for p in perm])
+        base = m.arange(float(max(1, math.prod(shape)))).view(-1)[:math.prod(shape)].reshape([shape[p] for p in perm])
         inverse = [perm.index(d) for d in range(len(shape))]
         return base.permute(*inverse)
     if kind == "expanded" and shape:
@@ -29,13 +30,6 @@ def _operand(m, rng, shape, seed):
         big = [n * 2 for n in shape]
         return m.zeros(big)[tuple(slice(None, None, 2) for _ in big)]
     return m.zeros(shape)
-
-
-def _numel(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def _elementwise_case(m, seed):
