@@ -416,8 +416,6 @@ def from_numpy(ndarray):
 
 
 # ---- legacy constructors ---------------------------------------------------------------------------------------
-_OPTIONS_NAME = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "uint8": "unsigned char",
-                 "bool": "bool", "float16": "c10::Half", "int16": "short int", "int8": "signed char"}
 
 
 @quiet
@@ -432,10 +430,10 @@ def legacy_new(cls, dt, *args, device=None, dtype=None):
         a = args[0]
         if isinstance(a, Tensor):
             if cls is not Tensor and a.dtype is not dt:
-                raise TypeError(f"expected TensorOptions(dtype={_OPTIONS_NAME.get(dt.name, dt.name)}, device=cpu, "
+                raise TypeError(f"expected TensorOptions(dtype={_dtypes.CPP_NAMES.get(dt.name, dt.name)}, device=cpu, "
                                 f"layout=Strided, requires_grad=false (default), pinned_memory=false (default), "
                                 f"memory_format=(nullopt)) (got TensorOptions(dtype="
-                                f"{_OPTIONS_NAME.get(a.dtype.name, a.dtype.name)}, device=cpu, layout=Strided, "
+                                f"{_dtypes.CPP_NAMES.get(a.dtype.name, a.dtype.name)}, device=cpu, layout=Strided, "
                                 f"requires_grad=false (default), pinned_memory=false (default), "
                                 f"memory_format=(nullopt)))")
             return make_view(a, a._a.view(), AliasBackward0())  # torch: an alias, a view with AliasBackward0

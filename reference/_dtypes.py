@@ -182,3 +182,9 @@ def as_dtype(d, what="dtype"):
     if py is not None:
         return py
     raise TypeError(f"{what} must be torch.dtype, not {type(d).__name__}")
+
+
+# The C++ type names torch prints in its dtype errors (mm's "same dtype", out=, TensorOptions, ...).
+CPP_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int",
+             "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
+             "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}

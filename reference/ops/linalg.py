@@ -1,14 +1,10 @@
 """Matrix products: mm, mv, dot, and matmul's dispatch over them (batched via NumPy's matmul)."""
 import numpy as np
 
+from .._dtypes import CPP_NAMES
 from .._tensor import Tensor, wrap
 from ..autograd.node import Node, record
 from ._common import device_mismatch, grad_on
-
-# The C type names torch prints in its "same dtype" errors.
-_CNAME = {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "int16": "short int",
-          "int8": "signed char", "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half",
-          "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 
 
 class MmBackward0(Node):
@@ -77,8 +73,8 @@ def _check(a, b, op):
 
 def _check_dtypes(a, b):
     if a.dtype is not b.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_CNAME[a.dtype.name]} != "
-                           f"{_CNAME[b.dtype.name]}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {CPP_NAMES[a.dtype.name]} != "
+                           f"{CPP_NAMES[b.dtype.name]}")
 
 
 def _run(node_cls, a, b):

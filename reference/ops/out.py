@@ -12,7 +12,7 @@ import functools
 import math
 import warnings
 
-from .._dtypes import as_dtype
+from .._dtypes import CPP_NAMES, as_dtype
 from .._fp import quiet
 from .._tensor import Tensor
 from ._common import bump, check_cast, grad_on, refuse_overlap, refuse_partial_overlap
@@ -33,12 +33,6 @@ def _cast(result_dt, out_dt, name):
 
 def _any(result_dt, out_dt, name):
     """Reductions accumulate straight into out's dtype."""
-
-
-# the C++ type names torch prints in some dtype errors
-CPP_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int", "int32": "int",
-              "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
-              "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
 
 
 def _long(result_dt, out_dt, name):

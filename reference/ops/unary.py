@@ -10,7 +10,7 @@ from .._dtypes import FLOAT
 from .._tensor import wrap
 from ..autograd.node import Node, record
 from ._common import finish_inplace, bump, check_cast, check_inplace, checked_scalar, grad_on, refuse_overlap, snapshot
-from .out import CPP_NAMES
+from .._dtypes import CPP_NAMES
 
 
 class NegBackward0(Node):
