@@ -61,7 +61,7 @@ CASES = [
     ("3x3 float32 mul", case_mul, 20000, "µs"),
     ("tutorial autograd example (ones(4,3) +5, y*y*5, mean, backward)", case_autograd, 1000, "µs"),
     ("add of two 16M-element float32 tensors", case_big_add, 3, "ms"),
-    # reductions sum in torch's order to match its bits (reference/ops/_accumulate.py); that costs time
+    # reductions sum in torch's order to match its bits (reference/kernels/accumulate.py); that costs time
     ("sum(), mean(0) and norm() of a 4x3 float32 tensor", case_small_reductions, 2000, "µs"),
     ("sum of a 1M-element float32 tensor", case_big_sum, 20, "ms"),
 ]

@@ -6,20 +6,18 @@ Use it as `import reference as torch`. Tensors are strided views over NumPy memo
 import builtins as _builtins
 import re as _re
 
-from . import _dtypes, autograd, cuda
+from . import _dtypes, _random, autograd, cuda
+from ._api import *  # noqa: F401,F403  (every op function: add, sum, cat ...; see _api.__all__)
 from ._creation import (LEGACY_TYPES, arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
                         linspace, ones, ones_like, tensor, zeros, zeros_like)
-from ._creation import METHODS as _CREATION_METHODS
-from ._random import rand, rand_like, randint, randint_like, randn, randn_like, randperm
-from ._random import METHODS as _RANDOM_METHODS
+from ._random import Generator, default_generator, rand, rand_like, randint, randint_like, randn, randn_like, randperm
 from ._device import device
 from ._dlpack import from_dlpack
 from ._dtypes import (can_cast, dtype, get_default_dtype, promote_types, result_type,
                       set_default_dtype)
+from ._printing import set_printoptions as _set_printoptions
 from ._tensor import Size, Tensor
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .ops import bind as _bind
-from .ops import functions as _functions
 
 
 class _Version(str):
@@ -95,8 +93,6 @@ class _Version(str):
 # branches on `torch.__version__` then takes the same paths as with that torch.
 __version__ = _Version("2.13.0")
 
-_bind(Tensor, (_CREATION_METHODS, _RANDOM_METHODS))
-globals().update(_functions())
 globals().update(LEGACY_TYPES)
 
 # dtypes by torch's names, including the aliases (float, double, long, int, half, bool ...).
@@ -116,47 +112,31 @@ def numel(input):
     return input.numel()
 
 
-def _rng():
-    from . import _random
-    return _random
-
-
 def manual_seed(seed):
     """Seed the default CPU generator (the same streams as torch for the same seed)."""
-    return _rng().manual_seed(seed)
+    return _random.manual_seed(seed)
 
 
 def seed():
-    return _rng().seed()
+    return _random.seed()
 
 
 def initial_seed():
-    return _rng().initial_seed()
+    return _random.initial_seed()
 
 
 def get_rng_state():
     """The default generator's state as a uint8 tensor of 5056 bytes (torch's layout)."""
-    return from_numpy(_rng().get_rng_state().copy())
+    return from_numpy(_random.get_rng_state().copy())
 
 
 def set_rng_state(new_state):
     if not isinstance(new_state, Tensor) or new_state.dtype is not _dtypes.uint8:
         raise TypeError("set_rng_state(): expected a torch.ByteTensor")
-    _rng().set_rng_state(new_state.numpy().copy())
-
-
-def __getattr__(name):
-    # Generator and default_generator come from the RNG module, loaded on first use.
-    if name in ("Generator", "default_generator"):
-        return getattr(_rng(), name)
-    if name == "set_printoptions":
-        from ._printing import set_printoptions
-        return set_printoptions
-    raise AttributeError(f"module 'reference' has no attribute '{name}'")
+    _random.set_rng_state(new_state.numpy().copy())
 
 
 def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
     """Printing options as torch.set_printoptions (precision, threshold, edgeitems, linewidth, sci_mode)."""
-    from ._printing import set_printoptions as impl
-    return impl(precision=precision, threshold=threshold, edgeitems=edgeitems, linewidth=linewidth,
+    return _set_printoptions(precision=precision, threshold=threshold, edgeitems=edgeitems, linewidth=linewidth,
                 profile=profile, sci_mode=sci_mode)

@@ -15,11 +15,11 @@ from ._dtypes import FROM_NUMPY
 from ._fp import quiet
 from ._layout import empty_laid_out, like_strides
 from ._storage import Storage
-from ._tensor import Tensor, _new, check_grad_dtype, wrap
+from ._tensor import Size, Tensor, _new, check_grad_dtype, wrap
 from .ops.out import factory_with_out
+from .ops.shape import AliasBackward0, make_view, size_args
 from .rng import capability
 from .rng.fma import fma32, fma64
-from .ops.shape import AliasBackward0, make_view, size_args
 
 _FROM_NUMPY_TYPES = ("float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, uint32, "
                      "uint16, uint8, and bool")
@@ -205,12 +205,6 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
     return _filled_like(input, fill_value, dtype, device, requires_grad)
 
 
-def full_like_scalar(value, like):
-    """A 0-dim tensor for a Python number, as torch wraps scalars (used by reflected operators)."""
-    dt = _dtypes.scalar_dtype(value)
-    return wrap(like._st.be.xp.asarray(value, dtype=dt.np), dt, like._st.be)
-
-
 # ---- new_* methods: same dtype and device as self unless given ---------------------------------------------
 def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
     # its own op name: only torch.zeros has the "zeros: Dimension size must be non-negative." check
@@ -361,6 +355,11 @@ def _check_range(values, dt):
         raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
 
 
+def reduce_tensor(self, proto):
+    """Tensor.__reduce_ex__: pickle a tensor as its values, dtype, device and (for a leaf) requires_grad."""
+    return (rebuild, (self._host().copy(), self.dtype.name, str(self.device), self._rg and self.grad_fn is None))
+
+
 def rebuild(values, dtype_name, device, requires_grad):
     """Unpickling: a tensor of `values` with the given dtype and device."""
     dt = _dtypes._by_name(dtype_name)
@@ -436,8 +435,7 @@ def legacy_new(cls, dt, *args, device=None, dtype=None):
                                 f"{_dtypes.CPP_NAMES.get(a.dtype.name, a.dtype.name)}, device=cpu, layout=Strided, "
                                 f"requires_grad=false (default), pinned_memory=false (default), "
                                 f"memory_format=(nullopt)))")
-            return make_view(a, a._a.view(), AliasBackward0())  # torch: an alias, a view with AliasBackward0
-        from ._tensor import Size
+            return make_view(a, a._a.view(), AliasBackward0(a._a.shape))  # torch: an alias, a view
         if isinstance(a, Size):
             return _finish(be.xp.empty(tuple(a), dt.np), dt, be, False)
         if isinstance(a, (list, tuple, np.ndarray)):
@@ -466,6 +464,3 @@ def _legacy_type(dt):
 
 
 LEGACY_TYPES = {dt.legacy_name: _legacy_type(dt) for dt in _dtypes.ALL}
-
-METHODS = {"new_zeros": new_zeros, "new_ones": new_ones, "new_empty": new_empty, "new_full": new_full,
-           "new_tensor": new_tensor}

@@ -6,6 +6,8 @@ device it runs on. CuPy is imported only when a CUDA device is first asked for.
 """
 import numpy as np
 
+from ._cuda_kernels import BinaryKernels
+
 __all__ = ["device", "backend_for", "backend_of", "canonical"]
 
 _TYPES = ("cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, vulkan, "
@@ -100,8 +102,6 @@ class _CupyBackend:
     is_host = False
 
     def __init__(self, cupy, index):
-        from ._cuda_kernels import BinaryKernels
-
         self.xp = cupy
         self.index = index
         self.device = device("cuda", index)
@@ -132,7 +132,7 @@ _cuda_backends = {}
 def cuda_module():
     """CuPy if it imports and sees a GPU, else None (never raises)."""
     try:
-        import cupy
+        import cupy  # the optional GPU dependency: imported only when a device is asked for
         if cupy.cuda.runtime.getDeviceCount() > 0:
             return cupy
     except Exception:  # no CuPy, no driver, no GPU: all mean "not available"

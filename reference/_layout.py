@@ -120,27 +120,30 @@ def is_dense(shape, strides):
     return True
 
 
-def fill_in_walk_order(a, be, values):
-    """Write flat draws into array `a` in TensorIterator's walk order."""
-    xp, values = be.xp, be.from_host(values)
+def in_walk_order(a, be, values):
+    """Flat draws, in TensorIterator's walk order over array `a`, as an array shaped like `a`: what each
+    element of `a` holds once torch's fill is done, so that one write `a[...] = it` is that fill."""
+    values = be.from_host(values)
     if a.flags.c_contiguous:
-        a[...] = values.reshape(a.shape)
-        return
-    item = a.itemsize
-    walked = a.transpose(walk_order(a.shape, tuple(s // item for s in a.strides)))
-    if not may_overlap(walked):
-        walked[...] = values.reshape(walked.shape)
-        return
-    # Elements share memory (from_numpy of an as_strided array): torch writes them one by one, so the
-    # last draw aimed at an address is the one that stays there.
-    offsets = xp.zeros((), xp.int64)
-    for n, s in zip(walked.shape, walked.strides):
-        offsets = offsets[..., None] + xp.arange(n, dtype=xp.int64) * (s // item)
-    offsets = offsets.reshape(-1)
-    _, first_from_end = xp.unique(offsets[::-1], return_index=True)
-    last = offsets.size - 1 - first_from_end
-    extent = int(offsets.max()) + 1
-    xp.lib.stride_tricks.as_strided(a, (extent,), (item,))[offsets[last]] = values[last]
+        return values.reshape(a.shape)
+    xp, item = be.xp, a.itemsize
+    order = walk_order(a.shape, tuple(s // item for s in a.strides))
+    walked = a.transpose(order)
+    if may_overlap(walked):
+        # Elements share memory (from_numpy of an as_strided array): torch writes them one by one, so the last
+        # draw aimed at an address is the one that stays there, and every element at that address shows it.
+        offsets = xp.zeros((), xp.int64)
+        for n, s in zip(walked.shape, walked.strides):
+            offsets = offsets[..., None] + xp.arange(n, dtype=xp.int64) * (s // item)
+        offsets = offsets.reshape(-1)
+        _, first_from_end = xp.unique(offsets[::-1], return_index=True)
+        last = offsets.size - 1 - first_from_end
+        memory = xp.empty(int(offsets.max()) + 1, values.dtype)
+        memory[offsets[last]] = values[last]
+        values = memory[offsets]
+    out = xp.empty(a.shape, values.dtype)
+    out.transpose(order)[...] = values.reshape(walked.shape)
+    return out
 
 
 def may_overlap(walked):
@@ -191,3 +194,9 @@ def copy_like(arr, src, be, always=False):
     out = empty_laid_out(be, src.shape, strides, arr.dtype)
     out[...] = arr
     return out
+
+
+def reduced_shape(shape, dims, keepdim):
+    """The result's shape: the reduced dims dropped, or kept with size 1."""
+    return tuple(1 if d in dims else n for d, n in enumerate(shape)) if keepdim else \
+        tuple(n for d, n in enumerate(shape) if d not in dims)

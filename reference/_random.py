@@ -8,14 +8,17 @@ import math
 from . import _dtypes
 from ._creation import _dt, _finish, _like_layout, _shape
 from ._device import backend_for
-from ._layout import fill_in_walk_order, is_row_major, laid_out
-from .rng.capability import get_cpu_capability, set_cpu_capability
+from ._layout import in_walk_order, is_row_major, laid_out
+from .autograd.function import inplace
+from .ops._common import has_internal_overlap, refuse_overlap
 from .ops.out import factory_with_out
+from .rng.capability import get_cpu_capability, set_cpu_capability
 from .rng.generator import Generator
 
 __all__ = ["Generator", "default_generator", "manual_seed", "initial_seed", "seed",
            "get_rng_state", "set_rng_state", "get_cpu_capability", "set_cpu_capability",
-           "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like", "METHODS"]
+           "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like",
+           "uniform_", "normal_"]
 
 default_generator = Generator()
 default_generator.seed()     # torch seeds its default generator non-deterministically
@@ -106,30 +109,29 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     """Fill self with uniform samples from [a, b), in place."""
-    from .ops._common import bump, check_inplace
-    check_inplace(self)
     g = _gen(generator)
-    _refuse_shared_elements(self, lambda: g.uniform(0, self.dtype.name, a, b))
-    fill_in_walk_order(self._a, self._st.be, g.uniform(self._a.size, self.dtype.name, a, b))
-    return bump(self)
+
+    def draws(old):
+        return (in_walk_order(old, self._st.be, g.uniform(old.size, self.dtype.name, a, b)),)
+    return inplace(self, (), None, draws,
+                   lambda: _refuse_shared_elements(self, lambda: g.uniform(0, self.dtype.name, a, b)))
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     """Fill self with normal samples, in place."""
-    from .ops._common import bump, check_inplace
-    check_inplace(self)
     g = _gen(generator)
-    _refuse_shared_elements(self, lambda: g.normal(0, self.dtype.name, mean, std))
-    fill_in_walk_order(self._a, self._st.be, g.normal(self._a.size, self.dtype.name, mean, std,
-                                         contiguous=self._a.flags.c_contiguous))
-    return bump(self)
+
+    def draws(old):
+        return (in_walk_order(old, self._st.be, g.normal(old.size, self.dtype.name, mean, std,
+                                                          contiguous=old.flags.c_contiguous)),)
+    return inplace(self, (), None, draws,
+                   lambda: _refuse_shared_elements(self, lambda: g.normal(0, self.dtype.name, mean, std)))
 
 
-# ---- where random draws land: see _layout (torch fills in TensorIterator's walk order) ----------------------
+# ---- where random draws land: torch fills in TensorIterator's walk order (see _layout.walk_order) ------------
 def _refuse_shared_elements(t, check_args):
     """torch refuses to fill an expand()ed tensor (a stride-0 dim), after checking the op's own arguments
-    and before drawing anything. Other overlaps it cannot rule out cheaply, so it fills them (see _fill)."""
-    from .ops._common import has_internal_overlap, refuse_overlap
+    and before drawing anything. Other overlaps it cannot rule out cheaply, so it fills them (see _layout.in_walk_order)."""
     if has_internal_overlap(t._a):
         check_args()
         refuse_overlap(t._a)
@@ -169,6 +171,3 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=
     g = _gen(generator)
     return _random_like(input, lambda n, name, _: g.randint(n, low, high), dtype, device,
                         requires_grad)
-
-
-METHODS = {"uniform_": uniform_, "normal_": normal_}

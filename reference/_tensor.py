@@ -2,8 +2,8 @@
 
 `_a` is kept as a real strided view of the storage's memory, so shape, strides and storage offset
 are read off it, elementwise ops are one array call, and writes through any view show in all others.
-Ops live in reference/ops/ and are attached to the class at the bottom of reference/__init__.py's
-import chain (see `_bind` in reference/ops/__init__.py).
+This module sits below autograd and the ops: every method that needs them (the ops, grad_fn, backward,
+register_hook, the legacy constructor) is attached in reference/_api.py, one line per method.
 """
 import warnings
 import weakref
@@ -11,15 +11,12 @@ import weakref
 from . import _dtypes
 from ._dtypes import FROM_NUMPY
 from ._layout import copy_like, is_dense
+from ._printing import format_tensor
 from ._storage import Storage
-from . import autograd as _autograd
-from .autograd import grad_mode
-from .autograd.node import grad_accumulator
 
 __all__ = ["Tensor", "Size"]
 
 _new = object.__new__
-_grad_on = grad_mode.enabled
 
 _NONLEAF_GRAD = ("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
                  "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
@@ -99,11 +96,6 @@ def contiguous_strides(a, xp):
     return xp.lib.stride_tricks.as_strided(a, a.shape, tuple(reversed(strides)))
 
 
-def _regenerate_view_fn(view):
-    from .ops._common import regenerate_view_fn  # the rare path; ops import this module
-    return regenerate_view_fn(view)
-
-
 def wrap_any(a, be):
     """Like wrap, reading the dtype off the array (for slow paths)."""
     return wrap(a, FROM_NUMPY[a.dtype], be)
@@ -149,10 +141,6 @@ class Tensor(metaclass=_TensorMeta):
     _acc = None
     _retains = False
     __array_priority__ = 1000  # make ndarray (op) Tensor defer to Tensor's reflected op
-
-    def __new__(cls, *args, **kwargs):
-        from ._creation import legacy_new
-        return legacy_new(cls, _dtypes.get_default_dtype(), *args, **kwargs)
 
     # ---- metadata -------------------------------------------------------------------------
     @property
@@ -248,14 +236,6 @@ class Tensor(metaclass=_TensorMeta):
 
     # ---- autograd state ---------------------------------------------------------------------
     @property
-    def grad_fn(self):
-        """The node that made this tensor; None for a leaf. A view written in place (through itself, its base
-        or a sibling) since its grad_fn was set gets torch's regenerated AsStridedBackward0 of its base."""
-        if self._base is not None and self._st.version != self._attr_version:
-            return _regenerate_view_fn(self)
-        return self._fn
-
-    @property
     def requires_grad(self):
         return self._rg
 
@@ -329,14 +309,6 @@ class Tensor(metaclass=_TensorMeta):
             self._retains = True
             self.grad_fn._retain = self
 
-    def register_hook(self, hook):
-        """Call hook(grad) when this tensor's grad is computed; a returned tensor replaces the grad."""
-        if not self._rg:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        node = self.grad_fn if self.grad_fn is not None else grad_accumulator(self)
-        node.register_prehook(hook)
-        return _HookHandle(node, hook)
-
     def _accumulate(self, g):
         """Add a grad array into .grad: the first one is copied in, later ones are added in place."""
         if not isinstance(g, type(self._a)):
@@ -352,10 +324,6 @@ class Tensor(metaclass=_TensorMeta):
         else:
             cur._a += g
             cur._st.version += 1
-
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Accumulate d(self)/d(leaf) into every leaf's .grad (gradient= weights a non-scalar self)."""
-        _autograd.backward_impl((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
 
     def detach(self):
         """Same memory and version counter, no history."""
@@ -485,10 +453,6 @@ class Tensor(metaclass=_TensorMeta):
 
     def __repr__(self, *, tensor_contents=None):
         try:
-            from ._printing import format_tensor
-        except ImportError:  # the printer is a separate module; keep tensors printable without it
-            return f"tensor({self._host()!r})"
-        try:
             fn = self.grad_fn
             fn_name = None if fn is None else fn.name().rsplit("::", 1)[-1]  # torch prints C++ nodes unqualified
         except RuntimeError:  # a no_grad view written through its base: torch's printer shows <Invalid>
@@ -501,10 +465,6 @@ class Tensor(metaclass=_TensorMeta):
             default_dtype=_dtypes.get_default_dtype().name)
 
     __str__ = __repr__
-
-    def __reduce_ex__(self, proto):
-        from ._creation import rebuild
-        return (rebuild, (self._host().copy(), self.dtype.name, str(self.device), self._rg and self.grad_fn is None))
 
     def __deepcopy__(self, memo):
         out = self.clone().detach()
@@ -526,15 +486,3 @@ class Tensor(metaclass=_TensorMeta):
         elif not isinstance(dtype, _dtypes.dtype):
             dtype = getattr(dtype, "_dtype", dtype)
         return self.to(dtype)
-
-
-class _HookHandle:
-    """What register_hook returns: .remove() unregisters the hook."""
-
-    def __init__(self, node, hook):
-        self.node, self.hook = node, hook
-
-    def remove(self):
-        hooks = self.node._pre_hooks
-        if self.hook in hooks:
-            hooks.remove(self.hook)

@@ -1,4 +1,10 @@
-"""torch.autograd for the reference: Variable, backward, grad, and the grad-mode switches."""
+"""torch.autograd for the reference: Variable, backward, grad, and the grad-mode switches.
+
+It also holds the Tensor methods that run the engine (`Tensor.backward`, `Tensor.register_hook`), which
+reference/_api.py attaches.
+"""
+from .._device import backend_of
+from .._tensor import Tensor, wrap, wrap_any
 from .engine import run_backward
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node import AccumulateGrad, Node, grad_accumulator
@@ -8,7 +14,6 @@ __all__ = ["Variable", "backward", "grad", "no_grad", "enable_grad", "set_grad_e
 
 def Variable(data, requires_grad=False):
     """Legacy wrapper: since torch 0.4 it returns a new Tensor sharing `data`'s memory (not `data` itself)."""
-    from .._tensor import Tensor
     if not isinstance(data, Tensor):
         raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
     out = data.detach()
@@ -27,15 +32,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return grad_impl(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused)
 
 
-def _tensor_class():
-    # reference._tensor imports this package, so Tensor is looked up once it exists.
-    from .._tensor import Tensor
-    return Tensor
-
-
 def _roots(tensors, grads, op):
     """Pair each output with its starting grad (ones for a scalar), checked as torch checks them."""
-    Tensor = _tensor_class()
     if isinstance(tensors, Tensor):
         tensors = (tensors,)
     tensors = tuple(tensors)
@@ -76,8 +74,6 @@ def _roots(tensors, grads, op):
 
 
 def _wrap_grad(arr):
-    from .._device import backend_of
-    from .._tensor import wrap_any
     be = backend_of(arr)  # a hook on a GPU tensor sees its grad on the GPU
     return wrap_any(arr if hasattr(arr, "ndim") else be.xp.asarray(arr), be)
 
@@ -94,7 +90,6 @@ def backward_impl(tensors, grad_tensors, retain_graph, create_graph, inputs):
     if inputs is None:
         run_backward(roots, keep, _wrap_grad)
         return
-    Tensor = _tensor_class()
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     if not inputs:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
@@ -107,7 +102,6 @@ def backward_impl(tensors, grad_tensors, retain_graph, create_graph, inputs):
 
 
 def grad_impl(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):
-    from .._tensor import Tensor, wrap
     _no_create_graph(create_graph)
     roots = _roots(outputs, grad_outputs, "grad")
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
@@ -126,3 +120,30 @@ def grad_impl(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_u
                                "Set allow_unused=True if this is the desired behavior.")
         out.append(None if g is None else wrap(t._st.be.xp.array(g, dtype=t._a.dtype), t.dtype, t._st.be))
     return tuple(out)
+
+
+# ---- Tensor methods (attached in reference/_api.py) ----------------------------------------------------
+def tensor_backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(self)/d(leaf) into every leaf's .grad (gradient= weights a non-scalar self)."""
+    backward_impl((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
+
+
+def register_hook(self, hook):
+    """Call hook(grad) when this tensor's grad is computed; a returned tensor replaces the grad."""
+    if not self._rg:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    node = self.grad_fn if self.grad_fn is not None else grad_accumulator(self)
+    node.register_prehook(hook)
+    return _HookHandle(node, hook)
+
+
+class _HookHandle:
+    """What register_hook returns: .remove() unregisters the hook."""
+
+    def __init__(self, node, hook):
+        self.node, self.hook = node, hook
+
+    def remove(self):
+        hooks = self.node._pre_hooks
+        if self.hook in hooks:
+            hooks.remove(self.hook)

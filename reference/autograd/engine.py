@@ -4,6 +4,7 @@ incoming grads, and undoes broadcasting in one place (`_fit`) instead of in ever
 import numpy as np
 
 from .._fp import quiet
+from ..kernels.accumulate import TORCH_ORDER, sum_in
 from .node import AccumulateGrad, describe_saved
 
 __all__ = ["run_backward"]
@@ -19,20 +20,30 @@ _MODIFIED = ("one of the variables needed for gradient computation has been modi
 
 
 def _fit(g, meta):
-    """Bring an input's grad back to the input's shape (sum over broadcast dims) and dtype."""
+    """Bring an input's grad back to the input's shape and dtype, as torch's validate_outputs: first
+    sum_to (one sum over the broadcast dims), then the cast."""
     shape, dt = meta
     if g.shape != shape:
-        lead = g.ndim - len(shape)
-        if lead:
-            g = g.sum(axis=tuple(range(lead)))
-        dims = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-        if dims:
-            g = g.sum(axis=dims, keepdims=True)
-        if g.shape != shape:  # a scalar-shaped grad meeting a bigger input (e.g. from expand)
-            g = np.broadcast_to(g, shape)
+        g = _sum_to(g, shape)
     if g.dtype != dt:
         g = g.astype(dt)
     return g
+
+
+def _sum_to(g, shape):
+    """torch's sum_to: ONE sum over the leading dims and the dims `shape` has as 1 (keepdim), so that a
+    broadcast input's grad adds up in the order torch's sum kernel uses (kernels/accumulate.py)."""
+    lead = g.ndim - len(shape)
+    dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
+    if not dims:  # a scalar-shaped grad meeting a bigger input (from expand)
+        return np.broadcast_to(g, shape)
+    if isinstance(g, np.ndarray) and g.dtype in TORCH_ORDER:
+        g = sum_in(g, dims, True, g.dtype)
+    elif g.dtype == np.float16:  # torch accumulates half in float
+        g = g.sum(axis=dims, keepdims=True, dtype=np.float32).astype(np.float16)
+    else:
+        g = g.sum(axis=dims, keepdims=True)
+    return g.reshape(shape)
 
 
 def _check_saved(node):

@@ -1,17 +1,24 @@
 """Whether ops record history: `no_grad`, `enable_grad`, `set_grad_enabled`.
 
-One process-wide flag (torch keeps one per thread; the reference is single-threaded by design).
-It lives in a one-element list so the hot path reads it with a single index.
+One process-wide flag, `state.enabled` (torch keeps one per thread; the reference is single-threaded
+by design).
 """
 import functools
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
 
-enabled = [True]
+class _State:
+    __slots__ = ("enabled",)
+
+    def __init__(self):
+        self.enabled = True
+
+
+state = _State()
 
 
 def is_grad_enabled():
-    return enabled[0]
+    return state.enabled
 
 
 class _GradMode:
@@ -20,11 +27,11 @@ class _GradMode:
     mode = True
 
     def __enter__(self):
-        self.prev = enabled[0]
-        enabled[0] = self.mode
+        self.prev = state.enabled
+        state.enabled = self.mode
 
     def __exit__(self, *exc):
-        enabled[0] = self.prev
+        state.enabled = self.prev
         return False
 
     def __call__(self, fn):
@@ -67,19 +74,19 @@ class set_grad_enabled(_GradMode):
     def __init__(self, mode):
         if not isinstance(mode, bool):
             raise TypeError(f"set_grad_enabled(): argument 'mode' must be bool, not {type(mode).__name__}")
-        self.prev = enabled[0]
+        self.prev = state.enabled
         self.mode = mode
-        enabled[0] = mode
+        state.enabled = mode
 
     def __enter__(self):
         pass
 
     def __exit__(self, *exc):
-        enabled[0] = self.prev
+        state.enabled = self.prev
         return False
 
     def __call__(self, fn):
-        enabled[0] = self.prev  # as a decorator, the mode applies only inside calls
+        state.enabled = self.prev  # as a decorator, the mode applies only inside calls
         return super().__call__(fn)
 
     def clone(self):

@@ -1,10 +1,10 @@
 """Graph nodes. Each differentiable op is a Node subclass named as torch names it (AddBackward0 ...),
-holding its forward and backward a few lines apart (see reference/ops/). This file has the base class,
-the leaf accumulator and `record`, which links a new node into the graph.
+holding its forward and backward a few lines apart (see reference/ops/). This file has the base class
+and the leaf accumulator; reference/autograd/function.py links nodes into the graph.
 """
 import re
 
-__all__ = ["Node", "AccumulateGrad", "record", "grad_accumulator"]
+__all__ = ["Node", "AccumulateGrad", "grad_accumulator"]
 
 
 class _NodeMeta(type):
@@ -17,10 +17,10 @@ class _NodeMeta(type):
 class Node(metaclass=_NodeMeta):
     """One step of the backward graph: grads in for the op's output, grads out for each input.
 
-    Subclasses define `forward(self, *arrays_and_args) -> array` (saving what backward needs in
-    `self.saved`) and `backward(self, grad) -> tuple` with one grad (or None) per input.
-    `saved_inputs` names the inputs (by position) whose values backward reads and `saves_result`
-    whether it reads the output: the engine checks their version counters before backward runs.
+    Subclasses define `forward(self, *arrays) -> array` and `backward(self, grad) -> tuple` with one
+    grad (or None) per input. What backward reads is declared, not assigned: `saved_inputs` names the
+    forward's arguments (by position) and `saves_result` the output; `function.record` stores them in
+    `self.saved` (in that order) with their version counters, which the engine checks before backward.
     """
 
     saved = ()            # arrays backward reads; None once released after backward
@@ -86,39 +86,3 @@ def describe_saved(check):
         name = "AsStrided" if is_view else re.sub(r"Backward[0-9]*$", "", fn.name())
         text += f", which is output 0 of {name},"
     return text
-
-
-def record(node, inputs, out):
-    """Link `node` (already run forward) as `out.grad_fn`, with an edge per input (None where no grad)."""
-    edges = []
-    meta = []
-    if node.one_input:
-        inputs = inputs[:1]
-    for t in inputs:
-        # None and Python numbers have no _rg. Reading grad_fn first refreshes a view written in place,
-        # which may make it require grad.
-        fn = t.grad_fn if getattr(t, "_rg", None) is not None else None
-        if fn is None and getattr(t, "_rg", False):
-            fn = grad_accumulator(t)
-        if fn is not None:
-            edges.append((fn, 0))
-            meta.append((t._a.shape, t._a.dtype))
-        else:
-            edges.append((None, 0))
-            meta.append(None)
-    node.next_functions = tuple(edges)
-    node._meta = meta
-    out._rg = True
-    out._fn = node
-    if out._base is not None:
-        out._attr_version = out._st.version  # the node describes this version of a view's memory
-    if node.saved_inputs or node.saves_result:
-        checks = []
-        for i in node.saved_inputs:
-            t = inputs[i]
-            if hasattr(t, "_st"):
-                checks.append((t._st, t._st.version, t._a.shape, t.dtype, t.grad_fn, t._base is not None))
-        if node.saves_result:
-            checks.append((out._st, out._st.version, out._a.shape, out.dtype, node, out._base is not None))
-        node._checks = checks
-    return out

@@ -1,13 +1,12 @@
-"""Shared plumbing for ops: operand checks, dtype resolution and the in-place rules."""
+"""Shared plumbing for ops: operand checks, dtype resolution, overlap rules and result layout."""
 import math
 
 import numpy as np
 
 from .. import _dtypes
-from .._dtypes import FLOAT, INT, _combine, scalar_dtype
+from .._dtypes import scalar_dtype
 from .._layout import elementwise_strides, empty_laid_out
-from .._tensor import Tensor, sync_views, wrap
-from ..autograd.grad_mode import enabled as grad_on
+from .._tensor import Tensor, wrap
 
 NUMBERS = (bool, int, float, complex)
 
@@ -15,16 +14,6 @@ NUMBERS = (bool, int, float, complex)
 def device_mismatch(a, b):
     return RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
                         f"{a.device} and {b.device}!")
-
-
-def scalar_result(dt, s):
-    """dtype of (tensor of dtype dt) op (Python scalar s): the tensor wins unless s is of a higher category."""
-    cls = s.__class__
-    if cls is float:
-        return dt if dt.category >= FLOAT else _dtypes.get_default_dtype()
-    if cls is int:
-        return dt if dt.category >= INT else _dtypes.int64
-    return _combine(dt, scalar_dtype(s))
 
 
 def as_number(value):
@@ -36,87 +25,6 @@ def as_number(value):
     if isinstance(value, NUMBERS):  # subclasses such as IntEnum
         return value
     return None
-
-
-def operands(a, b, op):
-    """Cast a binary op's operands to its result dtype: (x, y, dtype); y may stay a Python number.
-
-    Returns None when `b` is neither a tensor nor a number (so operators can return NotImplemented).
-    """
-    if isinstance(b, Tensor):
-        if a._st.be is not b._st.be:
-            raise device_mismatch(a, b)
-        if a.dtype is b.dtype:
-            return a._a, b._a, a.dtype
-        dt = _dtypes.result_type(a, b)
-        return (a._a if a.dtype is dt else a._a.astype(dt.np),
-                b._a if b.dtype is dt else b._a.astype(dt.np), dt)
-    s = as_number(b)
-    if s is None:
-        return None
-    dt = scalar_result(a.dtype, s)
-    if dt.category < FLOAT and s.__class__ is int and not _fits(s, dt):
-        # torch wraps an out-of-range integer scalar into the dtype; a NumPy scalar, as CuPy takes no host array
-        s = np.array(s).astype(dt.np)[()]
-    return (a._a if a.dtype is dt else a._a.astype(dt.np)), s, dt
-
-
-def _fits(s, dt):
-    info = np.iinfo(dt.np) if dt.np.kind in "iu" else None
-    return info is None or info.min <= s <= info.max
-
-
-def bad_operand(op, a, b):
-    return TypeError(f"{op}(): argument 'other' must be Tensor or Number, not {type(b).__name__}")
-
-
-# How a view was made decides whether it may take a new history after an in-place write (torch's CreationMeta):
-# views made under no_grad, and the outputs of an op that returns several views (unbind), may not.
-NO_GRAD_VIEW, MULTI_OUTPUT_VIEW = "no_grad", "multi_output"
-_REBASE_TAIL = {
-    NO_GRAD_VIEW: (" Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your "
-                   "code by moving both the view and the inplace either both inside the no_grad block (if you don't "
-                   "want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."),
-    MULTI_OUTPUT_VIEW: (" This view is the output of a function that returns multiple views. Such functions do not "
-                        "allow the output views to be modified inplace. You should replace the inplace operation by "
-                        "an out-of-place one."),
-}
-
-
-def refuse_view_rebase(view, indirect):
-    """torch's check before a view takes a new history: written in place itself, or (indirect) through its
-    base or a sibling."""
-    meta = view.__dict__.get("_creation_meta")
-    if meta is None:
-        return
-    what = "its base or another view of its base has been" if indirect else "is being"
-    fn = view._fn
-    if fn is not None:
-        name = fn.name().rsplit("Backward", 1)[0]
-        head = f"Output {view.__dict__.get('_output_nr', 0)} of {name} is a view and {what} modified inplace."
-    else:
-        head = f"A view was created in no_grad mode and {what} modified inplace with grad mode enabled."
-    raise RuntimeError(head + _REBASE_TAIL[meta])
-
-
-def check_inplace(t, other=None, through_view=False):
-    """torch's checks before recording an in-place write (its check_inplace, in its order): only when grad
-    mode is on and something requires grad; a view must be allowed a new history and may not be a view of a
-    leaf; a leaf that requires grad may not be written. `through_view`: the write goes through a view of t
-    (t[1:] = v writes t[1:] in place)."""
-    if not grad_on[0]:
-        return
-    rg = t._rg
-    if not (rg or getattr(other, "_rg", False)):
-        return
-    base = t._base
-    if base is not None or through_view:
-        if base is not None:
-            refuse_view_rebase(t, indirect=False)
-        if rg and (t if base is None else base).grad_fn is None:
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-    if rg and t.grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 def has_internal_overlap(a):
@@ -207,25 +115,9 @@ def broadcast_error(sa, sb, *rest):
     return RuntimeError(f"shapes {list(sa)} and {list(sb)} cannot be broadcast together")
 
 
-def snapshot(t, copy):
-    """The pre-write identity of a tensor about to be modified in place, for the graph: its old
-    grad_fn and, when backward needs the old values, a copy of them."""
-    old = wrap(t._a.copy() if copy else t._a, t.dtype, t._st.be)
-    old._rg = t._rg
-    old._fn = t.grad_fn
-    if t._acc is not None:
-        old._acc = t._acc
-    return old
-
-
 def has_zero(y):
     """Is any element of an array (NumPy or CuPy) or a number zero?"""
     return bool((y == 0).any()) if hasattr(y, "any") else y == 0
-
-
-def bump(t):
-    t._st.version += 1
-    return t
 
 
 def ensure_tensor(x, like, op="op"):
@@ -238,116 +130,6 @@ def ensure_tensor(x, like, op="op"):
     dt = scalar_dtype(s)
     be = like._st.be
     return wrap(be.xp.asarray(s, dtype=dt.np), dt, be)
-
-
-# ---- in-place writes through a view ------------------------------------------------------------------
-class _Geometry:
-    """Where a view sits inside its base's storage (in elements), to map grads between them."""
-
-    def __init__(self, base, view):
-        self.size = base._st.flat.size
-        self.base = (base._a.shape, base.stride(), base.storage_offset())
-        self.view = (view._a.shape, view.stride(), view.storage_offset())
-        self.dtype = base._a.dtype
-        self.xp = base._st.be.xp
-
-    def buffers(self, g_base):
-        """A storage-shaped scratch buffer holding g_base, and the view's window on it."""
-        as_strided = self.xp.lib.stride_tricks.as_strided
-        buf = np.zeros_like(g_base, shape=(self.size,))
-        item = buf.itemsize
-
-        def window(shape, strides, offset):
-            return as_strided(buf[offset:], shape, tuple(s * item for s in strides))
-        base_win = window(*self.base)
-        base_win[...] = g_base
-        return base_win, window(*self.view)
-
-
-def _copy_slices_cls():
-    from ..autograd.node import Node
-
-    class CopySlices(Node):
-        """The base of a view that was written in place: `fn` (the in-place op's node) runs on the
-        view's window of the base's grad; the rest of the base passes its grad straight through."""
-
-        def __init__(self, geometry, fn):
-            self.geometry, self.fn = geometry, fn
-
-        def name(self):
-            return "torch::autograd::CopySlices"  # torch's C++ node keeps its namespace in name()
-
-        def backward(self, g):
-            base_win, view_win = self.geometry.buffers(g)
-            res = self.fn.backward(view_win.copy())
-            view_win[...] = 0 if res[0] is None else res[0]
-            return (base_win.copy(),) + tuple(res[1:])
-
-    class AsStridedBackward0(Node):
-        """The view after the write: a window of its (re-recorded) base."""
-
-        def __init__(self, geometry):
-            self.geometry = geometry
-
-        def backward(self, g):
-            base_win, view_win = self.geometry.buffers(np.zeros_like(g, shape=self.geometry.base[0]))
-            view_win[...] = g
-            return (base_win.copy(),)
-
-    return CopySlices, AsStridedBackward0
-
-
-CopySlices, AsStridedBackward0 = _copy_slices_cls()
-
-
-def rebase_view(view):
-    """After an in-place op recorded on a view, move that history onto the base (as torch does):
-    base.grad_fn becomes CopySlices(fn) and the view becomes an AsStrided window of the new base."""
-    from ..autograd.node import grad_accumulator
-    base, fn = view._base, view._fn
-    geometry = _Geometry(base, view)
-    node = CopySlices(geometry, fn)
-    if base._rg:
-        first = (base.grad_fn if base.grad_fn is not None else grad_accumulator(base), 0)
-        first_meta = (base._a.shape, base._a.dtype)
-    else:
-        first, first_meta = (None, 0), None
-    node.next_functions = (first,) + tuple(fn.next_functions[1:])
-    node._meta = [first_meta] + list(fn._meta[1:])
-    base._fn, base._rg = node, True
-    sync_views(base)
-    _window(view, geometry)
-
-
-def _window(view, geometry):
-    """view's history as an AsStrided window of its base's current history, valid for this version."""
-    from ..autograd.node import grad_accumulator
-    base = view._base
-    window = AsStridedBackward0(geometry)
-    window.next_functions = ((base._fn if base._fn is not None else grad_accumulator(base), 0),)
-    window._meta = [(base._a.shape, base._a.dtype)]
-    view._fn, view._rg, view._attr_version = window, True, view._st.version
-    return window
-
-
-def regenerate_view_fn(view):
-    """torch's rule for reading a view's grad_fn after its memory was written in place (through the view,
-    its base or a sibling): if the base takes part in autograd, the view's history becomes an AsStrided
-    window of the base's current history, so gradients see the write. Otherwise nothing changes (torch checks
-    again at the next read). Views that may not take a new history refuse here."""
-    if view._fn is None and not view._base._rg:
-        return None
-    refuse_view_rebase(view, indirect=True)
-    return _window(view, _Geometry(view._base, view))
-
-
-def finish_inplace(t):
-    """Every recorded in-place op ends here: a view hands its new history to its base."""
-    if t._base is not None and t._fn is not None:
-        rebase_view(t)
-    elif t._base is None and t.__dict__.get("_views"):
-        sync_views(t)  # the write may have made t require grad, and with it its views
-    return t
 
 
 # ---- output layout of elementwise ops ------------------------------------------------------------------

@@ -6,9 +6,10 @@ import numpy as np
 from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
-from ..autograd.node import Node, record
-from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, geometry, grad_on,
-                      has_zero, operands, refuse_overlap, torch_layout)
+from ..autograd.function import inplace, record
+from ..autograd.node import Node
+from ._common import broadcast_error, check_cast, check_out_shape, geometry, has_zero, refuse_overlap, torch_layout
+from .elementwise import bad_operand, operands
 
 
 class NotImplementedNode(Node):
@@ -44,28 +45,34 @@ def _nograd(ufunc, op, out_dtype=None, node=False):
         d = out_dtype or dt
         out = wrap(torch_layout(r if r.dtype == d.np else r.astype(d.np), input._st.be, (geometry(x), geometry(y))),
                    d, input._st.be)
-        if node and grad_on[0] and d.category >= FLOAT and (input._rg or (isinstance(other, Tensor) and other._rg)):
+        if node and d.category >= FLOAT:
             # edges only for the operands that require grad (never a Python number, even a reflected one)
             ins = tuple(t for t in (input, other) if isinstance(t, Tensor) and t._rg)
-            return record(NotImplementedNode(op), ins, out)
+            return record(out, ins, NotImplementedNode(op))
         return out
     fn.__name__ = op
     return fn
 
 
-def _nograd_(ufunc, op):
+def _nograd_(ufunc, op, divides=False):
+    """The in-place form: the result, computed in the promoted dtype, is cast into self; no history.
+    `divides`: an integer division by zero raises, as the out-of-place form (see _division)."""
     def fn(self, other):
         prep = operands(self, other, op)
         if prep is None:
             raise bad_operand(op, self, other)
         x, y, dt = prep
-        check_inplace(self)
-        refuse_overlap(self._a)
-        check_cast(dt, self.dtype)
-        if isinstance(other, Tensor):
-            check_out_shape(self._a.shape, other._a.shape)
-        ufunc(x, y, out=self._a, casting="unsafe")
-        return bump(self)
+
+        def check():
+            refuse_overlap(self._a)
+            check_cast(dt, self.dtype)
+            if isinstance(other, Tensor):
+                check_out_shape(self._a.shape, other._a.shape)
+            if divides and dt.category < FLOAT and self._a.size and has_zero(y):
+                raise RuntimeError("ZeroDivisionError")
+        # nothing is recorded (these ops have no derivative), yet autograd's checks see `other` too: a no_grad
+        # view of self is refused when only `other` requires grad
+        return inplace(self, (other,), None, lambda old: (ufunc(x, y),), check)
     fn.__name__ = op
     return fn
 
@@ -132,38 +139,22 @@ def isnan(input):
     return wrap(np.isnan(input._a), _dtypes.bool_, input._st.be)
 
 
-def _cmp_operator(fn):
-    def method(self, other):
-        if not isinstance(other, Tensor) and operands(self, other, fn.__name__) is None:
-            return NotImplemented
-        return fn(self, other)
-    return method
+eq_ = _nograd_(np.equal, "eq_")
+floor_divide_ = _nograd_(np.floor_divide, "floor_divide_", divides=True)
+remainder_ = _nograd_(np.remainder, "remainder_", divides=True)
 
 
-def _reflected(fn):
-    def method(self, other):
-        if operands(self, other, fn.__name__) is None:
-            return NotImplemented
-        from .._creation import full_like_scalar
-        return fn(full_like_scalar(other, self), self)
-    return method
+def _scalar_tensor(value, like):
+    """A 0-dim tensor for a Python number on like's device, as torch wraps the scalar of `2 // t`."""
+    dt = _dtypes.scalar_dtype(value)
+    return wrap(like._st.be.xp.asarray(value, dtype=dt.np), dt, like._st.be)
 
 
-OPERATORS = {
-    "__eq__": _cmp_operator(eq), "__ne__": _cmp_operator(ne), "__lt__": _cmp_operator(lt),
-    "__le__": _cmp_operator(le), "__gt__": _cmp_operator(gt), "__ge__": _cmp_operator(ge),
-    "__floordiv__": _cmp_operator(floor_divide), "__rfloordiv__": _reflected(floor_divide),
-    "__mod__": _cmp_operator(remainder), "__rmod__": _reflected(remainder),
-    "__and__": _cmp_operator(bitwise_and), "__rand__": _cmp_operator(bitwise_and),
-    "__or__": _cmp_operator(bitwise_or), "__ror__": _cmp_operator(bitwise_or),
-    "__xor__": _cmp_operator(bitwise_xor), "__rxor__": _cmp_operator(bitwise_xor),
-    "__invert__": bitwise_not,
-    "__ifloordiv__": _nograd_(np.floor_divide, "floor_divide_"), "__imod__": _nograd_(np.remainder, "remainder_"),
-}
-METHODS = {"eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge, "greater": gt, "less": lt,
-           "greater_equal": ge, "less_equal": le, "not_equal": ne, "floor_divide": floor_divide,
-           "remainder": remainder, "logical_not": logical_not, "bitwise_not": bitwise_not,
-           "bitwise_and": bitwise_and, "bitwise_or": bitwise_or, "bitwise_xor": bitwise_xor, "equal": equal,
-           "allclose": allclose, "isnan": isnan,
-           "eq_": _nograd_(np.equal, "eq_"), "floor_divide_": _nograd_(np.floor_divide, "floor_divide_")}
-FUNCTIONS = dict(METHODS)
+def rfloor_divide(self, other):
+    """other // self, for a Python number other (Tensor.__rfloordiv__)."""
+    return floor_divide(_scalar_tensor(other, self), self)
+
+
+def rremainder(self, other):
+    """other % self, for a Python number other (Tensor.__rmod__)."""
+    return remainder(_scalar_tensor(other, self), self)

@@ -5,8 +5,9 @@ import numpy as np
 
 from .. import _dtypes
 from .._tensor import Tensor, wrap
-from ..autograd.node import Node, record
-from ._common import device_mismatch, grad_on
+from ..autograd.function import record
+from ..autograd.node import Node
+from ._common import device_mismatch
 
 
 class CatBackward0(Node):
@@ -14,6 +15,10 @@ class CatBackward0(Node):
 
     def __init__(self, dim, sizes, skipped):
         self.dim, self.sizes, self.skipped = dim, sizes, skipped
+
+    def forward(self, *arrays):
+        arr = np.concatenate([a for a, dt in zip(arrays, self.skipped) if dt is None], axis=self.dim)
+        return arr if arr.flags.c_contiguous else arr.copy()  # torch's cat allocates a contiguous result
 
     def backward(self, g):
         bounds = list(itertools.accumulate(self.sizes))[:-1]  # Python ints: CuPy's split takes no host array
@@ -24,6 +29,10 @@ class CatBackward0(Node):
 class StackBackward0(Node):
     def __init__(self, dim):
         self.dim = dim
+
+    def forward(self, *arrays):
+        arr = np.stack(arrays, axis=self.dim)
+        return arr if arr.flags.c_contiguous else arr.copy()
 
     def backward(self, g):
         return tuple(np.moveaxis(g, self.dim, 0))
@@ -44,11 +53,10 @@ def _check_list(tensors, op):
     return _dtypes.result_type(*[t for t in tensors]) if len(tensors) > 1 else tensors[0].dtype
 
 
-def _finish(node, tensors, arr, dt):
-    out = wrap(arr, dt, tensors[0]._st.be)
-    if grad_on[0] and any(t._rg for t in tensors):
-        record(node, tuple(tensors), out)
-    return out
+def _run(node, tensors, dt):
+    """node.forward over the inputs cast to the result dtype dt, recorded with an edge per input."""
+    arrays = [t._a.astype(dt.np, copy=False) for t in tensors]
+    return record(wrap(node.forward(*arrays), dt, tensors[0]._st.be), tuple(tensors), node, arrays)
 
 
 def cat(tensors, dim=0):
@@ -71,12 +79,9 @@ def cat(tensors, dim=0):
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
                                    f"{ref._a.shape[k]} but got size {t._a.shape[k]} for tensor number "
                                    f"{number} in the list.")
-    arr = np.concatenate([t._a.astype(dt.np, copy=False) for t in parts], axis=d)
-    if not arr.flags.c_contiguous:  # torch's cat allocates a contiguous result
-        arr = arr.copy()
     kept = {id(t) for t in parts}
     node = CatBackward0(d, [t._a.shape[d] for t in parts], [None if id(t) in kept else t._a.dtype for t in tensors])
-    return _finish(node, tensors, arr, dt)
+    return _run(node, tensors, dt)
 
 
 def _promote_all(tensors, op):
@@ -92,10 +97,5 @@ def stack(tensors, dim=0):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref._a.shape)} at entry 0 "
                                f"and {list(t._a.shape)} at entry {i}")
     d = ref._dim(dim, ref._a.ndim + 1)
-    arr = np.stack([t._a.astype(dt.np, copy=False) for t in tensors], axis=d)
-    if not arr.flags.c_contiguous:
-        arr = arr.copy()
-    return _finish(StackBackward0(d), list(tensors), arr, dt)
+    return _run(StackBackward0(d), tensors, dt)
 
-
-FUNCTIONS = {"cat": cat, "concat": cat, "concatenate": cat, "stack": stack}

@@ -3,11 +3,11 @@ import numpy as np
 
 from .. import _dtypes
 from .._device import backend_for
-from .._tensor import Tensor, wrap
-from ..autograd.node import Node, record
 from .._layout import copy_like
-from ._common import (as_number, bump, check_inplace, check_out_shape, finish_inplace, grad_on, refuse_overlap,
-                      snapshot)
+from .._tensor import Tensor, wrap
+from ..autograd.function import inplace, record
+from ..autograd.node import Node
+from ._common import as_number, check_out_shape, refuse_overlap
 
 
 class ToCopyBackward0(Node):
@@ -59,14 +59,13 @@ def to(self, *args, **kwargs):
     arr = arr.astype(dt.np, copy=arr is self._a)
     arr = copy_like(arr, self._a, be)  # empty_like's layout (a host round trip comes back C-ordered)
     out = wrap(arr, dt, be)
-    if grad_on[0] and self._rg:
-        if dt.category < _dtypes.FLOAT:
-            return out
-        record(ToCopyBackward0(self._st.be), (self,), out)
-    return out
+    if dt.category < _dtypes.FLOAT:
+        return out  # an integer or bool result cannot require grad
+    return record(out, (self,), ToCopyBackward0(self._st.be))
 
 
-def _caster(dt):
+def caster(dt):
+    """The Tensor method that converts to dt: `.float()`, `.long()` ..."""
     def cast(self, memory_format=None):
         return to(self, dt)
     cast.__doc__ = f"self as {dt!r} (self itself when it already is)."
@@ -92,6 +91,9 @@ class CopyBackwards(Node):
     def name(self):
         return "torch::autograd::CopyBackwards"  # torch's C++ node keeps its namespace in name()
 
+    def forward(self, a, src):
+        return src  # broadcast and cast by the write into self
+
     def backward(self, g):
         return np.zeros_like(g), g
 
@@ -101,22 +103,24 @@ def copy_(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
     check_out_shape(self._a.shape, src._a.shape)
-    check_inplace(self, src)
-    refuse_overlap(self._a)
-    arr = src._a
-    if src._st.be is not self._st.be:
-        arr = self._st.be.from_host(src._st.be.to_host(arr))
-    # an integer self cannot require grad: a write from a tensor that does leaves it without a graph
-    needs = grad_on[0] and (self._rg or (src._rg and self.dtype.category >= _dtypes.FLOAT))
-    old = snapshot(self, copy=False) if needs else None
-    self._a[...] = arr
-    bump(self)
-    if needs:
-        finish_inplace(record(CopyBackwards(), (old, src), self))
-    return self
+    # torch leaves autograd out of a copy into an integer self (it cannot require grad), even from a src that does
+    others = (src,) if self.dtype.category >= _dtypes.FLOAT else ()
+    return inplace(self, others, CopyBackwards(), lambda old: (old, _here(src, self)), lambda: refuse_overlap(self._a))
+
+
+def _here(src, self):
+    """src's array on self's device."""
+    if src._st.be is self._st.be:
+        return src._a
+    return self._st.be.from_host(src._st.be.to_host(src._a))
 
 
 class FillBackward2(Node):
+    """self.fill_(number): the old values are gone, so self gets no grad."""
+
+    def forward(self, a, value):
+        return value
+
     def backward(self, g):
         return (np.zeros_like(g),)
 
@@ -126,6 +130,9 @@ ZeroBackward0 = type("ZeroBackward0", (FillBackward2,), {})
 
 class FillBackward3(Node):
     """self.fill_(value) with a 0-dim tensor value (x[...] = v makes even a number one): the value gets the sum."""
+
+    def forward(self, a, value):
+        return value
 
     def backward(self, g):
         return np.zeros_like(g), g.sum()
@@ -137,36 +144,19 @@ def fill_(self, value):
         if value._a.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value._a.ndim} dimensions.")
-        return _fill(self, value.item(), FillBackward3, value)
+        v = value.item()
+        return inplace(self, (value,), FillBackward3(), lambda old: (old, v))  # torch: even an integer self
     v = as_number(value)
     if v is None:
         raise TypeError(f"fill_(): argument 'value' (position 1) must be Number, not {type(value).__name__}")
-    return _fill(self, v, FillBackward2)
+    return inplace(self, (), FillBackward2(), lambda old: (old, v))
 
 
 def zero_(self):
     """Set every element to 0; returns self."""
-    return _fill(self, 0, ZeroBackward0)
-
-
-def _fill(self, v, node_cls, value=None):
-    check_inplace(self, value)
-    needs = grad_on[0] and (self._rg or (value is not None and value._rg))  # torch: even an integer self
-    old = snapshot(self, copy=False) if needs else None
-    self._a[...] = v
-    bump(self)
-    if needs:
-        finish_inplace(record(node_cls(), (old,) if node_cls is not FillBackward3 else (old, value), self))
-    return self
+    return inplace(self, (), ZeroBackward0(), lambda old: (old, 0))
 
 
 def view_dtype(self, dt):
     raise RuntimeError("view(dtype) is not supported by the reference")
 
-
-_CASTS = {"float": _dtypes.float32, "double": _dtypes.float64, "half": _dtypes.float16, "long": _dtypes.int64,
-          "int": _dtypes.int32, "short": _dtypes.int16, "char": _dtypes.int8, "byte": _dtypes.uint8,
-          "bool": _dtypes.bool_, "cfloat": _dtypes.complex64, "cdouble": _dtypes.complex128}
-METHODS = {name: _caster(dt) for name, dt in _CASTS.items()}
-METHODS.update(to=to, cpu=cpu, cuda=cuda, copy_=copy_, fill_=fill_, zero_=zero_)
-FUNCTIONS = {}

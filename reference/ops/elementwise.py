@@ -1,8 +1,10 @@
-"""Elementwise arithmetic and comparisons: each op's forward sits next to its backward.
+"""Elementwise arithmetic: each op's forward sits next to its backward.
 
-A binary op (1) resolves the result dtype with torch's promotion rule, (2) computes with one
-NumPy ufunc and, only when autograd records, (3) runs the op's Node, whose `forward` saves what its
-`backward` needs. Broadcasting is undone by the engine, so backward rules return full-shape grads.
+A binary op (1) resolves the result dtype with torch's promotion rule (`operands`, from _dtypes' table),
+(2) computes with one NumPy ufunc (the Node's `forward` where it has a parameter such as alpha) and
+(3) hands the result to autograd's `record`, which links the Node when grad mode is on and an input requires
+grad. In-place forms go through autograd's `inplace`. Broadcasting is undone by the engine, so backward
+rules return full-shape grads. The operators `a + b` and `a * b` have a fast path in ops/fast.py.
 """
 import math
 
@@ -11,13 +13,57 @@ import numpy as np
 from .. import _dtypes
 from ..rng import capability
 from ..rng.fma import fma32, fma64
-from .._fp import IGNORE as FP_IGNORE, quiet_inline, reset_state as reset_fp_state, set_state as set_fp_state
-from .._dtypes import BOOL, FLOAT, INT
+from .._dtypes import FLOAT, INT, _combine, scalar_dtype
 from .._tensor import Tensor, wrap
-from ..autograd.node import Node, record
-from ._common import (bad_operand, broadcast_error, bump, check_cast, check_inplace, check_out_shape, finish_inplace,
-                      as_number, grad_on, has_zero, operands, refuse_overlap, refuse_partial_overlap, snapshot, torch_layout,
-                      geometry)
+from ..autograd.function import inplace, record
+from ..autograd.node import Node
+from ._common import (as_number, broadcast_error, check_cast, check_out_shape, device_mismatch, geometry, has_zero,
+                      refuse_overlap, refuse_partial_overlap, torch_layout)
+from .unary import reciprocal
+
+
+# ---- the dtype rule of a binary op: torch's promotion (reference/_dtypes.py) applied to the operands ----
+def operands(a, b, op):
+    """Cast a binary op's operands to its result dtype: (x, y, dtype); y may stay a Python number.
+
+    Returns None when `b` is neither a tensor nor a number (so operators can return NotImplemented).
+    """
+    if isinstance(b, Tensor):
+        if a._st.be is not b._st.be:
+            raise device_mismatch(a, b)
+        if a.dtype is b.dtype:
+            return a._a, b._a, a.dtype
+        dt = _dtypes.result_type(a, b)
+        return (a._a if a.dtype is dt else a._a.astype(dt.np),
+                b._a if b.dtype is dt else b._a.astype(dt.np), dt)
+    s = as_number(b)
+    if s is None:
+        return None
+    dt = scalar_result(a.dtype, s)
+    if dt.category < FLOAT and s.__class__ is int and not _fits(s, dt):
+        # torch wraps an out-of-range integer scalar into the dtype; a NumPy scalar, as CuPy takes no host array
+        s = np.array(s).astype(dt.np)[()]
+    return (a._a if a.dtype is dt else a._a.astype(dt.np)), s, dt
+
+
+def _fits(s, dt):
+    info = np.iinfo(dt.np) if dt.np.kind in "iu" else None
+    return info is None or info.min <= s <= info.max
+
+
+def scalar_result(dt, s):
+    """dtype of (tensor of dtype dt) op (Python scalar s): the tensor wins unless s is of a higher category."""
+    cls = s.__class__
+    if cls is float:
+        return dt if dt.category >= FLOAT else _dtypes.get_default_dtype()
+    if cls is int:
+        return dt if dt.category >= INT else _dtypes.int64
+    return _combine(dt, scalar_dtype(s))
+
+
+def bad_operand(op, a, b):
+    return TypeError(f"{op}(): argument 'other' must be Tensor or Number, not {type(b).__name__}")
+
 
 
 class AddBackward0(Node):
@@ -67,7 +113,6 @@ class MulBackward0(Node):
     saved_inputs = (0, 1)
 
     def forward(self, a, b):
-        self.saved = (a, b)
         return a * b
 
     def backward(self, g):
@@ -81,7 +126,6 @@ class DivBackward0(Node):
     saved_inputs = (0, 1)
 
     def forward(self, a, b):
-        self.saved = (a, b)
         return a / b
 
     def backward(self, g):
@@ -94,12 +138,10 @@ class PowBackward0(Node):
     """out = a ** e, e a number"""
 
     one_input = True
-
-    saved_inputs = (0,)
+    saved_inputs = (0, 1)
 
     def forward(self, a, e):
-        self.saved = (a, e)
-        return a ** e
+        return power(a, e)
 
     def backward(self, g):
         a, e = self.saved
@@ -115,9 +157,7 @@ class PowBackward1(Node):
     saves_result = True
 
     def forward(self, a, b):
-        out = a ** b
-        self.saved = (a, b, out)
-        return out
+        return power(a, b)
 
     def backward(self, g):
         a, b, out = self.saved
@@ -132,14 +172,11 @@ class PowBackward2(Node):
     """out = s ** b, s a number: the tensor is the exponent"""
 
     one_input = True
-
-    saved_inputs = (0,)
+    saved_inputs = (0, 1)
     saves_result = True
 
     def forward(self, b, s):
-        out = s ** b
-        self.saved = (b, s, out)
-        return out
+        return power(s, b)
 
     def backward(self, g):
         b, s, out = self.saved
@@ -176,50 +213,36 @@ def _binary(a, b, ufunc, node_cls, op, *params):
     if prep is None:
         raise bad_operand(op, a, b)
     x, y, dt = prep
+    be = a._st.be
+    node = node_cls(*params)
     if params and (params[0].__class__ is not int or params[0] != 1):
-        params = (checked_alpha(dt, params[0]),)
+        node.alpha = checked_alpha(dt, params[0])
     try:
-        if grad_on[0] and (a._rg or (b.__class__ is Tensor and b._rg)):
-            node = node_cls(*params)
-            r = node.forward(x, y)
-            return record(node, (a, b), wrap(_laid_out(r, x, y, a._st.be), dt, a._st.be))
-        if params and params[0] != 1:  # alpha: the node's formula, nothing to record
-            r = node_cls(*params).forward(x, y)
-        else:
-            r = a._st.be.binary(ufunc, x, y)
-        return wrap(_laid_out(r, x, y, a._st.be), dt, a._st.be)
+        r = node.forward(x, y) if params and node.alpha != 1 else be.binary(ufunc, x, y)
     except ValueError:
         raise broadcast_error(a._a.shape, np.shape(b._a if isinstance(b, Tensor) else b)) from None
+    return record(wrap(_laid_out(r, x, y, be), dt, be), (a, b), node, (x, y))
 
 
 def _binary_(a, b, ufunc, node_cls, op, *params):
-    """The in-place form: validate everything first, so a failed op leaves `a` untouched."""
+    """The in-place form: every check runs before the write, so a failed op leaves `a` untouched."""
     prep = operands(a, b, op)
     if prep is None:
         raise bad_operand(op, a, b)
     x, y, dt = prep
-    # torch's order: autograd's check_inplace, then TensorIterator's overlap, shape and dtype checks
-    check_inplace(a, b)
-    refuse_overlap(a._a)
-    if isinstance(b, Tensor):
-        refuse_partial_overlap(b, a)
-        if b._a.shape != a._a.shape:
-            check_out_shape(a._a.shape, b._a.shape)
-    check_cast(dt, a.dtype)
-    if params and (params[0].__class__ is not int or params[0] != 1):
-        params = (checked_alpha(dt, params[0]),)
-    if grad_on[0] and (a._rg or (b.__class__ is Tensor and b._rg)):
-        node = node_cls(*params)
-        old = snapshot(a, copy=0 in node_cls.saved_inputs)
-        r = node.forward(old._a if old.dtype is dt else old._a.astype(dt.np), y)
-        a._a[...] = r
-        bump(a)
-        return finish_inplace(record(node, (old, b), a))
-    if params and params[0] != 1:  # alpha: the node's formula, nothing to record
-        a._a[...] = node_cls(*params).forward(x, y)
-    else:
-        ufunc(x, y, out=a._a, casting="unsafe")
-    return bump(a)
+    node = node_cls(*params)
+
+    def check():  # TensorIterator's checks, in its order: overlap, shape, the result's cast, then alpha
+        refuse_overlap(a._a)
+        if isinstance(b, Tensor):
+            refuse_partial_overlap(b, a)
+            if b._a.shape != a._a.shape:
+                check_out_shape(a._a.shape, b._a.shape)
+        check_cast(dt, a.dtype)
+        if params and (params[0].__class__ is not int or params[0] != 1):
+            node.alpha = checked_alpha(dt, params[0])
+
+    return inplace(a, (b,), node, lambda old: (old if a.dtype is dt else old.astype(dt.np), y), check)
 
 
 def checked_alpha(dt, alpha):
@@ -276,11 +299,8 @@ def rsub(input, other, *, alpha=1):
         raise bad_operand("rsub", input, other)
     x, y, dt = prep
     _no_bool_sub(other, input)
-    alpha = checked_alpha(dt, alpha)
-    if grad_on[0] and input._rg:
-        node = RsubBackward1(alpha)
-        return record(node, (input, None), wrap(node.forward(x, y), dt, input._st.be))
-    return wrap(RsubBackward1(alpha).forward(x, y), dt, input._st.be)
+    node = RsubBackward1(checked_alpha(dt, alpha))
+    return record(wrap(node.forward(x, y), dt, input._st.be), (input, None), node, (x, y))
 
 
 def mul(input, other):
@@ -345,7 +365,7 @@ def _rounded_div(a, b, mode):
 def pow(input, exponent):
     """input ** exponent; a Python number as `input` gives PowBackward2 (grad w.r.t. the exponent)."""
     if not isinstance(input, Tensor):
-        return _rpow(exponent, input)
+        return rpow(exponent, input)
     if isinstance(exponent, Tensor):
         if _dtypes.result_type(input, exponent) is _dtypes.bool_:
             raise NotImplementedError("\"pow\" not implemented for 'Bool'")
@@ -356,10 +376,8 @@ def pow(input, exponent):
     x, e, dt = prep
     if dt.category <= INT and e < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    if grad_on[0] and input._rg:
-        node = PowBackward0()
-        return record(node, (input, None), wrap(node.forward(x, e), dt, input._st.be))
-    return wrap((x ** e).astype(dt.np, copy=False), dt, input._st.be)
+    node = PowBackward0()
+    return record(wrap(node.forward(x, e).astype(dt.np, copy=False), dt, input._st.be), (input, None), node, (x, e))
 
 
 def power(base, exp, out=None, casting="same_kind"):
@@ -377,18 +395,16 @@ def power(base, exp, out=None, casting="same_kind"):
     return out
 
 
-def _rpow(t, s):
-    """s ** t for a number s."""
+def rpow(t, s):
+    """s ** t for a number s (the operator `s ** t`)."""
     prep = operands(t, s, "pow")
     if prep is None:
         raise bad_operand("pow", t, s)
     x, s_, dt = prep
     if dt is _dtypes.bool_:
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
-    if grad_on[0] and t._rg:
-        node = PowBackward2()
-        return record(node, (t, None), wrap(node.forward(x, s_), dt, t._st.be))
-    return wrap(power(s_, x), dt, t._st.be)
+    node = PowBackward2()
+    return record(wrap(node.forward(x, s_), dt, t._st.be), (t, None), node, (x, s_))
 
 
 def pow_(self, exponent):
@@ -402,81 +418,6 @@ def pow_(self, exponent):
     return _binary_(self, exponent, power, PowBackward0, "pow_")
 
 
-# ---- Python operators ------------------------------------------------------------------------------
-def _hot_operator(ufunc, node_cls, op, *params):
-    """`a + b` and `a * b`, the tutorial's hottest calls: same dtype, same device and nothing to record
-    take one kernel and a wrap; everything else goes through _binary. NumPy's float warnings are off
-    for the call, inline (a `quiet` wrapper would cost a third of a 3x3 add)."""
-    def method(self, other):
-        token = set_fp_state(FP_IGNORE)
-        try:
-            if other.__class__ is Tensor and self.dtype is other.dtype and self._st.be is other._st.be \
-                    and not (grad_on[0] and (self._rg or other._rg)):
-                x, y = self._a, other._a
-                try:
-                    r = self._st.be.binary(ufunc, x, y)
-                except ValueError:
-                    raise broadcast_error(x.shape, y.shape) from None
-                if not (x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous and r.size):
-                    r = _laid_out(r, x, y, self._st.be)
-                return wrap(r, self.dtype, self._st.be)
-            if operands(self, other, op) is None:
-                return NotImplemented
-            return _binary(self, other, ufunc, node_cls, op, *params)
-        finally:
-            reset_fp_state(token)
-    method.__name__ = f"__{op}__"
-    return quiet_inline(method)
-
-
-__add__ = _hot_operator(np.add, AddBackward0, "add", 1)
-__mul__ = _hot_operator(np.multiply, MulBackward0, "mul")
-
-
-def _operator(fn, op):
-    def method(self, other):
-        if not isinstance(other, Tensor) and operands(self, other, op) is None:
-            return NotImplemented
-        return fn(self, other)
-    method.__name__ = op
-    return method
-
-
-def _reflected(fn, op):
-    def method(self, other):
-        if operands(self, other, op) is None:
-            return NotImplemented
-        return fn(other, self)
-    method.__name__ = op
-    return method
-
-
-def __rtruediv__(self, other):
-    """number / tensor is reciprocal(tensor) * number in torch (hence MulBackward0)."""
-    if operands(self, other, "div") is None:
-        return NotImplemented
-    from .unary import reciprocal
+def rdiv(self, other):
+    """number / tensor, which torch computes as reciprocal(tensor) * number (hence MulBackward0)."""
     return mul(reciprocal(self), other)
-
-
-def _inplace_operator(fn):
-    def method(self, other):
-        return fn(self, other)
-    return method
-
-
-OPERATORS = {
-    "__add__": __add__, "__radd__": __add__, "__iadd__": _inplace_operator(add_),
-    "__sub__": _operator(sub, "__sub__"), "__rsub__": _reflected(lambda o, s: rsub(s, o), "__rsub__"),
-    "__isub__": _inplace_operator(sub_),
-    "__mul__": __mul__, "__rmul__": __mul__, "__imul__": _inplace_operator(mul_),
-    "__truediv__": _operator(div, "__truediv__"), "__rtruediv__": __rtruediv__,
-    "__itruediv__": _inplace_operator(div_),
-    "__pow__": _operator(pow, "__pow__"), "__rpow__": _reflected(lambda o, s: _rpow(s, o), "__rpow__"),
-    "__ipow__": _inplace_operator(pow_),
-}
-
-METHODS = {"add": add, "add_": add_, "sub": sub, "sub_": sub_, "subtract": sub, "mul": mul, "mul_": mul_,
-           "multiply": mul, "div": div, "div_": div_, "divide": div, "true_divide": div, "pow": pow,
-           "pow_": pow_}
-FUNCTIONS = dict(METHODS, rsub=rsub)

@@ -12,24 +12,15 @@ import numpy as np
 from .. import _dtypes
 from .._dtypes import FLOAT
 from .._layout import contiguous_strides
-from .._tensor import Tensor, wrap
-from ..autograd.node import Node, record
-from ._common import (MULTI_OUTPUT_VIEW, torch_layout, finish_inplace, as_number, bump, check_inplace, grad_on, has_internal_overlap, refuse_overlap,
-                      checked_scalar, refuse_partial_overlap, snapshot)
+from .._tensor import Tensor, view_of, wrap
+from ..autograd.function import check_inplace, inplace, record
+from ..autograd.grad_mode import state as grad_mode
+from ..autograd.node import Node
+from ..autograd.views import MULTI_OUTPUT_VIEW
+from ._common import (as_number, checked_scalar, device_mismatch, has_internal_overlap, refuse_overlap,
+                      refuse_partial_overlap, torch_layout)
 from .convert import CopyBackwards, FillBackward3
-from .shape import AliasBackward0, make_view, unsqueeze
-
-
-class SelectBackward0(Node):
-    """out = a.select(dim, index) (an int index): backward writes g into that slot of zeros."""
-
-    def __init__(self, dim, index):
-        self.dim, self.index = dim, index
-
-    def backward(self, g):
-        out = np.zeros_like(g, shape=self.in_shape)
-        out[(slice(None),) * self.dim + (self.index,)] = g
-        return (out,)
+from .shape import AliasBackward0, SelectBackward0, expand, fmt_shape, make_view, slice_dim, unsqueeze
 
 
 class UnbindBackward0(SelectBackward0):
@@ -38,18 +29,13 @@ class UnbindBackward0(SelectBackward0):
     gradients are the same; only `a.grad_fn is b.grad_fn` differs)."""
 
 
-class SliceBackward0(SelectBackward0):
-    """out = a[..., start:stop:step, ...] along dim: the same scatter, with a slice for the index."""
-
-
 class IndexBackward0(Node):
     """out = a[index] with tensor indices: a gather, so backward scatters (adding repeats)."""
 
-    def __init__(self, index, be):
-        self.index, self.be = index, be
+    def __init__(self, index, be, in_shape):
+        self.index, self.be, self.in_shape = index, be, in_shape
 
     def forward(self, a):
-        self.in_shape = a.shape
         return index_layout(a[self.index], a, self.index, self.be)
 
     def backward(self, g):
@@ -59,23 +45,25 @@ class IndexBackward0(Node):
 
 
 class CopySlices(Node):
-    """t[index] = v, recorded on t: the overwritten region passes no grad to t's old value."""
+    """x[index] = v recorded on the tensor written (x itself, or the view of x that the basic indices make,
+    whose history autograd.views.rebase_view hands on to x): the written elements (`adv`, an advanced
+    index, or all of them) pass no grad to the old value, and v gets theirs."""
 
-    def __init__(self, steps, adv):
-        self.steps, self.adv = steps, adv
+    def __init__(self, adv):
+        self.adv = adv
 
     def name(self):
         return "torch::autograd::CopySlices"  # torch's C++ node keeps its namespace in name()
 
+    def forward(self, a, value):
+        return value  # written at `adv` (see setitem), broadcast and cast by the write
+
     def backward(self, g):
+        if self.adv is None:
+            return np.zeros_like(g), g.copy()
         g_self = g.copy()
-        region = _locate(g_self, self.steps)
-        if self.adv is not None:
-            g_value = region[self.adv]
-            region[self.adv] = 0
-        else:
-            g_value = region.copy()
-            region[...] = 0
+        g_value = g_self[self.adv]
+        g_self[self.adv] = 0
         return g_self, g_value
 
 
@@ -90,7 +78,7 @@ def select(self, dim, index):
     if i < -size or i >= size:
         raise IndexError(f"index {i} is out of bounds for dimension {d} with size {size}")
     i += size if i < 0 else 0
-    return make_view(self, self._a[(slice(None),) * d + (i, Ellipsis)], SelectBackward0(d, i))
+    return make_view(self, self._a[(slice(None),) * d + (i, Ellipsis)], SelectBackward0(d, i, self._a.shape))
 
 
 def unbind(self, dim=0):
@@ -98,27 +86,11 @@ def unbind(self, dim=0):
     d = self._dim(dim)
     outs = []
     for i in range(self._a.shape[d]):
-        out = make_view(self, self._a[(slice(None),) * d + (i, Ellipsis)], UnbindBackward0(d, i))
-        if grad_on[0]:
+        out = make_view(self, self._a[(slice(None),) * d + (i, Ellipsis)], UnbindBackward0(d, i, self._a.shape))
+        if grad_mode.enabled:
             out._creation_meta, out._output_nr = MULTI_OUTPUT_VIEW, i  # no in-place writes (refuse_view_rebase)
         outs.append(out)
     return tuple(outs)
-
-
-def slice_dim(self, d, start, stop, step):
-    sl = slice(start, stop, step)
-    arr = self._a[(slice(None),) * d + (sl,)]
-    if not arr.size:  # torch's slice: stride * step and offset + start * stride, even when empty (NumPy differs)
-        item = arr.itemsize
-        strides = [st // item for st in self._a.strides]
-        strides[d] *= sl.indices(self._a.shape[d])[2]
-        offset = self.storage_offset() + sl.indices(self._a.shape[d])[0] * self.stride(d)
-        flat = self._st.flat
-        if flat.size:  # a window of the storage at that offset (past its end only for an empty storage)
-            arr = self._st.be.strided(flat, arr.shape, strides, min(offset, flat.size))
-        else:  # NumPy already offsets a slice of an empty buffer
-            arr = self._st.be.xp.lib.stride_tricks.as_strided(arr, arr.shape, tuple(st * item for st in strides))
-    return make_view(self, arr, SliceBackward0(d, sl))
 
 
 def _int_index(i):
@@ -222,22 +194,33 @@ def _normalise(t, index):
         raise IndexError(f"too many indices for tensor of dimension {t._a.ndim}")
     if sum(1 for x in index if x is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
-    expanded = []
-    for x in index:
+    # torch names an out-of-range integer by its position in the index as written ("dimension 1" for
+    # x[..., 5] whatever dim the ellipsis stands for), so each step keeps that position
+    expanded, positions = [], []
+    for pos, x in enumerate(index):
         if x is Ellipsis:
-            expanded.extend([slice(None)] * (t._a.ndim - consumed))
+            n = t._a.ndim - consumed
+            expanded.extend([slice(None)] * n)
+            positions.extend([pos] * n)
         else:
             expanded.append(x)
-    return expanded
+            positions.append(pos)
+    return expanded, positions
+
+
+def _check_index(size, i, position):
+    if i < -size or i >= size:
+        raise IndexError(f"index {i} is out of bounds for dimension {position} with size {size}")
 
 
 def getitem(self, index):
     """Views for ints/slices/None/..., a copy for tensor, list and bool-mask indices."""
-    items = _normalise(self, index)
+    items, positions = _normalise(self, index)
     cur, dim, adv = self, 0, {}
     single_slice = not isinstance(index, tuple) and isinstance(index, slice)
-    for x in items:
+    for x, pos in zip(items, positions):
         if _is_int(x):
+            _check_index(cur._a.shape[dim], _int_index(x), pos)
             cur = select(cur, dim, x)
         elif isinstance(x, slice):
             start, stop, step = x.start, x.stop, x.step
@@ -267,12 +250,10 @@ def getitem(self, index):
     if adv:
         adv = _check_bounds(cur, cur._a.shape, adv)
         full = _adv_tuple(cur._a.ndim, adv)
-        node = IndexBackward0(full, cur._st.be)
-        if grad_on[0] and cur._rg:
-            return record(node, (cur,), wrap(node.forward(cur._a), cur.dtype, cur._st.be))
-        return wrap(index_layout(cur._a[full], cur._a, full, cur._st.be), cur.dtype, cur._st.be)
+        node = IndexBackward0(full, cur._st.be, cur._a.shape)
+        return record(wrap(node.forward(cur._a), cur.dtype, cur._st.be), (cur,), node, (cur._a,))
     if cur is self:
-        return make_view(self, self._a.view(), AliasBackward0())
+        return make_view(self, self._a.view(), AliasBackward0(self._a.shape))
     return cur
 
 
@@ -338,28 +319,26 @@ def _adv_tuple(ndim, adv):
     return tuple(out)
 
 
-def _locate(arr, steps):
-    """Apply recorded basic steps to a NumPy array: the region a setitem wrote."""
+def _region(t, steps):
+    """The view of t that the basic steps make, made by the view ops themselves (each records its node)."""
     for kind, d, arg in steps:
         if kind == "select":
-            arr = arr[(slice(None),) * d + (arg, Ellipsis)]
+            t = select(t, d, arg)
         elif kind == "slice":
-            arr = arr[(slice(None),) * d + (arg,)]
+            t = slice_dim(t, d, arg.start, arg.stop, arg.step)
         else:
-            arr = np.expand_dims(arr, d)
-    return arr
+            t = unsqueeze(t, d)
+    return t
 
 
-def _steps(t, items):
+def _steps(t, items, positions):
     """The same walk as getitem, on shapes only: basic steps plus the advanced index tuple."""
-    from .._tensor import view_of
     steps, cur, dim, adv = [], t._a, 0, {}
-    for x in items:
+    for x, pos in zip(items, positions):
         if _is_int(x):
             size = cur.shape[dim]
             i = _int_index(x)
-            if i < -size or i >= size:
-                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+            _check_index(size, i, pos)
             i += size if i < 0 else 0
             steps.append(("select", dim, i))
             cur = cur[(slice(None),) * dim + (i, Ellipsis)]
@@ -410,8 +389,8 @@ def setitem(self, index, value):
         if index is False:
             return
         index = Ellipsis
-    items = _normalise(self, index)
-    steps, region, adv_dims = _steps(self, items)
+    items, positions = _normalise(self, index)
+    steps, region, adv_dims = _steps(self, items, positions)
     adv = _adv_tuple(region.ndim, adv_dims) if adv_dims else None
     through_view = _makes_view(steps, self._a.shape)
     if adv is not None:  # index_put_ checks the in-place rules before any check of its arguments
@@ -427,7 +406,6 @@ def setitem(self, index, value):
     target_shape = _gather_shape(region.shape, adv) if adv is not None else region.shape
     if isinstance(value, Tensor):
         if value._st.be is not self._st.be:
-            from ._common import device_mismatch
             raise device_mismatch(self, value)
         v = value._a
         if adv is not None:  # index_put_: the value, leading 1s dropped, must expand to the gathered shape
@@ -440,17 +418,16 @@ def setitem(self, index, value):
                                    f"{self.dtype.c10_name} for the destination and {value.dtype.c10_name} for the "
                                    f"source.")
         if v.ndim > len(target_shape) and any(n != 1 for n in v.shape[:v.ndim - len(target_shape)]):
-            from .shape import _fmt
-            raise RuntimeError(f"expand(torch.{value.dtype.legacy_name}{{{_fmt(v.shape)}}}, "
-                               f"size={_fmt(target_shape)}): the number of sizes provided ({len(target_shape)}) must "
-                               f"be greater or equal to the number of dimensions in the tensor ({v.ndim})")
+            raise RuntimeError(f"expand(torch.{value.dtype.legacy_name}{{{fmt_shape(v.shape)}}}, "
+                               f"size={fmt_shape(target_shape)}): the number of sizes provided "
+                               f"({len(target_shape)}) must be greater or equal to the number of dimensions in the "
+                               f"tensor ({v.ndim})")
         v = v.reshape(v.shape[v.ndim - len(target_shape):]) if v.ndim > len(target_shape) else v
         if any(n not in (1, m) for n, m in zip(v.shape[::-1], target_shape[::-1])):  # v must expand to the target
             k = next(i for i in range(1, v.ndim + 1) if v.shape[-i] not in (1, target_shape[-i]))
-            from .shape import _fmt
             raise RuntimeError(f"The expanded size of the tensor ({target_shape[-k]}) must match the existing size "
                                f"({v.shape[-k]}) at non-singleton dimension {len(target_shape) - k}.  Target sizes: "
-                               f"{_fmt(target_shape)}.  Tensor sizes: {_fmt(v.shape)}")
+                               f"{fmt_shape(target_shape)}.  Tensor sizes: {fmt_shape(v.shape)}")
     else:
         n = as_number(value)
         if n is None:
@@ -460,31 +437,26 @@ def setitem(self, index, value):
         check_inplace(self, value, through_view=through_view)
     else:
         adv = _adv_tuple(region.ndim, _check_bounds(self, region.shape, adv_dims))
-    if adv is None:
-        refuse_overlap(region)  # a basic index writes through copy_/fill_ of the region
-    elif has_internal_overlap(self._a):
-        warnings.warn("Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before "
-                      "performing this operation. This also applies to advanced indexing e.g. tensor[indices] = "
-                      "tensor", UserWarning, stacklevel=2)
-    needs = grad_on[0] and (self._rg or (isinstance(value, Tensor) and value._rg and self.dtype.category >= FLOAT))
-    old = snapshot(self, copy=False) if needs else None
-    if adv is not None:
-        region[adv] = v
+    # Like torch, write through the view the basic indices make (x[0] = v is x.select(0, 0).copy_(v)): its
+    # recorded history autograd hands on to x as CopySlices. Slices that keep whole dims leave x itself.
+    target = _region(self, steps) if through_view else self
+    src = value if isinstance(value, Tensor) else None
+    if adv is None and not through_view and (src is None or src._a.ndim == 0):
+        node = FillBackward3()  # x[...] = v writes x itself: torch's fill_ of v made a 0-dim tensor
+    elif adv is None and not through_view and src._a.ndim <= self._a.ndim:
+        node = CopyBackwards()  # ... or its copy_ of v expanded to x's shape (the engine sums the grad back)
+        if src._rg and src._a.shape != self._a.shape:
+            src = expand(src, self._a.shape)
     else:
-        region[...] = v
-    bump(self)
-    if needs:
-        src = value if isinstance(value, Tensor) else None
-        if adv is None and not through_view and (src is None or src._a.ndim == 0):
-            node = FillBackward3()  # x[...] = v writes x itself: torch's fill_ of v made a 0-dim tensor
-        elif adv is None and not through_view and src._a.ndim <= self._a.ndim:
-            node = CopyBackwards()  # ... or its copy_ of v expanded to x's shape
-            if src._a.shape != self._a.shape:
-                src = src.expand(*self._a.shape)
-        else:
-            node = CopySlices(steps, adv)
-        finish_inplace(record(node, (old, src), self))
+        node = CopySlices(adv)
 
-
-METHODS = {"select": select, "unbind": unbind, "__getitem__": getitem, "__setitem__": setitem}
-FUNCTIONS = {"select": select, "unbind": unbind}
+    def check():  # the write's own rules, after autograd's
+        if adv is None:
+            refuse_overlap(target._a)  # a basic index writes through copy_/fill_ of the region
+        elif has_internal_overlap(self._a):
+            warnings.warn("Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before "
+                          "performing this operation. This also applies to advanced indexing e.g. tensor[indices] = "
+                          "tensor", UserWarning, stacklevel=4)  # setitem's caller, as before this ran in check
+    # an integer x takes no part in autograd, even when the value requires grad
+    others = (src,) if self.dtype.category >= FLOAT else ()
+    inplace(target, others, node, lambda old: (old, v), check, index=Ellipsis if adv is None else adv)

@@ -3,8 +3,10 @@ import numpy as np
 
 from .._dtypes import CPP_NAMES
 from .._tensor import Tensor, wrap
-from ..autograd.node import Node, record
-from ._common import device_mismatch, grad_on
+from ..autograd.function import record
+from ..autograd.node import Node
+from ._common import device_mismatch
+from .shape import UnsafeViewBackward0
 
 
 class MmBackward0(Node):
@@ -13,7 +15,6 @@ class MmBackward0(Node):
     saved_inputs = (0, 1)
 
     def forward(self, a, b):
-        self.saved = (a, b)
         return a @ b
 
     def backward(self, g):
@@ -27,7 +28,6 @@ class MvBackward0(Node):
     saved_inputs = (0, 1)
 
     def forward(self, a, v):
-        self.saved = (a, v)
         return a @ v
 
     def backward(self, g):
@@ -41,7 +41,6 @@ class DotBackward0(Node):
     saved_inputs = (0, 1)
 
     def forward(self, a, b):
-        self.saved = (a, b)
         return np.dot(a, b)
 
     def backward(self, g):
@@ -55,7 +54,6 @@ class BmmBackward0(Node):
     saved_inputs = (0, 1)
 
     def forward(self, a, b):
-        self.saved = (a, b)
         return np.matmul(a, b)
 
     def backward(self, g):
@@ -79,9 +77,7 @@ def _check_dtypes(a, b):
 
 def _run(node_cls, a, b):
     node = node_cls()
-    if grad_on[0] and (a._rg or b._rg):
-        return record(node, (a, b), wrap(node.forward(a._a, b._a), a.dtype, a._st.be))
-    return wrap(node.forward(a._a, b._a), a.dtype, a._st.be)
+    return record(wrap(node.forward(a._a, b._a), a.dtype, a._st.be), (a, b), node, (a._a, b._a))
 
 
 def mm(input, mat2):
@@ -128,14 +124,11 @@ def dot(input, other):
 
 def _unsafe_view(t):
     """torch reshapes a batched product back with _unsafe_view, so its grad_fn is UnsafeViewBackward0."""
-    from .shape import UnsafeViewBackward0
     if not t._rg:
         return t
     out = wrap(t._a, t.dtype, t._st.be)
     out._st = t._st
-    node = UnsafeViewBackward0()
-    node.in_shape = t._a.shape
-    return record(node, (t,), out)
+    return record(out, (t,), UnsafeViewBackward0(t._a.shape), (t._a,))
 
 
 def matmul(input, other):
@@ -167,13 +160,6 @@ def matmul(input, other):
     return out
 
 
-def _rmatmul(self, other):
-    if not isinstance(other, Tensor):
-        return NotImplemented
+def rmatmul(self, other):
+    """other @ self (Tensor.__rmatmul__; _api answers NotImplemented for a non-tensor other)."""
     return matmul(other, self)
-
-
-METHODS = {"mm": mm, "mv": mv, "dot": dot, "matmul": matmul}
-OPERATORS = {"__matmul__": lambda self, other: matmul(self, other) if isinstance(other, Tensor)
-             else NotImplemented, "__rmatmul__": _rmatmul}
-FUNCTIONS = dict(METHODS)

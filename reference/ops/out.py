@@ -15,7 +15,9 @@ import warnings
 from .._dtypes import CPP_NAMES, as_dtype
 from .._fp import quiet
 from .._tensor import Tensor
-from ._common import bump, check_cast, grad_on, refuse_overlap, refuse_partial_overlap
+from ..autograd.function import inplace
+from ..autograd.grad_mode import state as grad_mode
+from ._common import check_cast, refuse_overlap, refuse_partial_overlap
 
 __all__ = ["OUT_RULES", "with_out", "factory_with_out", "write_out"]
 
@@ -111,7 +113,7 @@ def with_out(fn, name):
         if not isinstance(out, Tensor):
             raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
         inputs = list(_tensors(args)) + list(_tensors(kwargs.values()))
-        if differentiable and grad_on[0] and any(t._rg for t in inputs + [out]):
+        if differentiable and grad_mode.enabled and any(t._rg for t in inputs + [out]):
             raise RuntimeError(_NO_GRAD.format(torch_name))
         result = fn(*args, **kwargs)
         dtype_rule(result.dtype, out.dtype, torch_name)
@@ -130,7 +132,7 @@ def _factory_with_out(fn, name):
     def call(*args, out=None, dtype=None, requires_grad=False, **kwargs):
         if out is None:
             return fn(*args, dtype=dtype, requires_grad=requires_grad, **kwargs)
-        if grad_on[0] and out._rg:
+        if grad_mode.enabled and out._rg:
             raise RuntimeError(_NO_GRAD.format(f"aten::{name}"))
         if dtype is not None and as_dtype(dtype) is not out.dtype:
             raise RuntimeError(f"dtype {dtype.c10_name} does not match dtype of out parameter "
@@ -156,11 +158,14 @@ def write_out(result, out, inputs, warn=True):
         if out._a.size and warn:
             warnings.warn(_RESIZED.format(list(out._a.shape), list(shape)), UserWarning, stacklevel=3)
         _resize(out, shape)
-    refuse_overlap(out._a)
-    for t in inputs:
-        refuse_partial_overlap(t, out)
-    out._a[...] = result._a
-    return bump(out)
+
+    def check():
+        refuse_overlap(out._a)
+        for t in inputs:
+            refuse_partial_overlap(t, out)
+    # out= is an in-place write without history. torch runs no autograd check on it: with_out has refused the
+    # functions that could record, so out may even be a leaf that requires grad (torch.eq(a, b, out=w)).
+    return inplace(out, (), None, lambda old: (result._a,), check, check_autograd=False)
 
 
 def _resize(out, shape):

@@ -1,7 +1,8 @@
 """Reductions (sum, mean, norm, max/min, amax/amin, argmax/argmin, prod): forward next to backward.
 
 A reduction's backward spreads the output grad back over the reduced dims (re-inserting them when
-keepdim=False) and broadcasts to the input's shape.
+keepdim=False) and broadcasts to the input's shape (ops/_reduce_dims.py). float32/float64 sums, means and
+2-norms add in torch's CPU order (kernels/accumulate.py), so their last bits match torch's.
 """
 import math
 
@@ -10,113 +11,65 @@ import numpy as np
 from .. import _dtypes
 from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
-from ..autograd.node import Node, record
-from . import _accumulate
-from ._common import grad_on
-
-# float32/float64 sums, means and 2-norms take torch's CPU order of accumulation (ops/_accumulate.py), so
-# their last bits match torch's; other dtypes are exact (integers) or rounded once from float32 anyway.
-_TORCH_ORDER = (np.dtype(np.float32), np.dtype(np.float64))
-
-
-def dims_of(t, dim, op):
-    """Normalise dim (int, tuple or list) into a sorted tuple of non-negative dims."""
-    if isinstance(dim, (tuple, list)):
-        dims = tuple(t._dim(d) for d in dim)
-        for d in dims:
-            if dims.count(d) > 1:
-                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-        return tuple(sorted(dims)) if dims else tuple(range(t.ndim))
-    return (t._dim(dim),)
-
-
-def _expand(g, shape):
-    """g broadcast into a new array of `shape` (np.broadcast_to is several times slower on small arrays)."""
-    out = np.empty_like(g, shape=shape)
-    out[...] = g
-    return out
-
-
-def _spread(g, in_shape, dims, keepdim):
-    """A reduced grad back to the input's shape."""
-    if not keepdim and dims:
-        g = np.expand_dims(g, dims) if in_shape else g
-    return _expand(g, in_shape)
-
-
-def _reduced_shape(shape, dims, keepdim):
-    return tuple(1 if d in dims else n for d, n in enumerate(shape)) if keepdim else \
-        tuple(n for d, n in enumerate(shape) if d not in dims)
-
-
-def _sum(a, dims, keepdim, dt):
-    """a summed over dims in dtype dt; in torch's order (after casting, as torch does) for float32/64."""
-    if np.dtype(dt) in _TORCH_ORDER:
-        x = a if a.dtype == dt else a.astype(dt)
-        return _accumulate.torch_sum(x, dims).reshape(_reduced_shape(a.shape, dims, keepdim))
-    return a.sum(axis=dims, keepdims=keepdim, dtype=dt)
-
-
-def _mean(a, dims, keepdim, dt):
-    """The sum over dims divided by its count in the result dtype (torch's CPU mean is exactly that)."""
-    if np.dtype(dt) in _TORCH_ORDER:
-        x = a if a.dtype == dt else a.astype(dt)
-        return _accumulate.torch_mean(x, dims).reshape(_reduced_shape(a.shape, dims, keepdim))
-    n = math.prod(a.shape[d] for d in dims)
-    if a.dtype == np.float16:   # half precision sums in float32 (as torch)
-        return (a.sum(axis=dims, keepdims=keepdim, dtype=np.float32) / n).astype(np.float16)
-    return a.sum(axis=dims, keepdims=keepdim, dtype=dt) / n
+from ..autograd.function import record
+from ..autograd.node import Node
+from ..kernels.accumulate import TORCH_ORDER, mean_in, sum_in, torch_norm2
+from .._layout import reduced_shape
+from ._reduce_dims import dims_of, expand, spread
+from .elementwise import _binary
 
 
 class SumBackward0(Node):
     """out = a.sum()"""
 
+    def __init__(self, shape):
+        self.shape = shape
+
     def forward(self, a, dt):
-        self.shape = a.shape
-        return _sum(a, tuple(range(a.ndim)), False, dt)
+        return sum_in(a, tuple(range(a.ndim)), False, dt)
 
     def backward(self, g):
-        return (_expand(g, self.shape),)
+        return (expand(g, self.shape),)
 
 
 class SumBackward1(Node):
     """out = a.sum(dims, keepdim)"""
 
-    def __init__(self, dims, keepdim):
-        self.dims, self.keepdim = dims, keepdim
+    def __init__(self, dims, keepdim, shape):
+        self.dims, self.keepdim, self.shape = dims, keepdim, shape
 
     def forward(self, a, dt):
-        self.shape = a.shape
-        return _sum(a, self.dims, self.keepdim, dt)
+        return sum_in(a, self.dims, self.keepdim, dt)
 
     def backward(self, g):
-        return (_spread(g, self.shape, self.dims, self.keepdim),)
+        return (spread(g, self.shape, self.dims, self.keepdim),)
 
 
 class MeanBackward0(Node):
     """out = a.mean()"""
 
+    def __init__(self, shape):
+        self.shape = shape
+
     def forward(self, a, dt):
-        self.shape = a.shape
-        return _mean(a, tuple(range(a.ndim)), False, dt)
+        return mean_in(a, tuple(range(a.ndim)), False, dt)
 
     def backward(self, g):
-        return (_expand(g / math.prod(self.shape), self.shape),)
+        return (expand(g / math.prod(self.shape), self.shape),)
 
 
 class MeanBackward1(Node):
     """out = a.mean(dims, keepdim)"""
 
-    def __init__(self, dims, keepdim):
-        self.dims, self.keepdim = dims, keepdim
+    def __init__(self, dims, keepdim, shape):
+        self.dims, self.keepdim, self.shape = dims, keepdim, shape
 
     def forward(self, a, dt):
-        self.shape = a.shape
-        return _mean(a, self.dims, self.keepdim, dt)
+        return mean_in(a, self.dims, self.keepdim, dt)
 
     def backward(self, g):
         n = math.prod(self.shape[d] for d in self.dims) if self.shape else 1
-        return (_spread(g / n, self.shape, self.dims, self.keepdim),)
+        return (spread(g / n, self.shape, self.dims, self.keepdim),)
 
 
 def _reduce(input, dim, keepdim, dtype, full_node, dim_node, out_dtype, op):
@@ -124,17 +77,14 @@ def _reduce(input, dim, keepdim, dtype, full_node, dim_node, out_dtype, op):
         out_dtype = dtype
     x = input._a
     if dim is None or (isinstance(dim, (tuple, list)) and not dim and op == "sum"):
-        node, args = full_node(), ()
-        if keepdim:
-            node, args = dim_node(tuple(range(x.ndim)), True), ()
+        node = dim_node(tuple(range(x.ndim)), True, x.shape) if keepdim else full_node(x.shape)
     else:
         dims = dims_of(input, dim, op)  # checks the dims even of a 0-dim input (only 0 and -1 are valid)
-        node = dim_node(dims if x.ndim else (), keepdim)
+        node = dim_node(dims if x.ndim else (), keepdim, x.shape)
     r = node.forward(x, out_dtype.np)
     if isinstance(r, np.ndarray) and not isinstance(x, np.ndarray):  # the ordered sums replay on the host
         r = input._st.be.from_host(r)
-    out = wrap(r, out_dtype, input._st.be)
-    return record(node, (input,), out) if grad_on[0] and input._rg else out
+    return record(wrap(r, out_dtype, input._st.be), (input,), node, (x,))
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
@@ -162,45 +112,40 @@ class LinalgVectorNormBackward0(Node):
         self.p, self.dims, self.keepdim, self.be = p, dims, keepdim, be
 
     def forward(self, a):
-        out = _vector_norm(a, self.p, self.dims, self.keepdim, self.be)
-        self.saved = (a, out)
-        return out
+        p, dims, keepdim = self.p, self.dims, self.keepdim
+        if p == 2 and a.dtype in TORCH_ORDER:  # torch's CPU order; its kernels run on the host
+            host = a if isinstance(a, np.ndarray) else self.be.to_host(a)
+            r = torch_norm2(host, dims).reshape(reduced_shape(a.shape, dims, keepdim))
+            return r if host is a else self.be.from_host(r)
+        # Other p (and half precision): accumulate in double and round once, close to torch but not bit-exact.
+        acc = np.abs(a.astype(np.float64) if a.dtype == np.float32 or a.dtype == np.float16 else a)
+        if p == 2:
+            r = np.sqrt((acc * acc).sum(axis=dims, keepdims=keepdim))
+        elif p == math.inf:
+            r = acc.max(axis=dims, keepdims=keepdim, initial=0)
+        elif p == -math.inf:
+            r = acc.min(axis=dims, keepdims=keepdim)
+        elif p == 0:
+            r = (acc != 0).sum(axis=dims, keepdims=keepdim).astype(acc.dtype)
+        else:
+            r = (acc ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
+        return r.astype(a.dtype.type(0).real.dtype)
 
     def backward(self, g):
         a, out = self.saved
         shape, dims, keep = a.shape, self.dims, self.keepdim
-        g, out = _spread(g, shape, dims, keep), _spread(out, shape, dims, keep)
+        g, out = spread(g, shape, dims, keep), spread(out, shape, dims, keep)
         p = self.p
         if p == 2:
             return (np.where(out == 0, 0, g * a / out).astype(a.dtype),)
         if p == math.inf:
             hit = np.abs(a) == out
-            count = _spread(hit.sum(axis=dims, keepdims=True), shape, dims, True)
+            count = spread(hit.sum(axis=dims, keepdims=True), shape, dims, True)
             return (g * np.sign(a) * hit / count,)
         if p == 0:
             return (np.zeros_like(a),)
         scale = np.sign(a) * np.abs(a) ** (p - 1) / out ** (p - 1)
         return (np.where(out == 0, 0, g * scale).astype(a.dtype),)
-
-
-def _vector_norm(a, p, dims, keepdim, be):
-    if p == 2 and a.dtype in _TORCH_ORDER:  # torch's CPU order; its kernels run on the host
-        host = a if isinstance(a, np.ndarray) else be.to_host(a)
-        r = _accumulate.torch_norm2(host, dims).reshape(_reduced_shape(a.shape, dims, keepdim))
-        return r if host is a else be.from_host(r)
-    # Other p (and half precision): accumulate in double and round once, close to torch but not bit-exact.
-    acc = np.abs(a.astype(np.float64) if a.dtype == np.float32 or a.dtype == np.float16 else a)
-    if p == 2:
-        r = np.sqrt((acc * acc).sum(axis=dims, keepdims=keepdim))
-    elif p == math.inf:
-        r = acc.max(axis=dims, keepdims=keepdim, initial=0)
-    elif p == -math.inf:
-        r = acc.min(axis=dims, keepdims=keepdim)
-    elif p == 0:
-        r = (acc != 0).sum(axis=dims, keepdims=keepdim).astype(acc.dtype)
-    else:
-        r = (acc ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
-    return r.astype(a.dtype.type(0).real.dtype)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
@@ -218,10 +163,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     x = input if dtype is None else input.to(dtype)
     dims = tuple(range(x.ndim)) if dim is None else dims_of(x, dim, "norm")
     node = LinalgVectorNormBackward0(float(p), dims, keepdim, x._st.be)
-    out_dt = x.dtype.to_real()
-    if grad_on[0] and x._rg:
-        return record(node, (x,), wrap(node.forward(x._a), out_dt, x._st.be))
-    return wrap(_vector_norm(x._a, float(p), dims, keepdim, x._st.be), out_dt, x._st.be)
+    return record(wrap(node.forward(x._a), x.dtype.to_real(), x._st.be), (x,), node, (x._a,))
 
 
 # ---- max / min -----------------------------------------------------------------------------------------
@@ -249,17 +191,15 @@ class _EvenlyBackward(Node):
         self.pick, self.dims, self.keepdim = pick, dims, keepdim
 
     def forward(self, a):
-        out = self.pick(a, axis=self.dims, keepdims=self.keepdim)
-        self.saved = (a, out)
-        return out
+        return self.pick(a, axis=self.dims, keepdims=self.keepdim)
 
     def backward(self, g):
         a, out = self.saved
         dims = self.dims if self.dims is not None else tuple(range(a.ndim))
-        out = _spread(out, a.shape, dims, self.keepdim)
+        out = spread(out, a.shape, dims, self.keepdim)
         hit = a == out
-        count = _spread(hit.sum(axis=dims, keepdims=True), a.shape, dims, True)
-        return (_spread(g, a.shape, dims, self.keepdim) * hit / count,)
+        count = spread(hit.sum(axis=dims, keepdims=True), a.shape, dims, True)
+        return (spread(g, a.shape, dims, self.keepdim) * hit / count,)
 
 
 MaxBackward1 = type("MaxBackward1", (_EvenlyBackward,), {})
@@ -269,14 +209,18 @@ AminBackward0 = type("AminBackward0", (_EvenlyBackward,), {})
 
 
 class _IndexedBackward(Node):
-    """max/min along a dim: the grad goes to the element each index picked."""
+    """max/min along a dim: forward reads the values at the indices the op found (argmax/argmin, kept for
+    backward as torch keeps them); the grad goes to the element each index picked."""
 
-    def __init__(self, dim, keepdim, indices):
-        self.dim, self.keepdim, self.indices = dim, keepdim, indices
+    def __init__(self, dim, keepdim, indices, shape):
+        self.dim, self.keepdim, self.indices, self.shape = dim, keepdim, indices, shape
 
     def forward(self, a):
-        self.shape = a.shape
-        return None
+        if not a.ndim:
+            return a.copy()
+        idx = self.indices if self.keepdim else np.expand_dims(self.indices, self.dim)
+        values = np.take_along_axis(a, idx, axis=self.dim)
+        return values if self.keepdim else values.squeeze(self.dim)
 
     def backward(self, g):
         idx = self.indices
@@ -298,33 +242,21 @@ def _extreme(input, dim, keepdim, other, is_max):
     name = "max" if is_max else "min"
     if other is not None:
         return maximum(input, other) if is_max else minimum(input, other)
-    x = input._a
-    pick = np.max if is_max else np.min
+    x, be = input._a, input._st.be
     if dim is None:
         if x.size == 0:
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                                f"Specify the reduction dim with the 'dim' argument.")
-        node_cls = MaxBackward1 if is_max else MinBackward1
-        if grad_on[0] and input._rg:
-            node = node_cls(pick)
-            return record(node, (input,), wrap(node.forward(x), input.dtype, input._st.be))
-        return wrap(pick(x), input.dtype, input._st.be)
+        node = (MaxBackward1 if is_max else MinBackward1)(np.max if is_max else np.min)
+        return record(wrap(node.forward(x), input.dtype, be), (input,), node, (x,))
     d = input._dim(dim)
     if x.ndim and x.shape[d] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     arg = (np.argmax if is_max else np.argmin)(x, axis=d if x.ndim else None, keepdims=keepdim)
-    ax = d if x.ndim else None
-    values = np.take_along_axis(x, arg if keepdim else np.expand_dims(arg, d), axis=d) if x.ndim else x.copy()
-    if x.ndim and not keepdim:
-        values = values.squeeze(d)
-    be = input._st.be
-    vt = wrap(values, input.dtype, be)
-    if grad_on[0] and input._rg:
-        node = (MaxBackward0 if is_max else MinBackward0)(ax, keepdim, arg)
-        node.forward(x)
-        record(node, (input,), vt)
-    it = wrap(arg.astype(np.int64), _dtypes.int64, be)
-    return (MaxResult if is_max else MinResult)((vt, it))
+    node = (MaxBackward0 if is_max else MinBackward0)(d if x.ndim else None, keepdim, arg, x.shape)
+    values = record(wrap(node.forward(x), input.dtype, be), (input,), node, (x,))
+    indices = wrap(arg.astype(np.int64), _dtypes.int64, be)
+    return (MaxResult if is_max else MinResult)((values, indices))
 
 
 def max(input, dim=None, keepdim=False, *, other=None):
@@ -343,12 +275,8 @@ def min(input, dim=None, keepdim=False, *, other=None):
 
 def _amax(input, dim, keepdim, is_max):
     dims = tuple(range(input.ndim)) if dim is None or dim == () else dims_of(input, dim, "amax")
-    pick = np.max if is_max else np.min
-    node_cls = AmaxBackward0 if is_max else AminBackward0
-    if grad_on[0] and input._rg:
-        node = node_cls(pick, dims, keepdim)
-        return record(node, (input,), wrap(node.forward(input._a), input.dtype, input._st.be))
-    return wrap(pick(input._a, axis=dims, keepdims=keepdim), input.dtype, input._st.be)
+    node = (AmaxBackward0 if is_max else AminBackward0)(np.max if is_max else np.min, dims, keepdim)
+    return record(wrap(node.forward(input._a), input.dtype, input._st.be), (input,), node, (input._a,))
 
 
 def amax(input, dim=(), keepdim=False):
@@ -384,12 +312,9 @@ class MaximumBackward0(Node):
     """out = max(a, b) elementwise; ties split the grad in half"""
 
     saved_inputs = (0, 1)
-
-    def __init__(self, take_max=True):
-        self.take_max = take_max
+    take_max = True
 
     def forward(self, a, b):
-        self.saved = (a, b)
         return np.maximum(a, b) if self.take_max else np.minimum(a, b)
 
     def backward(self, g):
@@ -399,17 +324,15 @@ class MaximumBackward0(Node):
         return g * (win + tie), g * ((~win & (a != b)) + tie)
 
 
-MinimumBackward0 = type("MinimumBackward0", (MaximumBackward0,), {})
+MinimumBackward0 = type("MinimumBackward0", (MaximumBackward0,), {"take_max": False})
 
 
 def maximum(input, other):
-    from .elementwise import _binary
     return _binary(input, other, np.maximum, MaximumBackward0, "maximum")
 
 
 def minimum(input, other):
-    from .elementwise import _binary
-    return _binary(input, other, np.minimum, lambda: MinimumBackward0(False), "minimum")
+    return _binary(input, other, np.minimum, MinimumBackward0, "minimum")
 
 
 class ProdBackward0(Node):
@@ -417,9 +340,7 @@ class ProdBackward0(Node):
     saves_result = True
 
     def forward(self, a, dt):
-        out = a.prod(dtype=dt)
-        self.saved = (a, out)
-        return out
+        return a.prod(dtype=dt)
 
     def backward(self, g):
         a, out = self.saved
@@ -437,10 +358,8 @@ class ProdBackward0(Node):
 def prod(input, dtype=None):
     """Product of all elements (integers and bool give int64)."""
     dt = dtype or (input.dtype if input.dtype.category >= FLOAT else _dtypes.int64)
-    if grad_on[0] and input._rg:
-        node = ProdBackward0()
-        return record(node, (input,), wrap(node.forward(input._a, dt.np), dt, input._st.be))
-    return wrap(input._a.prod(dtype=dt.np), dt, input._st.be)
+    node = ProdBackward0()
+    return record(wrap(node.forward(input._a, dt.np), dt, input._st.be), (input,), node, (input._a,))
 
 
 def _logical(fn, name):
@@ -456,7 +375,3 @@ def _logical(fn, name):
 
 
 all, any = _logical(np.all, "all"), _logical(np.any, "any")
-
-METHODS = {"all": all, "any": any, "sum": sum, "mean": mean, "norm": norm, "max": max, "min": min, "amax": amax, "amin": amin,
-           "argmax": argmax, "argmin": argmin, "maximum": maximum, "minimum": minimum, "prod": prod}
-FUNCTIONS = dict(METHODS)

@@ -5,13 +5,18 @@ be laid over the old strides; `reshape` copies when it cannot. Every view record
 backward only rearranges the grad.
 """
 import math
+import warnings
 
 import numpy as np
 
-from .._tensor import Tensor, view_of, wrap
-from ..autograd.node import Node, record
 from .._layout import copy_like
-from ._common import NO_GRAD_VIEW, grad_on, inverse_permutation
+from .._tensor import Tensor, view_of, wrap
+from ..autograd.function import record
+from ..autograd.grad_mode import state as grad_mode
+from ..autograd.node import Node
+from ..autograd.views import NO_GRAD_VIEW
+from ._common import inverse_permutation
+from .convert import view_dtype
 
 
 # ---- building a view with torch's exact strides ------------------------------------------------
@@ -24,18 +29,16 @@ def _strided(t, candidate, shape, strides):
     return t._st.be.xp.lib.stride_tricks.as_strided(t._a, shape, want)
 
 
-def make_view(t, arr, node=None):
+def make_view(t, arr, node):
     """Wrap array `arr` (a view of t's memory) as a tensor, recording `node` when autograd is on."""
     out = view_of(t, arr)
-    if not grad_on[0]:
+    if not grad_mode.enabled:
         out._creation_meta = NO_GRAD_VIEW
         # it requires grad through its base (the root of a chain of views, as in torch: a view of a leaf view
         # whose own flag was set does not), but records no history (see grad_accumulator)
         out._rg = out._base._rg
-    elif node is not None and t._rg:
-        node.in_shape = t._a.shape
-        record(node, (t,), out)
-    return out
+        return out
+    return record(out, (t,), node)  # a view's node saves nothing: its backward only rearranges the grad
 
 
 def compute_stride(oldshape, oldstride, newshape):
@@ -87,14 +90,15 @@ def infer_shape(shape, numel):
             raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the unspecified "
                                f"dimension size -1 can be any value and is ambiguous")
         if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
+            raise RuntimeError(f"shape '{fmt_shape(shape)}' is invalid for input of size {numel}")
         shape[holes[0]] = numel // known
     elif known != numel:
-        raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
+        raise RuntimeError(f"shape '{fmt_shape(shape)}' is invalid for input of size {numel}")
     return tuple(shape)
 
 
-def _fmt(shape):
+def fmt_shape(shape):
+    """A shape as torch's messages print it: [2, 3]."""
     return "[" + ", ".join(str(n) for n in shape) + "]"
 
 
@@ -116,7 +120,11 @@ def size_args(args, op):
 
 
 # ---- view-like nodes ---------------------------------------------------------------------------
+# make_view lays out the view's memory; its node only records how to bring the grad back to the input.
 class ViewBackward0(Node):
+    def __init__(self, in_shape):
+        self.in_shape = in_shape
+
     def backward(self, g):
         return (g.reshape(self.in_shape),)
 
@@ -151,24 +159,12 @@ class ExpandBackward0(Node):
         return (g,)  # the engine sums the broadcast dims away
 
 
-class UnsqueezeBackward0(ViewBackward0):
-    pass
-
-
-class SqueezeBackward0(ViewBackward0):
-    pass
-
-
-class SqueezeBackward1(ViewBackward0):
-    pass
-
-
-class SqueezeBackward2(ViewBackward0):
-    pass
-
-
-class AliasBackward0(ViewBackward0):
-    pass
+# more views whose backward reshapes the grad back, each under torch's name for it
+UnsqueezeBackward0 = type("UnsqueezeBackward0", (ViewBackward0,), {})
+SqueezeBackward0 = type("SqueezeBackward0", (ViewBackward0,), {})  # squeeze()
+SqueezeBackward1 = type("SqueezeBackward1", (ViewBackward0,), {})  # squeeze(dim)
+SqueezeBackward2 = type("SqueezeBackward2", (ViewBackward0,), {})  # squeeze((dims))
+AliasBackward0 = type("AliasBackward0", (ViewBackward0,), {})
 
 
 class CloneBackward0(Node):
@@ -176,11 +172,26 @@ class CloneBackward0(Node):
         return (g,)
 
 
+class SelectBackward0(Node):
+    """out = a.select(dim, index) (an int index): backward writes g into that slot of zeros."""
+
+    def __init__(self, dim, index, in_shape):
+        self.dim, self.index, self.in_shape = dim, index, in_shape
+
+    def backward(self, g):
+        out = np.zeros_like(g, shape=self.in_shape)
+        out[(slice(None),) * self.dim + (self.index,)] = g
+        return (out,)
+
+
+class SliceBackward0(SelectBackward0):
+    """out = a[..., start:stop:step, ...] along dim: the same scatter, with a slice for the index."""
+
+
 # ---- public ops ----------------------------------------------------------------------------------
 def view(self, *shape):
     """Same memory, new shape; raises when the strides do not allow it (use reshape then)."""
     if len(shape) == 1 and not isinstance(shape[0], (int, np.integer, tuple, list, Tensor)):
-        from .convert import view_dtype
         return view_dtype(self, shape[0])
     return _view(self, infer_shape(size_args(shape, "view"), self._a.size), ViewBackward0)
 
@@ -194,7 +205,7 @@ def _view(self, shape, node_cls):
         cand = self._a.reshape(shape, copy=False)
     except (ValueError, TypeError):
         cand = None
-    return make_view(self, _strided(self, cand, shape, strides), node_cls())
+    return make_view(self, _strided(self, cand, shape, strides), node_cls(self._a.shape))
 
 
 def reshape(self, *shape):
@@ -206,11 +217,7 @@ def reshape(self, *shape):
     copy = clone(self, contiguous=True)
     out = wrap(copy._a.reshape(shape), self.dtype, self._st.be)
     out._st = copy._st
-    if grad_on[0] and copy._rg:
-        node = UnsafeViewBackward0()
-        node.in_shape = copy._a.shape
-        record(node, (copy,), out)
-    return out
+    return record(out, (copy,), UnsafeViewBackward0(copy._a.shape))
 
 
 def view_as(self, other):
@@ -275,7 +282,6 @@ def permute(self, *dims):
 def T(self):
     n = self._a.ndim
     if n != 2 and n != 0 and n != 1:
-        import warnings
         warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
                       "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
                       "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
@@ -298,20 +304,20 @@ def unsqueeze(self, dim):
     new = 1 if d >= n else self._a.shape[d] * st[d]
     strides = st[:d] + (new,) + st[d:]
     cand = np.expand_dims(self._a, d)
-    return make_view(self, _strided(self, cand, shape, strides), UnsqueezeBackward0())
+    return make_view(self, _strided(self, cand, shape, strides), UnsqueezeBackward0(self._a.shape))
 
 
 def squeeze(self, dim=None):
     """Drop size-1 dims (all, or just `dim` / the dims in a tuple) (a view)."""
     shp = self._a.shape
     if dim is None:
-        dims, node = tuple(i for i, n in enumerate(shp) if n == 1), SqueezeBackward0()
+        dims, node = tuple(i for i, n in enumerate(shp) if n == 1), SqueezeBackward0(shp)
     elif isinstance(dim, (tuple, list)):
         dims = tuple(self._dim(d) for d in dim if shp and shp[self._dim(d)] == 1)
-        node = SqueezeBackward2()
+        node = SqueezeBackward2(shp)
     else:
         d = self._dim(dim)
-        dims, node = ((d,) if shp and shp[d] == 1 else ()), SqueezeBackward1()
+        dims, node = ((d,) if shp and shp[d] == 1 else ()), SqueezeBackward1(shp)
     return make_view(self, np.squeeze(self._a, axis=dims) if dims else self._a.view(), node)
 
 
@@ -321,9 +327,9 @@ def expand(self, *sizes):
     shp, st = self._a.shape, self.stride()
     n_new = len(sizes) - len(shp)
     if n_new < 0:
-        raise RuntimeError(f"expand(torch.FloatTensor{{{_fmt(shp)}}}, size={_fmt(sizes)}): the number of sizes "
-                           f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the "
-                           f"tensor ({len(shp)})")
+        raise RuntimeError(f"expand(torch.FloatTensor{{{fmt_shape(shp)}}}, size={fmt_shape(sizes)}): the number of "
+                           f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions in "
+                           f"the tensor ({len(shp)})")
     shape, strides = [], []
     for i, want in enumerate(sizes):
         j = i - n_new
@@ -340,8 +346,8 @@ def expand(self, *sizes):
         if have != want:
             if have != 1:
                 raise RuntimeError(f"The expanded size of the tensor ({want}) must match the existing size "
-                                   f"({have}) at non-singleton dimension {i}.  Target sizes: {_fmt(sizes)}.  "
-                                   f"Tensor sizes: {_fmt(shp)}")
+                                   f"({have}) at non-singleton dimension {i}.  Target sizes: {fmt_shape(sizes)}.  "
+                                   f"Tensor sizes: {fmt_shape(shp)}")
             shape.append(want)
             strides.append(0)
         else:
@@ -360,10 +366,7 @@ def clone(self, *, memory_format=None, contiguous=False):
         arr = self._a.copy(order="C")
     else:
         arr = copy_like(self._a, self._a, self._st.be, always=True)
-    out = wrap(arr, self.dtype, self._st.be)
-    if grad_on[0] and self._rg:
-        record(CloneBackward0(), (self,), out)
-    return out
+    return record(wrap(arr, self.dtype, self._st.be), (self,), CloneBackward0())
 
 
 def contiguous(self, memory_format=None):
@@ -374,7 +377,6 @@ def contiguous(self, memory_format=None):
 
 
 def narrow(self, dim, start, length):
-    from .indexing import slice_dim
     if self._a.ndim == 0:  # torch's checks, in its order and with its exception types
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = self._dim(dim)
@@ -390,11 +392,19 @@ def narrow(self, dim, start, length):
     return slice_dim(self, d, start, start + length, 1)
 
 
-METHODS = {"view": view, "reshape": reshape, "view_as": view_as, "reshape_as": reshape_as, "flatten": flatten,
-           "unflatten": unflatten, "t": t, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
-           "permute": permute, "unsqueeze": unsqueeze, "squeeze": squeeze, "expand": expand,
-           "expand_as": expand_as, "clone": clone, "contiguous": contiguous, "narrow": narrow}
-PROPERTIES = {"T": T, "mT": mT}
-FUNCTIONS = {"reshape": reshape, "flatten": flatten, "t": t, "transpose": transpose, "swapaxes": transpose,
-             "permute": permute, "unsqueeze": unsqueeze, "squeeze": squeeze, "clone": clone, "narrow": narrow,
-             "unflatten": unflatten}
+
+def slice_dim(self, d, start, stop, step):
+    """self[..., start:stop:step] along dim d (a view); narrow and indexing slice through it."""
+    sl = slice(start, stop, step)
+    arr = self._a[(slice(None),) * d + (sl,)]
+    if not arr.size:  # torch's slice: stride * step and offset + start * stride, even when empty (NumPy differs)
+        item = arr.itemsize
+        strides = [st // item for st in self._a.strides]
+        strides[d] *= sl.indices(self._a.shape[d])[2]
+        offset = self.storage_offset() + sl.indices(self._a.shape[d])[0] * self.stride(d)
+        flat = self._st.flat
+        if flat.size:  # a window of the storage at that offset (past its end only for an empty storage)
+            arr = self._st.be.strided(flat, arr.shape, strides, min(offset, flat.size))
+        else:  # NumPy already offsets a slice of an empty buffer
+            arr = self._st.be.xp.lib.stride_tricks.as_strided(arr, arr.shape, tuple(st * item for st in strides))
+    return make_view(self, arr, SliceBackward0(d, sl, self._a.shape))

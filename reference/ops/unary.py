@@ -7,10 +7,11 @@ import numpy as np
 
 from .. import _dtypes
 from .._dtypes import FLOAT
-from .._tensor import wrap
-from ..autograd.node import Node, record
-from ._common import finish_inplace, bump, check_cast, check_inplace, checked_scalar, grad_on, refuse_overlap, snapshot
 from .._dtypes import CPP_NAMES
+from .._tensor import wrap
+from ..autograd.function import inplace, record
+from ..autograd.node import Node
+from ._common import check_cast, checked_scalar, refuse_overlap
 
 
 class NegBackward0(Node):
@@ -25,9 +26,7 @@ class ExpBackward0(Node):
     saves_result = True
 
     def forward(self, a):
-        out = np.exp(a)
-        self.saved = (out,)
-        return out
+        return np.exp(a)
 
     def backward(self, g):
         return (g * self.saved[0],)
@@ -37,7 +36,6 @@ class LogBackward0(Node):
     saved_inputs = (0,)
 
     def forward(self, a):
-        self.saved = (a,)
         return np.log(a)
 
     def backward(self, g):
@@ -48,9 +46,7 @@ class SqrtBackward0(Node):
     saves_result = True
 
     def forward(self, a):
-        out = np.sqrt(a)
-        self.saved = (out,)
-        return out
+        return np.sqrt(a)
 
     def backward(self, g):
         return (g / (2 * self.saved[0]),)
@@ -60,7 +56,6 @@ class AbsBackward0(Node):
     saved_inputs = (0,)
 
     def forward(self, a):
-        self.saved = (a,)
         return np.abs(a)
 
     def backward(self, g):
@@ -71,7 +66,6 @@ class SinBackward0(Node):
     saved_inputs = (0,)
 
     def forward(self, a):
-        self.saved = (a,)
         return np.sin(a)
 
     def backward(self, g):
@@ -82,7 +76,6 @@ class CosBackward0(Node):
     saved_inputs = (0,)
 
     def forward(self, a):
-        self.saved = (a,)
         return np.cos(a)
 
     def backward(self, g):
@@ -93,9 +86,7 @@ class TanhBackward0(Node):
     saves_result = True
 
     def forward(self, a):
-        out = np.tanh(a)
-        self.saved = (out,)
-        return out
+        return np.tanh(a)
 
     def backward(self, g):
         out = self.saved[0]
@@ -106,9 +97,7 @@ class SigmoidBackward0(Node):
     saves_result = True
 
     def forward(self, a):
-        out = 1 / (1 + np.exp(-a))
-        self.saved = (out,)
-        return out
+        return 1 / (1 + np.exp(-a))
 
     def backward(self, g):
         out = self.saved[0]
@@ -119,9 +108,7 @@ class ReluBackward0(Node):
     saves_result = True
 
     def forward(self, a):
-        out = np.maximum(a, 0)
-        self.saved = (out,)
-        return out
+        return np.maximum(a, 0)
 
     def backward(self, g):
         return (g * (self.saved[0] > 0),)
@@ -131,9 +118,7 @@ class ReciprocalBackward0(Node):
     saves_result = True
 
     def forward(self, a):
-        out = 1 / a
-        self.saved = (out,)
-        return out
+        return 1 / a
 
     def backward(self, g):
         out = self.saved[0]
@@ -149,7 +134,6 @@ class ClampBackward1(Node):
         self.lo, self.hi = lo, hi
 
     def forward(self, a):
-        self.saved = (a,)
         out = a
         if self.lo is not None:
             out = np.maximum(out, a.dtype.type(self.lo))
@@ -167,57 +151,52 @@ class ClampBackward1(Node):
         return (g * keep,)
 
 
-def _zero_grad_node(name):
-    """Rounding ops: piecewise constant, so the grad is zero."""
+def _rounding_node(name, fn):
+    """Rounding ops are piecewise constant, so their grad is zero."""
+    def forward(self, a):
+        return fn(a)
+
     def backward(self, g):
         return (np.zeros_like(g),)
-    return type(name, (Node,), {"backward": backward})
+    return type(name, (Node,), {"forward": forward, "backward": backward, "__module__": __name__})
 
 
-FloorBackward0 = _zero_grad_node("FloorBackward0")
-CeilBackward0 = _zero_grad_node("CeilBackward0")
-RoundBackward0 = _zero_grad_node("RoundBackward0")
-TruncBackward0 = _zero_grad_node("TruncBackward0")
-SignBackward0 = _zero_grad_node("SignBackward0")
+FloorBackward0 = _rounding_node("FloorBackward0", np.floor)
+CeilBackward0 = _rounding_node("CeilBackward0", np.ceil)
+RoundBackward0 = _rounding_node("RoundBackward0", np.round)
+TruncBackward0 = _rounding_node("TruncBackward0", np.trunc)
+SignBackward0 = _rounding_node("SignBackward0", np.sign)
 
 
-def _run(node_cls, fn, a, params, floating):
+def _run(node, a, floating):
     x, dt = a._a, a.dtype
     if floating and dt.category < FLOAT:
         dt = _dtypes.get_default_dtype()
         x = x.astype(dt.np)
-    if grad_on[0] and a._rg:
-        node = node_cls(*params)
-        return record(node, (a,), wrap(node.forward(x), dt, a._st.be))
-    return wrap(fn(x), dt, a._st.be)
+    return record(wrap(node.forward(x), dt, a._st.be), (a,), node, (x,))
 
 
-def _run_(node_cls, fn, a, params, floating):
-    """In-place form: same checks as torch, then write into a's memory."""
-    check_inplace(a)
-    refuse_overlap(a._a)
-    if floating and a.dtype.category < FLOAT:
-        check_cast(_dtypes.get_default_dtype(), a.dtype)
-    if grad_on[0] and a._rg:
-        node = node_cls(*params)
-        old = snapshot(a, copy=bool(node_cls.saved_inputs))
-        a._a[...] = node.forward(old._a)
-        bump(a)
-        return finish_inplace(record(node, (old,), a))
-    a._a[...] = fn(a._a)
-    return bump(a)
+def _run_(node, a, floating):
+    """In-place form: torch's checks, then the write into a's memory."""
+    def check():
+        refuse_overlap(a._a)
+        if floating and a.dtype.category < FLOAT:
+            check_cast(_dtypes.get_default_dtype(), a.dtype)
+    return inplace(a, (), node, lambda old: (old,), check)
 
 
-def _unary(name, node_cls, fn, floating, check=None):
+def _unary(name, node_cls, floating=False, check=None):
+    """The function and in-place method of a unary op: `floating` ops compute integer inputs in the
+    default float dtype; `check` refuses an input dtype first."""
     def op(input):
         if check:
             check(input)
-        return _run(node_cls, fn, input, (), floating)
+        return _run(node_cls(), input, floating)
 
     def op_(self):
         if check:
             check(self)
-        return _run_(node_cls, fn, self, (), floating)
+        return _run_(node_cls(), self, floating)
     op.__name__, op_.__name__ = name, name + "_"
     op.__doc__ = f"Elementwise {name}."
     return op, op_
@@ -229,35 +208,27 @@ def _no_bool_neg(t):
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
-def _sigmoid(x):
-    return 1 / (1 + np.exp(-x))
+neg, neg_ = _unary("neg", NegBackward0, check=_no_bool_neg)
+exp, exp_ = _unary("exp", ExpBackward0, floating=True)
+log, log_ = _unary("log", LogBackward0, floating=True)
+sqrt, sqrt_ = _unary("sqrt", SqrtBackward0, floating=True)
+abs, abs_ = _unary("abs", AbsBackward0)
+sin, sin_ = _unary("sin", SinBackward0, floating=True)
+cos, cos_ = _unary("cos", CosBackward0, floating=True)
+tanh, tanh_ = _unary("tanh", TanhBackward0, floating=True)
+sigmoid, sigmoid_ = _unary("sigmoid", SigmoidBackward0, floating=True)
+relu, relu_ = _unary("relu", ReluBackward0)
+reciprocal, reciprocal_ = _unary("reciprocal", ReciprocalBackward0, floating=True)
+floor, floor_ = _unary("floor", FloorBackward0)
+ceil, ceil_ = _unary("ceil", CeilBackward0)
+round, round_ = _unary("round", RoundBackward0)
+trunc, trunc_ = _unary("trunc", TruncBackward0)
+sign, sign_ = _unary("sign", SignBackward0)
 
 
-_TABLE = {  # name: (node, forward without recording, makes floats of ints)
-    "neg": (NegBackward0, np.negative, False, _no_bool_neg),
-    "exp": (ExpBackward0, np.exp, True, None),
-    "log": (LogBackward0, np.log, True, None),
-    "sqrt": (SqrtBackward0, np.sqrt, True, None),
-    "abs": (AbsBackward0, np.abs, False, None),
-    "sin": (SinBackward0, np.sin, True, None),
-    "cos": (CosBackward0, np.cos, True, None),
-    "tanh": (TanhBackward0, np.tanh, True, None),
-    "sigmoid": (SigmoidBackward0, _sigmoid, True, None),
-    "relu": (ReluBackward0, lambda x: np.maximum(x, 0), False, None),
-    "reciprocal": (ReciprocalBackward0, lambda x: 1 / x, True, None),
-    "floor": (FloorBackward0, np.floor, False, None),
-    "ceil": (CeilBackward0, np.ceil, False, None),
-    "round": (RoundBackward0, np.round, False, None),
-    "trunc": (TruncBackward0, np.trunc, False, None),
-    "sign": (SignBackward0, np.sign, False, None),
-}
-
-METHODS = {}
-for _name, (_node, _fn, _floating, _check) in _TABLE.items():
-    METHODS[_name], METHODS[_name + "_"] = _unary(_name, _node, _fn, _floating, _check)
-neg, exp, log, sqrt, abs, reciprocal = (METHODS[n] for n in ("neg", "exp", "log", "sqrt", "abs", "reciprocal"))
-METHODS["negative"] = neg
-METHODS["absolute"] = abs
+def positive(input):
+    """+input: the tensor itself, as torch's `__pos__`."""
+    return input
 
 
 def _clamp_bounds(input, min, max):
@@ -278,7 +249,7 @@ def clamp(input, min=None, max=None):
     dt, lo, hi = _clamp_bounds(input, min, max)
     if dt is not input.dtype:  # only integer/bool inputs promote here, and those carry no graph
         input = input.to(dt)
-    return _run(ClampBackward1, lambda x: ClampBackward1(lo, hi).forward(x), input, (lo, hi), False)
+    return _run(ClampBackward1(lo, hi), input, False)
 
 
 def clamp_(self, min=None, max=None):
@@ -286,14 +257,9 @@ def clamp_(self, min=None, max=None):
     if dt is not self.dtype and not _dtypes.can_cast(dt, self.dtype):
         raise RuntimeError(f"result type {dt.c10_name} can't be cast to the desired output type "
                            f"{CPP_NAMES[self.dtype.name]}")
-    return _run_(ClampBackward1, lambda x: ClampBackward1(lo, hi).forward(x), self, (lo, hi), False)
+    return _run_(ClampBackward1(lo, hi), self, False)
 
 
 def square(input):
     """input ** 2 (torch records it as PowBackward0)."""
     return input.pow(2)
-
-
-METHODS.update(clamp=clamp, clamp_=clamp_, clip=clamp, clip_=clamp_, square=square)
-OPERATORS = {"__neg__": neg, "__abs__": abs, "__pos__": lambda self: self}
-FUNCTIONS = dict(METHODS)

@@ -376,6 +376,14 @@ ORDER = {
     "mm shapes before dtypes": lambda m: m.mm(m.ones(2, 3, dtype=m.int64), m.ones(2, 3)),
     "mm dtypes": lambda m: m.mm(m.ones(2, 3, dtype=m.int64), m.ones(3, 3)),
     "dot dtypes": lambda m: m.dot(m.ones(2, dtype=m.uint8), m.ones(3)),
+    "index past an ellipsis names its position": lambda m: m.tensor([])[..., 0],
+    "index after ellipsis and None": lambda m: m.ones(2, 0)[0, ..., None, 0],
+    "setitem index past an ellipsis": lambda m: m.ones(2, 0).__setitem__((..., 0), 1.0),
+    "floor_divide_ by integer zero": lambda m: m.tensor([4, 5]).floor_divide_(0),
+    "%= by an integer zero tensor": lambda m: m.tensor([4, 5]).__imod__(m.tensor([1, 0])),
+    "remainder_ of an empty tensor by zero": lambda m: m.zeros(0, dtype=m.int64).remainder_(0),
+    "eq_ into a no_grad view, other requires grad": lambda m: _no_grad_view(m, False)[1].eq_(
+        m.ones(2, requires_grad=True)),
     "CopySlices name": lambda m: (lambda x: (x.__setitem__(0, 1.0), x.grad_fn.name())[1])(m.ones(3, requires_grad=True) * 1),
 }
 

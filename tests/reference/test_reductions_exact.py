@@ -11,7 +11,7 @@ import torch
 from torch.torch_version import TorchVersion
 
 import reference
-from reference.ops import _accumulate, _iteration
+from reference.kernels import accumulate as _accumulate, iteration as _iteration
 
 _SWEEP_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "reduction_sweep.py")
 _spec = importlib.util.spec_from_file_location("reduction_sweep", _SWEEP_PATH)
@@ -115,3 +115,22 @@ def test_version_compares_like_torchversion_and_ne_is_not_eq(other):
     assert (ours != other) is (not (ours == other))
     # torch's own string carries the build tag; its release part is the one we mirror
     assert TorchVersion(torch.__version__.split("+")[0]) == ours
+
+
+BROADCAST_PAIRS = [((3, 1000, 1), (1000, 7)), ((1, 5000), (64, 1)), ((17,), (300, 9, 17)), ((1,), (4097,)),
+                   ((2, 1, 3), (5, 1)), ((1, 1, 1), (70000,)), ((5, 1, 1), (5, 40, 300))]
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["float32", "float64"])
+@pytest.mark.parametrize("shapes", BROADCAST_PAIRS, ids=str)
+def test_broadcast_input_grads_sum_in_torchs_order(shapes, dtype):
+    """The grad of a broadcast input is one sum over the broadcast dims (torch's sum_to), bit for bit."""
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s).astype(dtype) for s in shapes]
+    weight = rng.standard_normal(np.broadcast_shapes(*shapes)).astype(dtype)
+    grads = {}
+    for m in (torch, reference):
+        a, b = (m.tensor(x, requires_grad=True) for x in arrays)
+        (a * b).backward(m.tensor(weight))
+        grads[m.__name__] = (a.grad.numpy().tobytes(), b.grad.numpy().tobytes())
+    assert grads["reference"] == grads["torch"]

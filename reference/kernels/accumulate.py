@@ -3,7 +3,7 @@
 Floating-point addition is not associative: the last bit of a float32 sum depends on the order of the
 additions. torch's CPU order (ATen, read not copied) is:
 
-1. The TensorIterator layout (ops/_iteration.py). The reduced dims go innermost; the rest are ordered by
+1. The TensorIterator layout (kernels/iteration.py). The reduced dims go innermost; the rest are ordered by
    stride; adjacent dims that tile memory are merged. The kernel sees blocks of two dims, (size0, size1).
    The outer dims loop around the blocks, and every partial sum of one output is added into it with
    `out += partial`, starting from 0.
@@ -27,11 +27,13 @@ Every sequential run is one np.add.accumulate (an ordered running sum), so the w
 """
 import array
 import functools
+import math
 
 import numpy as np
 
 from ..rng.fma import fma32, fma64
-from ._iteration import GRAIN_SIZE, blocks_of, capability_name, lanes, layout_of, num_threads
+from .iteration import GRAIN_SIZE, blocks_of, capability_name, lanes, layout_of, num_threads
+from .._layout import reduced_shape
 
 _LEVELS = 4                 # multi_row_sum's cascade depth
 _ILP = 4                    # row_sum's interleaved partial sums
@@ -358,3 +360,28 @@ def _lastdim_sumsq(rows, width):
 def _running_sumsq(x, axis, start=None):
     """start + x0*x0 + x1*x1 + ... in order, each square rounded before it is added."""
     return running_sum(x * x, axis, start)
+
+
+# ---- the entry points of ops/reductions.py: the dtype decides the order ---------------------------------
+# float32/float64 sums, means and 2-norms take torch's CPU order, so their last bits match torch's; other
+# dtypes are exact (integers) or rounded once from float32 anyway.
+TORCH_ORDER = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def sum_in(a, dims, keepdim, dt):
+    """a summed over dims in dtype dt; in torch's order (after casting, as torch does) for float32/64."""
+    if np.dtype(dt) in TORCH_ORDER:
+        x = a if a.dtype == dt else a.astype(dt)
+        return torch_sum(x, dims).reshape(reduced_shape(a.shape, dims, keepdim))
+    return a.sum(axis=dims, keepdims=keepdim, dtype=dt)
+
+
+def mean_in(a, dims, keepdim, dt):
+    """The sum over dims divided by its count in the result dtype (torch's CPU mean is exactly that)."""
+    if np.dtype(dt) in TORCH_ORDER:
+        x = a if a.dtype == dt else a.astype(dt)
+        return torch_mean(x, dims).reshape(reduced_shape(a.shape, dims, keepdim))
+    n = math.prod(a.shape[d] for d in dims)
+    if a.dtype == np.float16:   # half precision sums in float32 (as torch)
+        return (a.sum(axis=dims, keepdims=keepdim, dtype=np.float32) / n).astype(np.float16)
+    return a.sum(axis=dims, keepdims=keepdim, dtype=dt) / n

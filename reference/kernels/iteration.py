@@ -1,6 +1,6 @@
 """Where torch's CPU reductions run: the kernel build (vector width, FMA), the thread count, and the
 order in which TensorIterator walks a reduction's elements (reduced dims innermost, then by stride,
-adjacent dims that tile memory merged). ops/_accumulate.py sums in that walk order.
+adjacent dims that tile memory merged). kernels/accumulate.py sums in that walk order.
 """
 import functools
 import os

@@ -1,0 +1,130 @@
+"""How an op takes part in autograd: `record`, the one place a node joins the graph, and `inplace`, the one
+path of every in-place write.
+
+An op in reference/ops/ computes its result (often with its Node's `forward`) and hands it to `record`:
+
+    node = MulBackward0()
+    out = wrap(node.forward(x, y), dtype, device)
+    return record(out, (a, b), node, (x, y))
+
+`record` does nothing unless grad mode is on and an input requires grad. Otherwise it saves what the
+node declares (`saved_inputs`, `saves_result`) with the version counters of the tensors they belong to,
+and links one edge per input. An in-place op calls `inplace`, which runs torch's sequence in torch's order.
+"""
+from .._tensor import sync_views, wrap
+from .grad_mode import state as grad_mode
+from .node import grad_accumulator
+from .views import rebase_view, refuse_view_rebase
+
+__all__ = ["recording", "record", "inplace", "check_inplace"]
+
+
+def recording(*inputs):
+    """Would an op over `inputs` record a node? Grad mode is on and some input (tensor) requires grad."""
+    if not grad_mode.enabled:
+        return False
+    for t in inputs:
+        if getattr(t, "_rg", False):
+            return True
+    return False
+
+
+def record(out, inputs, node, args=()):
+    """Make `node` out's grad_fn when autograd records this call; return out.
+
+    `inputs` are the op's operands (tensors, or None/numbers, which get no edge); `args` are the arrays the
+    node's forward read, one per input, of which backward keeps the ones `node.saved_inputs` names.
+    """
+    if not recording(*inputs):
+        return out
+    if node.one_input:
+        inputs = inputs[:1]
+    edges, meta = [], []
+    for t in inputs:
+        # Reading grad_fn refreshes a view written in place, which may make it require grad.
+        fn = t.grad_fn if getattr(t, "_rg", None) is not None else None
+        if fn is None and getattr(t, "_rg", False):
+            fn = grad_accumulator(t)
+        edges.append((fn, 0))
+        meta.append(None if fn is None else (t._a.shape, t._a.dtype))
+    node.next_functions = tuple(edges)
+    node._meta = meta
+    if node.saved_inputs or node.saves_result:
+        _save(node, inputs, args, out)
+    out._rg = True
+    out._fn = node
+    if out._base is not None:
+        out._attr_version = out._st.version  # the node describes this version of a view's memory
+    return out
+
+
+def _save(node, inputs, args, out):
+    """Keep the arrays backward reads, and the versions the engine checks before it reads them."""
+    saved, checks = [], []
+    for i in node.saved_inputs:
+        saved.append(args[i])
+        t = inputs[i] if i < len(inputs) else None
+        if hasattr(t, "_st"):
+            checks.append((t._st, t._st.version, t._a.shape, t.dtype, t.grad_fn, t._base is not None))
+    if node.saves_result:
+        saved.append(out._a)
+        checks.append((out._st, out._st.version, out._a.shape, out.dtype, node, out._base is not None))
+    node.saved = tuple(saved)
+    node._checks = checks
+
+
+def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd=True):
+    """Write `node.forward(*args_of(old values of t))` into t (into `t[index]`), in torch's order:
+
+    1. autograd's check_inplace (not for out=, which torch refuses earlier when anything requires grad); 2. the op's own checks (`check`: TensorIterator's overlap, shape and dtype
+    rules), so that a refused op leaves t unchanged; 3. when recording, a snapshot of t's old identity (and
+    values, if backward reads them); 4. the write and the version bump; 5. when recording, the node, whose
+    history a view hands on to its base. `node=None` writes without history (the random fills).
+    """
+    if check_autograd:
+        check_inplace(t, *others)
+    if check is not None:
+        check()
+    if node is None or not recording(t, *others):
+        args = args_of(t._a)
+        t._a[index] = args[0] if node is None else node.forward(*args)
+        t._st.version += 1
+        return t
+    old = snapshot(t, copy=0 in node.saved_inputs)
+    args = args_of(old._a)
+    t._a[index] = node.forward(*args)
+    t._st.version += 1
+    record(t, (old,) + tuple(others), node, args)
+    if t._base is not None:
+        rebase_view(t)
+    elif t.__dict__.get("_views"):
+        sync_views(t)  # the write made t require grad, and with it its views
+    return t
+
+
+def check_inplace(t, *others, through_view=False):
+    """torch's checks before an in-place write is recorded (its check_inplace, in its order): only when grad
+    mode is on and something requires grad; a view must be allowed a new history and may not be a view of a
+    leaf; a leaf that requires grad may not be written. `through_view`: the write goes through a view of t
+    (t[1:] = v writes t[1:] in place)."""
+    if not recording(t, *others):
+        return
+    rg, base = t._rg, t._base
+    if base is not None or through_view:
+        if base is not None:
+            refuse_view_rebase(t, indirect=False)
+        if rg and (t if base is None else base).grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    if rg and t.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def snapshot(t, copy):
+    """The pre-write identity of a tensor about to be written in place: its old grad_fn and, when backward
+    reads the old values, a copy of them."""
+    old = wrap(t._a.copy() if copy else t._a, t.dtype, t._st.be)
+    old._rg = t._rg
+    old._fn = t.grad_fn
+    if t._acc is not None:
+        old._acc = t._acc
+    return old
