@@ -16,6 +16,7 @@ from ._fp import quiet
 from ._layout import empty_laid_out, like_strides
 from ._storage import Storage
 from ._tensor import Size, Tensor, _new, check_grad_dtype, wrap
+from .ops.convert import wrap_copy
 from .ops.out import factory_with_out
 from .ops.shape import AliasBackward0, make_view, size_args
 from .rng import capability
@@ -25,8 +26,8 @@ _FROM_NUMPY_TYPES = ("float64, float32, float16, complex64, complex128, int64, i
                      "uint16, uint8, and bool")
 
 
-def _finish(arr, dt, be, requires_grad):
-    t = wrap(arr, dt, be)
+def _finish(arr, dt, be, requires_grad, wrapper=wrap):
+    t = wrapper(arr, dt, be)
     if requires_grad:
         check_grad_dtype(dt, "Only Tensors of floating point and complex dtype can require gradients")
         t._rg = True
@@ -183,7 +184,7 @@ def _filled_like(t, value, dtype, device, requires_grad):
     arr = empty_laid_out(be, shape, strides, dt.np)
     if value is not None:
         arr.fill(value)
-    return _finish(arr, dt, be, requires_grad)
+    return _finish(arr, dt, be, requires_grad, wrap_copy)  # even an empty input's all-zero strides stay
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, layout=None, memory_format=None):

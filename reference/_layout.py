@@ -111,7 +111,11 @@ def like_strides(shape, strides):
 
 
 def is_dense(shape, strides):
-    """torch's is_non_overlapping_and_dense: the elements tile one block, no gaps, no repeats."""
+    """torch's is_non_overlapping_and_dense: the elements tile one block, no gaps, no repeats. An empty tensor
+    always does (torch counts every numel-0 tensor as contiguous), so empty_like, clone() and to() keep its
+    strides as they are, even from_numpy's all-zero ones or an expand()ed tensor's."""
+    if 0 in shape:
+        return True
     need = 1
     for d in sorted((d for d in range(len(shape)) if shape[d] > 1), key=lambda d: strides[d]):
         if strides[d] != need:

@@ -62,16 +62,19 @@ def _run(node, tensors, dt):
 def cat(tensors, dim=0):
     """Join tensors along an existing dim (all other sizes must match)."""
     dt = _promote_all(tensors, "cat")
-    # torch skips 1-D empty tensors, a legacy allowance for "nothing yet" accumulators.
-    parts = [t for t in tensors if not (t._a.ndim == 1 and t._a.shape[0] == 0)] or [tensors[0]]
-    ref = parts[0]
-    if ref._a.ndim == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
-    d = ref._dim(dim)
-    for i, t in enumerate(parts):
-        number = next(k for k, u in enumerate(tensors) if u is t)
+    for i, t in enumerate(tensors):  # torch's first check, before dim is wrapped
         if t._a.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    # torch skips 1-D empty tensors, a legacy allowance for "nothing yet" accumulators: they take no part in
+    # wrapping dim or in the shape checks, and when all are such, the result is one of them whatever dim says.
+    skip = [t._a.ndim == 1 and t._a.shape[0] == 0 for t in tensors]
+    if all(skip):
+        return _run(CatBackward0(0, [0] * len(tensors), [None] * len(tensors)), tensors, dt)
+    ref = tensors[skip.index(False)]
+    d = ref._dim(dim)
+    for number, t in enumerate(tensors):
+        if skip[number]:
+            continue
         if t._a.ndim != ref._a.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref._a.ndim} and {t._a.ndim}")
         for k in range(ref._a.ndim):
@@ -79,8 +82,8 @@ def cat(tensors, dim=0):
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
                                    f"{ref._a.shape[k]} but got size {t._a.shape[k]} for tensor number "
                                    f"{number} in the list.")
-    kept = {id(t) for t in parts}
-    node = CatBackward0(d, [t._a.shape[d] for t in parts], [None if id(t) in kept else t._a.dtype for t in tensors])
+    node = CatBackward0(d, [t._a.shape[d] for t, s in zip(tensors, skip) if not s],
+                        [t._a.dtype if s else None for t, s in zip(tensors, skip)])
     return _run(node, tensors, dt)
 
 

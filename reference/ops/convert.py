@@ -1,4 +1,6 @@
 """Moving between dtypes and devices (`to` and friends) and whole-tensor writes (copy_, fill_, zero_)."""
+import math
+
 import numpy as np
 
 from .. import _dtypes
@@ -7,7 +9,7 @@ from .._layout import copy_like
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import as_number, check_out_shape, refuse_overlap
+from ._common import _C_NAMES, as_number, check_out_shape, checked_scalar, refuse_overlap
 
 
 class ToCopyBackward0(Node):
@@ -58,10 +60,20 @@ def to(self, *args, **kwargs):
         arr = be.from_host(self._st.be.to_host(arr))
     arr = arr.astype(dt.np, copy=arr is self._a)
     arr = copy_like(arr, self._a, be)  # empty_like's layout (a host round trip comes back C-ordered)
-    out = wrap(arr, dt, be)
+    out = wrap_copy(arr, dt, be)
     if dt.category < _dtypes.FLOAT:
         return out  # an integer or bool result cannot require grad
     return record(out, (self,), ToCopyBackward0(self._st.be))
+
+
+def wrap_copy(arr, dt, be):
+    """wrap() for a copy that copy_like laid out as torch's empty_like (to(), clone()): kept as it is. wrap()
+    gives an empty array with all-zero strides contiguous ones (NumPy's fresh empty arrays have them), but
+    these are the input's own strides (from_numpy of an empty array), which torch keeps."""
+    out = wrap(arr, dt, be)
+    if arr.ndim and not arr.size:
+        out._a = out._st.base = arr
+    return out
 
 
 def caster(dt):
@@ -105,7 +117,17 @@ def copy_(self, src, non_blocking=False):
     check_out_shape(self._a.shape, src._a.shape)
     # torch leaves autograd out of a copy into an integer self (it cannot require grad), even from a src that does
     others = (src,) if self.dtype.category >= _dtypes.FLOAT else ()
-    return inplace(self, others, CopyBackwards(), lambda old: (old, _here(src, self)), lambda: refuse_overlap(self._a))
+    return inplace(self, others, CopyBackwards(), lambda old: (old, _here(src, self)), lambda: _check_copy(self, src))
+
+
+def _check_copy(self, src):
+    """copy_'s kernel returns at once when src is self's very elements (same memory, offset, strides, shape and
+    dtype): x.copy_(x) of an expand()ed x passes (autograd still records it). Otherwise TensorIterator refuses
+    a receiver with internal overlap."""
+    a, b = self._a, src._a
+    if not (src._st is self._st and a.dtype == b.dtype and a.shape == b.shape and a.strides == b.strides
+            and self._st.be.address(a) == self._st.be.address(b)):
+        refuse_overlap(a)
 
 
 def _here(src, self):
@@ -144,12 +166,55 @@ def fill_(self, value):
         if value._a.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                f"{value._a.ndim} dimensions.")
-        v = value.item()
+        if value._st.be.is_host and not self._st.be.is_host:  # torch: a host value is fill_'s Scalar (checked)
+            v = checked_scalar(value.item(), self.dtype)
+        else:  # torch copy_()s the value in: cast unchecked, as copy_ casts (nan into int64, -1 into uint8 wrap)
+            v = _here(value, self)
         return inplace(self, (value,), FillBackward3(), lambda old: (old, v))  # torch: even an integer self
     v = as_number(value)
     if v is None:
         raise TypeError(f"fill_(): argument 'value' (position 1) must be Number, not {type(value).__name__}")
+    v = _fill_value(v, self)
     return inplace(self, (), FillBackward2(), lambda old: (old, v))
+
+
+def _fill_value(v, self):
+    """The number fill_ writes: torch's Scalar argument (an int64, or a uint64 for a big positive int) converted
+    to self's dtype with its overflow check: nan or 300 into int8 fails, -1 into uint8 wraps to 255, a complex
+    number with an imaginary part fails unless self is complex or bool, 1e39 into float32 fails."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        if v >= 2 ** 64:
+            raise OverflowError("int too big to convert")
+        if v < -2 ** 63:
+            raise OverflowError("can't convert negative int to unsigned")
+    dt = self.dtype
+    if dt.category == _dtypes.BOOL:
+        return v
+    # torch fills a one-element float16 tensor through a double, unchecked (1e10 gives inf)
+    one_half = dt is _dtypes.float16 and self._a.size == 1
+    overflow = RuntimeError(f"value cannot be converted to type {'double' if one_half else _C_TYPES[dt.name]} "
+                            f"without overflow")
+    if isinstance(v, complex) and dt.category != _dtypes.COMPLEX:
+        if v.imag:
+            raise overflow
+        v = v.real
+    if one_half:
+        return v
+    if dt.category == _dtypes.INT:
+        if isinstance(v, int) and v >= 2 ** 63:  # a uint64 Scalar
+            raise overflow
+        return checked_scalar(v, dt)
+    # a float or complex dtype: a finite value past its largest finite one fails (float(): a NumPy scalar would
+    # compare at the dtype's own precision)
+    big = float(np.finfo(dt.np).max)
+    for part in ((v.real, v.imag) if isinstance(v, complex) else (v,)):
+        if math.isfinite(part) and abs(part) > big:
+            raise overflow
+    return v
+
+
+# torch's C++ type names in its Scalar conversion messages
+_C_TYPES = dict(_C_NAMES, float64="double", complex64="c10::complex<float>", complex128="c10::complex<double>")
 
 
 def zero_(self):

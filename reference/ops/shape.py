@@ -16,7 +16,7 @@ from ..autograd.grad_mode import state as grad_mode
 from ..autograd.node import Node
 from ..autograd.views import NO_GRAD_VIEW
 from ._common import inverse_permutation
-from .convert import view_dtype
+from .convert import view_dtype, wrap_copy
 
 
 # ---- building a view with torch's exact strides ------------------------------------------------
@@ -330,6 +330,8 @@ def expand(self, *sizes):
         raise RuntimeError(f"expand(torch.FloatTensor{{{fmt_shape(shp)}}}, size={fmt_shape(sizes)}): the number of "
                            f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions in "
                            f"the tensor ({len(shp)})")
+    if not shp and any(n < 0 for n in sizes):
+        _numel_overflow(sizes)
     shape, strides = [], []
     for i, want in enumerate(sizes):
         j = i - n_new
@@ -356,6 +358,20 @@ def expand(self, *sizes):
     return make_view(self, _strided(self, None, tuple(shape), tuple(strides)), ExpandBackward0())
 
 
+def _numel_overflow(sizes):
+    """torch expands a 0-dim tensor without checking the sizes: a negative one reaches the element count, which
+    it multiplies as uint64 (-1 is 2**64 - 1) and refuses past int64. The product can still come out fine (a 0
+    among the sizes), leaving torch a tensor with a negative size, which a NumPy array cannot be: the size
+    check below refuses those."""
+    prod, overflow = 1, False
+    for n in sizes:
+        prod *= n % 2 ** 64
+        overflow |= prod >= 2 ** 64
+        prod %= 2 ** 64
+    if overflow or prod >= 2 ** 63:
+        raise RuntimeError("numel: integer multiplication overflow")
+
+
 def expand_as(self, other):
     return expand(self, other._a.shape)
 
@@ -363,10 +379,10 @@ def expand_as(self, other):
 def clone(self, *, memory_format=None, contiguous=False):
     """A copy in new memory (layout preserved unless contiguous), recorded as CloneBackward0."""
     if contiguous:
-        arr = self._a.copy(order="C")
+        out = wrap(self._a.copy(order="C"), self.dtype, self._st.be)
     else:
-        arr = copy_like(self._a, self._a, self._st.be, always=True)
-    return record(wrap(arr, self.dtype, self._st.be), (self,), CloneBackward0())
+        out = wrap_copy(copy_like(self._a, self._a, self._st.be, always=True), self.dtype, self._st.be)
+    return record(out, (self,), CloneBackward0())
 
 
 def contiguous(self, memory_format=None):
