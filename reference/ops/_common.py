@@ -41,19 +41,25 @@ def refuse_overlap(a):
 
 
 def refuse_partial_overlap(t, out, full=False):
-    """torch's assert_no_partial_overlap: an input may be the written-to tensor itself (the same bytes) but
-    may not share only some of its bytes with it (checked for dense tensors, as torch's get_overlap_status).
-    With `full`, torch's assert_no_overlap: not even the same bytes."""
+    """torch's assert_no_partial_overlap: an input may be the written-to tensor itself (the same bytes in the
+    same order) but may not share only some of its bytes with it, nor the same bytes in another order
+    (x.mul_(x.t())). Checked for dense tensors, as torch's get_overlap_status, whose Full needs the same
+    start, end and strides. With `full`, torch's assert_no_overlap: not even the same bytes."""
     a, b = t._a, out._a
     if t._st.be is not out._st.be or not a.size or not b.size or not (_dense(a) and _dense(b)):
         return
     be = t._st.be
     a0, b0 = be.address(a), be.address(b)
     a1, b1 = a0 + a.nbytes, b0 + b.nbytes
-    if (full or (a0, a1) != (b0, b1)) and a0 < b1 and b0 < a1:
+    same = (a0, a1) == (b0, b1) and _element_strides(a) == _element_strides(b)
+    if (full or not same) and a0 < b1 and b0 < a1:
         raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
                            "refer to a single memory location. Please clone() the tensor before performing the "
                            "operation.")
+
+
+def _element_strides(a):
+    return tuple(s // a.itemsize for s in a.strides)
 
 
 def _dense(a):

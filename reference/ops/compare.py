@@ -8,8 +8,9 @@ from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import broadcast_error, check_cast, check_out_shape, geometry, has_zero, refuse_overlap, torch_layout
-from .elementwise import bad_operand, operands
+from ._common import (broadcast_error, check_cast, check_out_shape, geometry, has_zero, refuse_overlap,
+                      refuse_partial_overlap, torch_layout)
+from .elementwise import _src, bad_operand, operands
 
 
 class NotImplementedNode(Node):
@@ -34,17 +35,16 @@ def _nograd(ufunc, op, out_dtype=None, node=False):
     """A binary op with no derivative: compare in the promoted dtype, return out_dtype (or promoted); with
     `node`, a floating result of an input that requires grad records torch's NotImplemented node."""
     def fn(input, other):
-        prep = operands(input, other, op)
-        if prep is None:
-            raise bad_operand(op, input, other)
-        x, y, dt = prep
+        x, y, dt = _prepared(input, other, op)
         try:
             r = ufunc(x, y)
         except ValueError:
-            raise broadcast_error(input._a.shape, np.shape(getattr(other, "_a", other))) from None
+            raise broadcast_error(np.shape(getattr(input, "_a", input)), np.shape(getattr(other, "_a", other))) from None
         d = out_dtype or dt
-        out = wrap(torch_layout(r if r.dtype == d.np else r.astype(d.np), input._st.be, (geometry(x), geometry(y))),
-                   d, input._st.be)
+        be = (input if isinstance(input, Tensor) else other)._st.be
+        # laid out by the operands' own strides, not by the copies promotion made of them
+        out = wrap(torch_layout(r if r.dtype == d.np else r.astype(d.np), be,
+                                (geometry(_src(input, x)), geometry(_src(other, y)))), d, be)
         if node and d.category >= FLOAT:
             # edges only for the operands that require grad (never a Python number, even a reflected one)
             ins = tuple(t for t in (input, other) if isinstance(t, Tensor) and t._rg)
@@ -54,22 +54,43 @@ def _nograd(ufunc, op, out_dtype=None, node=False):
     return fn
 
 
-def _nograd_(ufunc, op, divides=False):
+def _prepared(input, other, op):
+    """The operands in call order, cast to the result dtype: (x, y, dtype). A Python number as `input`
+    (torch.floor_divide(2, t), 2 // t) is torch's wrapped number: it promotes as a scalar, not as a 0-dim tensor."""
+    if isinstance(input, Tensor):
+        prep = operands(input, other, op)
+        if prep is None:
+            raise bad_operand(op, input, other)
+        return prep
+    prep = operands(other, input, op) if isinstance(other, Tensor) else None
+    if prep is None:
+        raise bad_operand(op, input, other)
+    y, x, dt = prep
+    return x, y, dt
+
+
+def _nograd_(ufunc, op, divides=None):
     """The in-place form: the result, computed in the promoted dtype, is cast into self; no history.
-    `divides`: an integer division by zero raises, as the out-of-place form (see _division)."""
+    `divides`: the kernel's name for floor division / remainder, which have no bool kernel and whose integer
+    division by zero raises, as the out-of-place form (see _division). A comparison's bool result casts into
+    any dtype, so only the others check the cast."""
     def fn(self, other):
         prep = operands(self, other, op)
         if prep is None:
             raise bad_operand(op, self, other)
         x, y, dt = prep
 
-        def check():
+        def check():  # TensorIterator's order: overlap, shape, the result's cast; then the kernel's own checks
             refuse_overlap(self._a)
-            check_cast(dt, self.dtype)
             if isinstance(other, Tensor):
+                refuse_partial_overlap(other, self)
                 check_out_shape(self._a.shape, other._a.shape)
-            if divides and dt.category < FLOAT and self._a.size and has_zero(y):
-                raise RuntimeError("ZeroDivisionError")
+            if divides:
+                check_cast(dt, self.dtype)
+                if dt is _dtypes.bool_:
+                    raise NotImplementedError(f"\"{divides}_cpu\" not implemented for 'Bool'")
+                if dt.category < FLOAT and self._a.size and has_zero(y):
+                    raise RuntimeError("ZeroDivisionError")
         # nothing is recorded (these ops have no derivative), yet autograd's checks see `other` too: a no_grad
         # view of self is refused when only `other` requires grad
         return inplace(self, (other,), None, lambda old: (ufunc(x, y),), check)
@@ -80,15 +101,17 @@ def _nograd_(ufunc, op, divides=False):
 def _division(fn, kernel):
     """floor_divide / remainder: no bool kernel, and integer division by zero raises (as in torch)."""
     def checked(input, other):
-        prep = operands(input, other, kernel)
-        if prep is None:
-            raise bad_operand(kernel, input, other)
+        prep = _prepared(input, other, kernel)
         dt = prep[2]
         if dt is _dtypes.bool_:
             raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
-        if dt.category < FLOAT and has_zero(prep[1]) and math.prod(np.broadcast_shapes(np.shape(prep[0]),
-                                                                                      np.shape(prep[1]))):
-            raise RuntimeError("ZeroDivisionError")
+        if dt.category < FLOAT and has_zero(prep[1]):
+            try:  # torch's broadcast check (TensorIterator) comes before the kernel's division by zero
+                shape = np.broadcast_shapes(np.shape(prep[0]), np.shape(prep[1]))
+            except ValueError:
+                raise broadcast_error(np.shape(prep[0]), np.shape(prep[1])) from None
+            if math.prod(shape):
+                raise RuntimeError("ZeroDivisionError")
         return fn(input, other)
     checked.__name__ = fn.__name__
     return checked
@@ -140,21 +163,20 @@ def isnan(input):
 
 
 eq_ = _nograd_(np.equal, "eq_")
-floor_divide_ = _nograd_(np.floor_divide, "floor_divide_", divides=True)
-remainder_ = _nograd_(np.remainder, "remainder_", divides=True)
-
-
-def _scalar_tensor(value, like):
-    """A 0-dim tensor for a Python number on like's device, as torch wraps the scalar of `2 // t`."""
-    dt = _dtypes.scalar_dtype(value)
-    return wrap(like._st.be.xp.asarray(value, dtype=dt.np), dt, like._st.be)
+ne_ = _nograd_(np.not_equal, "ne_")
+lt_ = _nograd_(np.less, "lt_")
+le_ = _nograd_(np.less_equal, "le_")
+gt_ = _nograd_(np.greater, "gt_")
+ge_ = _nograd_(np.greater_equal, "ge_")
+floor_divide_ = _nograd_(np.floor_divide, "floor_divide_", divides="div_floor")
+remainder_ = _nograd_(np.remainder, "remainder_", divides="remainder")
 
 
 def rfloor_divide(self, other):
     """other // self, for a Python number other (Tensor.__rfloordiv__)."""
-    return floor_divide(_scalar_tensor(other, self), self)
+    return floor_divide(other, self)
 
 
 def rremainder(self, other):
     """other % self, for a Python number other (Tensor.__rmod__)."""
-    return remainder(_scalar_tensor(other, self), self)
+    return remainder(other, self)

@@ -208,24 +208,41 @@ def _laid_out(r, x, y, be):
     return torch_layout(r, be, (geometry(x), geometry(y)))
 
 
-def _binary(a, b, ufunc, node_cls, op, *params):
+def _src(b, y):
+    """The other operand as TensorIterator lays the result out by it: a tensor's own array (its strides,
+    which NumPy's astype in `operands` re-strides for size-1, expanded and empty dims), else the number."""
+    return b._a if b.__class__ is Tensor else y
+
+
+def _check_broadcast(a, b):
+    """TensorIterator's shape check, which comes before the kernel's own checks (alpha_check)."""
+    if b.__class__ is Tensor and b._a.shape != a._a.shape:
+        try:
+            np.broadcast_shapes(a._a.shape, b._a.shape)
+        except ValueError:
+            raise broadcast_error(a._a.shape, b._a.shape) from None
+
+
+def _binary(a, b, ufunc, node_cls, op, *params, layout=None):
+    """`layout`: the arrays whose strides the result follows, when a and b are already promoted copies (div)."""
     prep = operands(a, b, op)
     if prep is None:
         raise bad_operand(op, a, b)
     x, y, dt = prep
     be = a._st.be
+    _check_broadcast(a, b)
     node = node_cls(*params)
     if params and (params[0].__class__ is not int or params[0] != 1):
         node.alpha = checked_alpha(dt, params[0])
-    try:
-        r = node.forward(x, y) if params and node.alpha != 1 else be.binary(ufunc, x, y)
-    except ValueError:
-        raise broadcast_error(a._a.shape, np.shape(b._a if isinstance(b, Tensor) else b)) from None
-    return record(wrap(_laid_out(r, x, y, be), dt, be), (a, b), node, (x, y))
+    r = node.forward(x, y) if params and node.alpha != 1 else be.binary(ufunc, x, y)
+    ax, ay = layout or (a._a, _src(b, y))
+    return record(wrap(_laid_out(r, ax, ay, be), dt, be), (a, b), node, (x, y))
 
 
-def _binary_(a, b, ufunc, node_cls, op, *params):
-    """The in-place form: every check runs before the write, so a failed op leaves `a` untouched."""
+def _binary_(a, b, ufunc, node_cls, op, *params, first=None, floating=False):
+    """The in-place form: every check runs before the write, so a failed op leaves `a` untouched. `first`: the
+    op's own check that torch runs before TensorIterator's (sub_'s bool check), after autograd's check_inplace.
+    `floating`: the result is floating even for integer operands (true division)."""
     prep = operands(a, b, op)
     if prep is None:
         raise bad_operand(op, a, b)
@@ -233,12 +250,14 @@ def _binary_(a, b, ufunc, node_cls, op, *params):
     node = node_cls(*params)
 
     def check():  # TensorIterator's checks, in its order: overlap, shape, the result's cast, then alpha
+        if first is not None:
+            first()
         refuse_overlap(a._a)
         if isinstance(b, Tensor):
             refuse_partial_overlap(b, a)
             if b._a.shape != a._a.shape:
                 check_out_shape(a._a.shape, b._a.shape)
-        check_cast(dt, a.dtype)
+        check_cast(_dtypes.get_default_dtype() if floating and dt.category < FLOAT else dt, a.dtype)
         if params and (params[0].__class__ is not int or params[0] != 1):
             node.alpha = checked_alpha(dt, params[0])
 
@@ -286,8 +305,7 @@ def sub(input, other, *, alpha=1):
 
 
 def sub_(self, other, *, alpha=1):
-    _no_bool_sub(self, other)
-    return _binary_(self, other, np.subtract, SubBackward0, "sub_", alpha)
+    return _binary_(self, other, np.subtract, SubBackward0, "sub_", alpha, first=lambda: _no_bool_sub(self, other))
 
 
 def rsub(input, other, *, alpha=1):
@@ -300,7 +318,8 @@ def rsub(input, other, *, alpha=1):
     x, y, dt = prep
     _no_bool_sub(other, input)
     node = RsubBackward1(checked_alpha(dt, alpha))
-    return record(wrap(node.forward(x, y), dt, input._st.be), (input, None), node, (x, y))
+    be = input._st.be
+    return record(wrap(_laid_out(node.forward(x, y), input._a, y, be), dt, be), (input, None), node, (x, y))
 
 
 def mul(input, other):
@@ -330,20 +349,14 @@ def div(input, other, *, rounding_mode=None):
     if rounding_mode is not None:
         return _rounded_div(input, other, rounding_mode)
     a, b = _true_div_operands(input, other)
-    return _binary(a, b, np.true_divide, DivBackward0, "div")
+    return _binary(a, b, np.true_divide, DivBackward0, "div", layout=(input._a, _src(other, other)))
 
 
 def div_(self, other, *, rounding_mode=None):
     if rounding_mode is not None:
         return self.copy_(_rounded_div(self, other, rounding_mode))
-    if self.dtype.category < FLOAT:  # int / int is a float in torch, which an integer tensor cannot hold
-        if isinstance(other, Tensor):
-            refuse_partial_overlap(other, self)
-            check_out_shape(self._a.shape, other._a.shape)
-        prep = operands(self, other, "div_")
-        if prep is not None:
-            check_cast(_dtypes.get_default_dtype() if prep[2].category < FLOAT else prep[2], self.dtype)
-    return _binary_(self, other, np.true_divide, DivBackward0, "div_")
+    # int / int is a float in torch, which an integer tensor cannot hold: the cast check refuses it
+    return _binary_(self, other, np.true_divide, DivBackward0, "div_", floating=True)
 
 
 def _rounded_div(a, b, mode):
@@ -353,13 +366,14 @@ def _rounded_div(a, b, mode):
     if prep is None:
         raise bad_operand("div", a, b)
     x, y, dt = prep
+    _check_broadcast(a, b)
     if dt.category < FLOAT:
-        if has_zero(y):
+        if has_zero(y) and x.size:
             raise RuntimeError("ZeroDivisionError")
         q = np.floor_divide(x, y) if mode == "floor" else np.trunc(np.true_divide(x, y)).astype(dt.np)
     else:
         q = np.floor(x / y) if mode == "floor" else np.trunc(x / y)
-    return wrap(q.astype(dt.np, copy=False), dt, a._st.be)
+    return wrap(_laid_out(q.astype(dt.np, copy=False), a._a, _src(b, y), a._st.be), dt, a._st.be)
 
 
 def pow(input, exponent):
@@ -377,7 +391,10 @@ def pow(input, exponent):
     if dt.category <= INT and e < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     node = PowBackward0()
-    return record(wrap(node.forward(x, e).astype(dt.np, copy=False), dt, input._st.be), (input, None), node, (x, e))
+    be = input._st.be
+    # pow(Tensor, Scalar) is a unary TensorIterator over the input: the exponent is no operand of its layout
+    r = torch_layout(node.forward(x, e).astype(dt.np, copy=False), be, (geometry(input._a),))
+    return record(wrap(r, dt, be), (input, None), node, (x, e))
 
 
 def power(base, exp, out=None, casting="same_kind"):
@@ -404,7 +421,10 @@ def rpow(t, s):
     if dt is _dtypes.bool_:
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     node = PowBackward2()
-    return record(wrap(node.forward(x, s_), dt, t._st.be), (t, None), node, (x, s_))
+    # torch allocates pow(Scalar, Tensor)'s result contiguous, whatever the exponent's strides
+    r = node.forward(x, s_)
+    r = r if r.flags.c_contiguous else r.copy(order="C")
+    return record(wrap(r, dt, t._st.be), (t, None), node, (x, s_))
 
 
 def pow_(self, exponent):

@@ -132,20 +132,28 @@ class LinalgVectorNormBackward0(Node):
         return r.astype(a.dtype.type(0).real.dtype)
 
     def backward(self, g):
+        # ATen's norm_backward term by term: its order of rounding, and its signs of zero (a -0. grad
+        # times the masked 0 of a zero norm stays -0.)
         a, out = self.saved
         shape, dims, keep = a.shape, self.dims, self.keepdim
         g, out = spread(g, shape, dims, keep), spread(out, shape, dims, keep)
         p = self.p
-        if p == 2:
-            return (np.where(out == 0, 0, g * a / out).astype(a.dtype),)
-        if p == math.inf:
-            hit = np.abs(a) == out
-            count = spread(hit.sum(axis=dims, keepdims=True), shape, dims, True)
-            return (g * np.sign(a) * hit / count,)
         if p == 0:
-            return (np.zeros_like(a),)
-        scale = np.sign(a) * np.abs(a) ** (p - 1) / out ** (p - 1)
-        return (np.where(out == 0, 0, g * scale).astype(a.dtype),)
+            return (None,)  # ATen returns an undefined grad: nothing reaches the input (x.grad stays None)
+        if p == 1:
+            return (np.sign(a) * g,)
+        if p == 2:
+            return (g * np.where(out == 0, 0, a / out).astype(a.dtype),)
+        if math.isinf(p):
+            hit = (np.abs(a) == out) | np.isnan(a)
+            count = spread(hit.sum(axis=dims, keepdims=True), shape, dims, True).astype(g.dtype)
+            return (np.sign(a) * ((g / count) * hit),)
+        if p < 1:
+            scaled = np.where(a == 0, 0, np.sign(a) * np.abs(a) ** (p - 1)).astype(a.dtype)
+            return (scaled * g * out ** (1 - p),)
+        scaled = np.sign(a) * np.abs(a) ** (p - 1) if p < 2 else a * np.abs(a) ** (p - 2)
+        scale = np.where(out == 0, 0, g / out ** (p - 1)).astype(g.dtype)
+        return (scaled * scale,)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):

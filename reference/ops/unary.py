@@ -11,7 +11,7 @@ from .._dtypes import CPP_NAMES
 from .._tensor import wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import check_cast, checked_scalar, refuse_overlap
+from ._common import check_cast, checked_scalar, geometry, refuse_overlap, torch_layout
 
 
 class NegBackward0(Node):
@@ -173,6 +173,9 @@ def _run(node, a, floating):
     if floating and dt.category < FLOAT:
         dt = _dtypes.get_default_dtype()
         x = x.astype(dt.np)
+        # the result follows the input's strides (TensorIterator), which astype re-strided (expanded dims)
+        return record(wrap(torch_layout(node.forward(x), a._st.be, (geometry(a._a),)), dt, a._st.be), (a,), node,
+                      (x,))
     return record(wrap(node.forward(x), dt, a._st.be), (a,), node, (x,))
 
 

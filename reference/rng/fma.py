@@ -37,7 +37,8 @@ def fma32(a, b, c):
     b64 = np.asarray(b, dtype=np.float64)
     c64 = np.asarray(c, dtype=np.float64)
     prod = a64 * b64                       # exact: 24 + 24 bits fit in 53
-    d = np.asarray(prod + c64)             # one rounding in double
+    shape = np.broadcast_shapes(prod.shape, c64.shape)
+    d = np.atleast_1d(prod + c64)          # one rounding in double (1-d at least: np.nonzero refuses 0-d)
     out = d.astype(np.float32)
     # Rounding d to float32 is wrong only where d landed exactly on a float32 midpoint
     # (or in float32's subnormal range); redo those few lanes exactly.
@@ -49,7 +50,7 @@ def fma32(a, b, c):
         cc = np.broadcast_to(c64, d.shape)[idx]
         s = d[idx]
         out[idx] = _round_to_odd(s, _two_sum_err(p, cc, s)).astype(np.float32)
-    return out
+    return out.reshape(shape)
 
 
 def _two_prod(a, b):
