@@ -314,7 +314,13 @@ class Tensor(metaclass=_TensorMeta):
         if not isinstance(g, type(self._a)):
             g = self._st.be.from_host(g)  # a device leaf: the engine's broadcast sums replay on the host
         cur = self._grad
-        if cur is None:
+        if self._retains:
+            # torch's retain_grad hook stores a contiguous clone of the first grad, then grad + new one (a new
+            # tensor each time, not an in-place add)
+            xp = self._st.be.xp
+            arr = xp.array(g, dtype=self._a.dtype, order="C") if cur is None else xp.add(cur._a, g, order="C")
+            self._grad = wrap(arr, self.dtype, self._st.be)
+        elif cur is None:
             # torch's layout contract: a dense leaf's grad has the leaf's strides, any other leaf's is contiguous.
             if not self._a.flags.c_contiguous and is_dense(self._a.shape, self.stride()):
                 arr = copy_like(g.astype(self._a.dtype, copy=False), self._a, self._st.be, always=True)

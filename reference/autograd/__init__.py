@@ -7,6 +7,7 @@ from .._device import backend_of
 from .._tensor import Tensor, wrap, wrap_any
 from .engine import run_backward
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import state as grad_mode
 from .node import AccumulateGrad, Node, grad_accumulator
 
 __all__ = ["Variable", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
@@ -44,10 +45,18 @@ def _roots(tensors, grads, op):
     grads = tuple(grads)
     if len(grads) != len(tensors):
         raise RuntimeError(f"{op}: got {len(grads)} tensors and {len(tensors)} gradients")
-    roots = []
+    # torch checks the gradients' shapes (Python's _make_grads) before its engine looks at the outputs' history
     for i, (t, g) in enumerate(zip(tensors, grads)):
         if not isinstance(t, Tensor):
             raise TypeError(f"{op}: expected Tensor outputs, got {type(t).__name__}")
+        if g is not None:
+            if not isinstance(g, Tensor):
+                raise TypeError(f"{op}: gradient must be a Tensor or None, not {type(g).__name__}")
+            if g._a.shape != t._a.shape:
+                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
+                                   f"has a shape of {t.shape}.")
+    roots = []
+    for i, (t, g) in enumerate(zip(tensors, grads)):
         if not t._rg:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
@@ -58,11 +67,6 @@ def _roots(tensors, grads, op):
             arr = t._st.be.xp.empty_like(t._a)
             arr.fill(1)
         else:
-            if not isinstance(g, Tensor):
-                raise TypeError(f"{op}: gradient must be a Tensor or None, not {type(g).__name__}")
-            if g._a.shape != t._a.shape:
-                raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
-                                   f"has a shape of {t.shape}.")
             if g.device != t.device:
                 raise RuntimeError(f"invalid gradient at index {i} - expected device {t.device} but got {g.device}")
             arr = g._a if g.dtype is t.dtype else g._a.astype(t._a.dtype)
@@ -135,6 +139,17 @@ def register_hook(self, hook):
     node = self.grad_fn if self.grad_fn is not None else grad_accumulator(self)
     node.register_prehook(hook)
     return _HookHandle(node, hook)
+
+
+_plain_numpy = Tensor.numpy  # _tensor.py's method, which refuses any tensor that requires grad
+
+
+def tensor_numpy(self, *, force=False):
+    """Tensor.numpy: torch refuses a tensor that requires grad only while grad mode is on (tensor_numpy.cpp);
+    under no_grad it hands out the memory as it would for the detached tensor."""
+    if self._rg and not grad_mode.enabled:
+        self = self.detach()
+    return _plain_numpy(self, force=force)
 
 
 class _HookHandle:

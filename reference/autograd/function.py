@@ -11,9 +11,11 @@ An op in reference/ops/ computes its result (often with its Node's `forward`) an
 node declares (`saved_inputs`, `saves_result`) with the version counters of the tensors they belong to,
 and links one edge per input. An in-place op calls `inplace`, which runs torch's sequence in torch's order.
 """
+import weakref
+
 from .._tensor import sync_views, wrap
 from .grad_mode import state as grad_mode
-from .node import grad_accumulator
+from .node import grad_accumulator, set_grad_fn
 from .views import rebase_view, refuse_view_rebase
 
 __all__ = ["recording", "record", "inplace", "check_inplace"]
@@ -29,46 +31,62 @@ def recording(*inputs):
     return False
 
 
-def record(out, inputs, node, args=()):
+def record(out, inputs, node, args=(), states=None):
     """Make `node` out's grad_fn when autograd records this call; return out.
 
     `inputs` are the op's operands (tensors, or None/numbers, which get no edge); `args` are the arrays the
     node's forward read, one per input, of which backward keeps the ones `node.saved_inputs` names.
+    `states`: the inputs' `_state`s when they were read before out was written (see `inplace`).
     """
     if not recording(*inputs):
         return out
     if node.one_input:
         inputs = inputs[:1]
-    edges, meta = [], []
-    for t in inputs:
-        # Reading grad_fn refreshes a view written in place, which may make it require grad.
-        fn = t.grad_fn if getattr(t, "_rg", None) is not None else None
-        if fn is None and getattr(t, "_rg", False):
-            fn = grad_accumulator(t)
-        edges.append((fn, 0))
-        meta.append(None if fn is None else (t._a.shape, t._a.dtype))
-    node.next_functions = tuple(edges)
-    node._meta = meta
+    if states is None:
+        states = [_state(t) for t in inputs]
+    node.next_functions = tuple((s[0], 0) for s in states[:len(inputs)])
+    node._meta = [None if s[0] is None else (t._a.shape, t._a.dtype) for t, s in zip(inputs, states)]
     if node.saved_inputs or node.saves_result:
-        _save(node, inputs, args, out)
+        _save(node, inputs, args, out, states)
     out._rg = True
-    out._fn = node
+    set_grad_fn(out, node)
     if out._base is not None:
         out._attr_version = out._st.version  # the node describes this version of a view's memory
     return out
 
 
-def _save(node, inputs, args, out):
-    """Keep the arrays backward reads, and the versions the engine checks before it reads them."""
+def _state(t):
+    """What the graph keeps of an input: its edge (grad_fn, or the leaf's accumulator), its grad_fn and its
+    version. Reading grad_fn refreshes a view written in place, which may make it require grad."""
+    fn = t.grad_fn if getattr(t, "_rg", None) is not None else None
+    edge = fn
+    if fn is None and getattr(t, "_rg", False):
+        edge = grad_accumulator(t)
+    return edge, fn, (t._st.version if hasattr(t, "_st") else None)
+
+
+def _save(node, inputs, args, out, states):
+    """Keep the arrays backward reads, and the versions the engine checks before it reads them.
+
+    A saved input that only the grads of absent edges read (`node.saved_for`) is neither kept nor checked:
+    torch saves it only when a gradient that needs it will be computed, so a later in-place write to it is
+    no error. A saved input is checked through the tensor itself (weakly held), as torch's error names the
+    input's grad_fn at the time of the error; a saved result keeps the node that made it."""
     saved, checks = [], []
+    edges, needs = node.next_functions, node.saved_for
     for i in node.saved_inputs:
+        users = needs.get(i) if needs else None
+        if users is not None and all(e >= len(edges) or edges[e][0] is None for e in users):
+            saved.append(None)
+            continue
         saved.append(args[i])
         t = inputs[i] if i < len(inputs) else None
         if hasattr(t, "_st"):
-            checks.append((t._st, t._st.version, t._a.shape, t.dtype, t.grad_fn, t._base is not None))
+            checks.append((t._st, states[i][2], t._a.shape, t.dtype, states[i][1], t._base is not None,
+                           weakref.ref(t)))
     if node.saves_result:
         saved.append(out._a)
-        checks.append((out._st, out._st.version, out._a.shape, out.dtype, node, out._base is not None))
+        checks.append((out._st, out._st.version, out._a.shape, out.dtype, node, out._base is not None, None))
     node.saved = tuple(saved)
     node._checks = checks
 
@@ -91,10 +109,14 @@ def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd
         t._st.version += 1
         return t
     old = snapshot(t, copy=0 in node.saved_inputs)
+    inputs = (old,) + tuple(others)
+    # torch links the edges and saves the operands before the write: an operand that the write changes (t
+    # itself, or a view of t's memory) keeps its old grad_fn as edge and, if saved, fails the version check
+    states = [_state(o) for o in inputs]
     args = args_of(old._a)
     t._a[index] = node.forward(*args)
     t._st.version += 1
-    record(t, (old,) + tuple(others), node, args)
+    record(t, inputs, node, args, states)
     if t._base is not None:
         rebase_view(t)
     elif t.__dict__.get("_views"):

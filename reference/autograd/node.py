@@ -4,7 +4,7 @@ and the leaf accumulator; reference/autograd/function.py links nodes into the gr
 """
 import re
 
-__all__ = ["Node", "AccumulateGrad", "grad_accumulator"]
+__all__ = ["Node", "AccumulateGrad", "grad_accumulator", "set_grad_fn"]
 
 
 class _NodeMeta(type):
@@ -21,13 +21,15 @@ class Node(metaclass=_NodeMeta):
     grad (or None) per input. What backward reads is declared, not assigned: `saved_inputs` names the
     forward's arguments (by position) and `saves_result` the output; `function.record` stores them in
     `self.saved` (in that order) with their version counters, which the engine checks before backward.
+    `saved_for` says which edges' grads read a saved input: one no linked edge needs is stored as None.
     """
 
     saved = ()            # arrays backward reads; None once released after backward
     saved_inputs = ()
+    saved_for = None      # {saved input: the edges whose grads read it}; kept only if one of them is linked
     saves_result = False
     next_functions = ()
-    _checks = ()          # (storage, version, description) of every saved tensor
+    _checks = ()          # (storage, version, what describe_saved names) of every saved tensor
     _pre_hooks = ()
     _retain = None        # the non-leaf output tensor that asked for retain_grad()
     one_input = False     # True when torch's node has no edge for a Python-number operand
@@ -75,9 +77,22 @@ def grad_accumulator(t):
     return acc
 
 
+def set_grad_fn(t, fn):
+    """Give t (a tensor that already had a history: written in place, or a view regenerated) the grad_fn fn.
+    torch moves a retain_grad() to the new grad_fn, so .grad is the gradient of t's new value."""
+    old = t._fn
+    if t._retains and old is not fn:
+        if old is not None and old._retain is t:
+            old._retain = None
+        fn._retain = t
+    t._fn = fn
+
+
 def describe_saved(check):
     """torch's text for a saved tensor in the 'modified by an inplace operation' error."""
-    st, _version, shape, dt, fn, is_view = check
+    st, _version, shape, dt, fn, is_view, ref = check
+    if ref is not None and not is_view and ref() is not None:
+        fn = ref()._fn  # a saved input is named by its grad_fn now (CopySlices after a write through a view)
     dims = ", ".join(str(n) for n in shape)
     place = "torch." if st.be.is_host else "torch.cuda."
     text = f"[{place}{dt.legacy_name} [{dims}]]"

@@ -7,7 +7,7 @@ first when the write is recorded; `regenerate_view_fn` does the second when a st
 import numpy as np
 
 from .._tensor import sync_views
-from .node import Node, grad_accumulator
+from .node import Node, grad_accumulator, set_grad_fn
 
 __all__ = ["NO_GRAD_VIEW", "MULTI_OUTPUT_VIEW", "grad_fn", "refuse_view_rebase", "rebase_view",
            "regenerate_view_fn", "CopySlices", "AsStridedBackward0"]
@@ -79,9 +79,16 @@ class CopySlices(Node):
 
     def __init__(self, geometry, fn):
         self.geometry, self.fn = geometry, fn
+        self._checks = fn._checks  # fn runs inside this node: its saved tensors are checked here
 
     def name(self):
         return "torch::autograd::CopySlices"  # torch's C++ node keeps its namespace in name()
+
+    def release(self):
+        # torch's CopySlices drops fn after a backward, so a second backward through it is refused even when
+        # fn saved nothing
+        self.fn.release()
+        self.saved = None
 
     def backward(self, g):
         base_win, view_win = self.geometry.buffers(g)
@@ -115,7 +122,8 @@ def rebase_view(view):
         first, first_meta = (None, 0), None
     node.next_functions = (first,) + tuple(fn.next_functions[1:])
     node._meta = [first_meta] + list(fn._meta[1:])
-    base._fn, base._rg = node, True
+    set_grad_fn(base, node)
+    base._rg = True
     sync_views(base)
     _window(view, geometry)
 
@@ -124,9 +132,12 @@ def _window(view, geometry):
     """view's history as an AsStrided window of its base's current history, valid for this version."""
     base = view._base
     window = AsStridedBackward0(geometry)
-    window.next_functions = ((base._fn if base._fn is not None else grad_accumulator(base), 0),)
-    window._meta = [(base._a.shape, base._a.dtype)]
-    view._fn, view._rg, view._attr_version = window, True, view._st.version
+    # the base's current edge: none once the base lost its history and requires_grad (detach_())
+    edge = base._fn if base._fn is not None else grad_accumulator(base) if base._rg else None
+    window.next_functions = ((edge, 0),)
+    window._meta = [None if edge is None else (base._a.shape, base._a.dtype)]
+    set_grad_fn(view, window)
+    view._rg, view._attr_version = True, view._st.version
     return window
 
 

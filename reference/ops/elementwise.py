@@ -111,27 +111,28 @@ class MulBackward0(Node):
     """out = a * b"""
 
     saved_inputs = (0, 1)
+    saved_for = {0: (1,), 1: (0,)}  # torch saves a only for b's grad and b only for a's
 
     def forward(self, a, b):
         return a * b
 
     def backward(self, g):
-        a, b = self.saved
-        return g * b, (g * a if self.next_functions[1][0] is not None else None)
+        a, b = self.saved  # None where no linked edge needs it (saved_for)
+        return (None if b is None else g * b), (None if a is None else g * a)
 
 
 class DivBackward0(Node):
     """out = a / b"""
 
     saved_inputs = (0, 1)
+    saved_for = {0: (1,), 1: (0, 1)}  # torch saves a only for b's grad, b for either grad
 
     def forward(self, a, b):
         return a / b
 
     def backward(self, g):
-        a, b = self.saved
-        gb = -g * a / (b * b) if self.next_functions[1][0] is not None else None
-        return g / b, gb
+        a, b = self.saved  # None where no linked edge needs it (saved_for)
+        return (None if b is None else g / b), (None if a is None else -g * a / (b * b))
 
 
 class PowBackward0(Node):
