@@ -10,7 +10,7 @@ from ..autograd.function import inplace, record
 from ..autograd.node import Node
 from ._common import (broadcast_error, check_cast, check_out_shape, geometry, has_zero, refuse_overlap,
                       refuse_partial_overlap, torch_layout)
-from .elementwise import _src, bad_operand, operands
+from .elementwise import _src, bad_operand, operands, prepared
 
 
 class NotImplementedNode(Node):
@@ -35,13 +35,13 @@ def _nograd(ufunc, op, out_dtype=None, node=False):
     """A binary op with no derivative: compare in the promoted dtype, return out_dtype (or promoted); with
     `node`, a floating result of an input that requires grad records torch's NotImplemented node."""
     def fn(input, other):
-        x, y, dt = _prepared(input, other, op)
+        x, y, dt, t = prepared(input, other, op)
         try:
             r = ufunc(x, y)
         except ValueError:
             raise broadcast_error(np.shape(getattr(input, "_a", input)), np.shape(getattr(other, "_a", other))) from None
         d = out_dtype or dt
-        be = (input if isinstance(input, Tensor) else other)._st.be
+        be = t._st.be
         # laid out by the operands' own strides, not by the copies promotion made of them
         out = wrap(torch_layout(r if r.dtype == d.np else r.astype(d.np), be,
                                 (geometry(_src(input, x)), geometry(_src(other, y)))), d, be)
@@ -52,21 +52,6 @@ def _nograd(ufunc, op, out_dtype=None, node=False):
         return out
     fn.__name__ = op
     return fn
-
-
-def _prepared(input, other, op):
-    """The operands in call order, cast to the result dtype: (x, y, dtype). A Python number as `input`
-    (torch.floor_divide(2, t), 2 // t) is torch's wrapped number: it promotes as a scalar, not as a 0-dim tensor."""
-    if isinstance(input, Tensor):
-        prep = operands(input, other, op)
-        if prep is None:
-            raise bad_operand(op, input, other)
-        return prep
-    prep = operands(other, input, op) if isinstance(other, Tensor) else None
-    if prep is None:
-        raise bad_operand(op, input, other)
-    y, x, dt = prep
-    return x, y, dt
 
 
 def _nograd_(ufunc, op, divides=None):
@@ -101,7 +86,7 @@ def _nograd_(ufunc, op, divides=None):
 def _division(fn, kernel):
     """floor_divide / remainder: no bool kernel, and integer division by zero raises (as in torch)."""
     def checked(input, other):
-        prep = _prepared(input, other, kernel)
+        prep = prepared(input, other, kernel)
         dt = prep[2]
         if dt is _dtypes.bool_:
             raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
@@ -145,7 +130,7 @@ def logical_not(input):
 
 def bitwise_not(input):
     if input.dtype.category >= FLOAT:
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.c10_name}'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.c10_name}'")
     return wrap(np.invert(input._a), input.dtype, input._st.be)
 
 

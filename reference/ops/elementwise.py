@@ -46,6 +46,22 @@ def operands(a, b, op):
     return (a._a if a.dtype is dt else a._a.astype(dt.np)), s, dt
 
 
+def prepared(a, b, op):
+    """(x, y, dtype, tensor): the operands in call order, cast to the result dtype, and the tensor among them
+    (whose device computes). A Python number as the first operand (torch.sub(2, t), 2 // t) is torch's
+    wrapped number: it promotes as a scalar does, never as a 0-dim tensor."""
+    if isinstance(a, Tensor):
+        prep = operands(a, b, op)
+        if prep is None:
+            raise bad_operand(op, a, b)
+        return prep + (a,)
+    prep = operands(b, a, op) if isinstance(b, Tensor) else None
+    if prep is None:
+        raise bad_operand(op, a, b)
+    y, x, dt = prep
+    return x, y, dt, b
+
+
 def _fits(s, dt):
     info = np.iinfo(dt.np) if dt.np.kind in "iu" else None
     return info is None or info.min <= s <= info.max
@@ -217,7 +233,7 @@ def _src(b, y):
 
 def _check_broadcast(a, b):
     """TensorIterator's shape check, which comes before the kernel's own checks (alpha_check)."""
-    if b.__class__ is Tensor and b._a.shape != a._a.shape:
+    if b.__class__ is Tensor and a.__class__ is Tensor and b._a.shape != a._a.shape:
         try:
             np.broadcast_shapes(a._a.shape, b._a.shape)
         except ValueError:
@@ -225,18 +241,16 @@ def _check_broadcast(a, b):
 
 
 def _binary(a, b, ufunc, node_cls, op, *params, layout=None):
-    """`layout`: the arrays whose strides the result follows, when a and b are already promoted copies (div)."""
-    prep = operands(a, b, op)
-    if prep is None:
-        raise bad_operand(op, a, b)
-    x, y, dt = prep
-    be = a._st.be
+    """`layout`: the arrays whose strides the result follows, when a and b are already promoted copies (div).
+    `a` may be a Python number (torch.sub(2, t)): a wrapped number, the op's first operand all the same."""
+    x, y, dt, t = prepared(a, b, op)
+    be = t._st.be
     _check_broadcast(a, b)
     node = node_cls(*params)
     if params and (params[0].__class__ is not int or params[0] != 1):
         node.alpha = checked_alpha(dt, params[0])
     r = node.forward(x, y) if params and node.alpha != 1 else be.binary(ufunc, x, y)
-    ax, ay = layout or (a._a, _src(b, y))
+    ax, ay = layout or (_src(a, x), _src(b, y))
     return record(wrap(_laid_out(r, ax, ay, be), dt, be), (a, b), node, (x, y))
 
 
@@ -291,8 +305,6 @@ def _no_bool_sub(a, b):
 # ---- public functions and methods ---------------------------------------------------------------
 def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting, with torch's type promotion."""
-    if not isinstance(input, Tensor):
-        input, other = other, input
     return _binary(input, other, np.add, AddBackward0, "add", alpha)
 
 
@@ -311,6 +323,11 @@ def sub_(self, other, *, alpha=1):
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (torch.rsub)."""
+    if not isinstance(input, Tensor):  # rsub is not among the ops whose arguments take a number for a tensor
+        raise TypeError(f"rsub() received an invalid combination of arguments - got ({type(input).__name__}, "
+                        f"{type(other).__name__}), but expected one of:\n"
+                        " * (Tensor input, Tensor other, *, Number alpha = 1)\n"
+                        " * (Tensor input, Number other, Number alpha = 1)\n")
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
     prep = operands(input, other, "rsub")
@@ -325,8 +342,6 @@ def rsub(input, other, *, alpha=1):
 
 def mul(input, other):
     """Elementwise product, broadcasting."""
-    if not isinstance(input, Tensor):
-        input, other = other, input
     return _binary(input, other, np.multiply, MulBackward0, "mul")
 
 
@@ -335,13 +350,17 @@ def mul_(self, other):
 
 
 def _true_div_operands(a, b):
-    """Division always gives a floating result: int / int is float32 (the default dtype)."""
-    if isinstance(b, Tensor):
+    """Division always gives a floating result: int / int is float32 (the default dtype). Either operand
+    may be a Python number (torch.div(3, t))."""
+    d = _dtypes.get_default_dtype()
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
         if a.dtype.category < FLOAT and b.dtype.category < FLOAT:
-            d = _dtypes.get_default_dtype()
             return a.to(d), b.to(d)
-    elif a.dtype.category < FLOAT and not isinstance(b, (float, complex)):
-        return a.to(_dtypes.get_default_dtype()), b
+    elif isinstance(a, Tensor):
+        if a.dtype.category < FLOAT and not isinstance(b, (float, complex)):
+            return a.to(d), b
+    elif isinstance(b, Tensor) and b.dtype.category < FLOAT and not isinstance(a, (float, complex)):
+        return a, b.to(d)
     return a, b
 
 
@@ -350,7 +369,7 @@ def div(input, other, *, rounding_mode=None):
     if rounding_mode is not None:
         return _rounded_div(input, other, rounding_mode)
     a, b = _true_div_operands(input, other)
-    return _binary(a, b, np.true_divide, DivBackward0, "div", layout=(input._a, _src(other, other)))
+    return _binary(a, b, np.true_divide, DivBackward0, "div", layout=(_src(input, input), _src(other, other)))
 
 
 def div_(self, other, *, rounding_mode=None):
@@ -363,18 +382,15 @@ def div_(self, other, *, rounding_mode=None):
 def _rounded_div(a, b, mode):
     if mode not in ("trunc", "floor"):
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
-    prep = operands(a, b, "div")
-    if prep is None:
-        raise bad_operand("div", a, b)
-    x, y, dt = prep
+    x, y, dt, t = prepared(a, b, "div")
     _check_broadcast(a, b)
     if dt.category < FLOAT:
-        if has_zero(y) and x.size:
+        if has_zero(y) and math.prod(np.broadcast_shapes(np.shape(x), np.shape(y))):  # no element, no division
             raise RuntimeError("ZeroDivisionError")
         q = np.floor_divide(x, y) if mode == "floor" else np.trunc(np.true_divide(x, y)).astype(dt.np)
     else:
         q = np.floor(x / y) if mode == "floor" else np.trunc(x / y)
-    return wrap(_laid_out(q.astype(dt.np, copy=False), a._a, _src(b, y), a._st.be), dt, a._st.be)
+    return wrap(_laid_out(q.astype(dt.np, copy=False), _src(a, x), _src(b, y), t._st.be), dt, t._st.be)
 
 
 def pow(input, exponent):

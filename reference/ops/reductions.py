@@ -335,11 +335,20 @@ class MaximumBackward0(Node):
 MinimumBackward0 = type("MinimumBackward0", (MaximumBackward0,), {"take_max": False})
 
 
+def _tensors_only(op, input, other):
+    """maximum/minimum take no number for either operand (torch's argument parser refuses it)."""
+    for name, pos, v in (("input", 1, input), ("other", 2, other)):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"{op}(): argument '{name}' (position {pos}) must be Tensor, not {type(v).__name__}")
+
+
 def maximum(input, other):
+    _tensors_only("maximum", input, other)
     return _binary(input, other, np.maximum, MaximumBackward0, "maximum")
 
 
 def minimum(input, other):
+    _tensors_only("minimum", input, other)
     return _binary(input, other, np.minimum, MinimumBackward0, "minimum")
 
 

@@ -183,3 +183,40 @@ def test_integer_floor_divide_broadcast_error_before_zero_division():
     check(fn)
     check(lambda m: m.remainder(m.ones(2, 3, dtype=m.int64), m.zeros(3, 2, dtype=m.int64)))
     check(lambda m: m.div(m.ones(3, dtype=m.int64), m.zeros(2, 3, dtype=m.int64)[:, :2], rounding_mode="floor"))
+
+
+# ---- a Python number as the first operand of add/sub/mul/div (torch wraps it; rsub/maximum refuse it) ----
+def _grad_of(fn):
+    def run(m):
+        x = m.tensor([1.0, 2.0], requires_grad=True)
+        out = fn(m, x)
+        out.sum().backward()
+        return out, out.grad_fn.name(), [f is None for f, _ in out.grad_fn.next_functions], x.grad
+    return run
+
+
+NUMBER_FIRST = {
+    "add alpha": lambda m: m.add(2, m.arange(6.).reshape(2, 3).t(), alpha=3),
+    "add float, int8 alpha": lambda m: m.add(2.5, m.tensor([1, 2], dtype=m.int8), alpha=3),
+    "sub int8": lambda m: m.sub(2, m.tensor([1, 2], dtype=m.int8)),
+    "sub bool": lambda m: m.sub(True, m.tensor([1, 2], dtype=m.int8)),
+    "mul float, int8": lambda m: m.mul(2.5, m.tensor([1, 2], dtype=m.int8)),
+    "div int, int8": lambda m: m.div(3, m.tensor([1, 2], dtype=m.int8)),
+    "div float, 0-dim half": lambda m: m.div(3.0, m.tensor(2.0, dtype=m.float16)),
+    "div floor int, int8": lambda m: m.div(3, m.tensor([1, 2], dtype=m.int8), rounding_mode="floor"),
+    "div trunc by zero": lambda m: m.div(3, m.tensor([1, 0]), rounding_mode="trunc"),
+    "div trunc, empty": lambda m: m.div(3, m.zeros(0, dtype=m.int64), rounding_mode="trunc"),
+    "add grad": _grad_of(lambda m, x: m.add(2, x, alpha=3)),
+    "sub grad": _grad_of(lambda m, x: m.sub(2, x)),
+    "mul grad": _grad_of(lambda m, x: m.mul(2, x)),
+    "div grad": _grad_of(lambda m, x: m.div(2, x)),
+    "rsub refuses a number input": lambda m: m.rsub(2, m.ones(2)),
+    "maximum refuses a number": lambda m: m.maximum(m.ones(2), 2),
+    "minimum refuses a number input": lambda m: m.minimum(2.5, m.ones(2)),
+    "bitwise_not of float": lambda m: m.bitwise_not(m.ones(2)),
+}
+
+
+@pytest.mark.parametrize("case", NUMBER_FIRST, ids=str)
+def test_number_as_first_operand(case):
+    check(lambda m: (lambda r: (r, r.stride()) if isinstance(r, m.Tensor) else r)(NUMBER_FIRST[case](m)))
