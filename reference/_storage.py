@@ -4,6 +4,8 @@
 `flat` is a 1-D view over the whole block, built only when someone asks for a strided view.
 Every in-place write bumps `version`; autograd compares it with the version it saved.
 """
+import numpy as np
+
 __all__ = ["Storage", "fresh_storage"]
 
 _new = object.__new__
@@ -37,11 +39,32 @@ class Storage:
     def size(self):
         return self.flat.size
 
+    def window(self, shape, strides, offset):
+        """A strided view of the block (element `strides`) starting `offset` elements in. An empty window may start
+        past the block's end, as torch's empty slices do (x[2:2] of a (2, 0) tensor sits at offset 2): NumPy's
+        buffer check refuses that, so such a window is made at the address itself (nothing is ever read there)."""
+        flat = self.flat
+        if offset <= flat.size:
+            return self.be.strided(flat, shape, strides, offset)
+        if not self.be.is_host:  # a CuPy pointer may not leave its allocation: the block's end stands in
+            return self.be.strided(flat, shape, strides, flat.size)
+        item = flat.itemsize
+        return np.asarray(_At(flat, shape, tuple(s * item for s in strides), self.be.address(flat) + offset * item))
+
     def alias(self):
         """Same memory, new version counter: what `.data` gets (torch does not track writes through it)."""
         s = Storage(self.base, self.be)
         s._flat = self._flat
         return s
+
+
+class _At:
+    """NumPy's array interface for an empty window at a given address; it keeps the block it belongs to alive."""
+
+    def __init__(self, block, shape, strides, address):
+        self.block = block
+        self.__array_interface__ = {"shape": tuple(shape), "typestr": block.dtype.str, "strides": strides,
+                                    "data": (address, not block.flags.writeable), "version": 3}
 
 
 def fresh_storage(arr, be):

@@ -41,12 +41,16 @@ def refuse_view_rebase(view, indirect):
     if meta is None:
         return
     what = "its base or another view of its base has been" if indirect else "is being"
-    fn = view._fn
-    if fn is not None:
-        name = fn.name().rsplit("Backward", 1)[0]
-        head = f"Output {view.__dict__.get('_output_nr', 0)} of {name} is a view and {what} modified inplace."
-    else:
+    fn = view._fn  # the stored grad_fn, as torch's handle_view_on_rebase reads it
+    if fn is None:  # torch: a view without history was made in no_grad mode (or of a tensor without history)
         head = f"A view was created in no_grad mode and {what} modified inplace with grad mode enabled."
+    else:
+        name = f"Output {view.__dict__.get('_output_nr', 0)} of {fn.name().rsplit('Backward', 1)[0]}"
+        if meta == NO_GRAD_VIEW:  # made with grad mode on, of a view made in no_grad mode (propagated meta)
+            head = (f"{name} is a view of a view which was created in no_grad mode and {what} modified inplace "
+                    f"with grad mode enabled.")
+        else:
+            head = f"{name} is a view and {what} modified inplace."
     raise RuntimeError(head + _REBASE_TAIL[meta])
 
 

@@ -38,6 +38,11 @@ def make_view(t, arr, node):
         # whose own flag was set does not), but records no history (see grad_accumulator)
         out._rg = out._base._rg
         return out
+    # torch's propagate_creation_meta: a view of a no_grad (or multi-output) view is one too, even when made with
+    # grad mode on, so that an in-place write through it is refused as well
+    meta = t.__dict__.get("_creation_meta")
+    if meta is not None:
+        out._creation_meta = meta
     return record(out, (t,), node)  # a view's node saves nothing: its backward only rearranges the grad
 
 
@@ -413,14 +418,12 @@ def slice_dim(self, d, start, stop, step):
     """self[..., start:stop:step] along dim d (a view); narrow and indexing slice through it."""
     sl = slice(start, stop, step)
     arr = self._a[(slice(None),) * d + (sl,)]
-    if not arr.size:  # torch's slice: stride * step and offset + start * stride, even when empty (NumPy differs)
-        item = arr.itemsize
-        strides = [st // item for st in self._a.strides]
-        strides[d] *= sl.indices(self._a.shape[d])[2]
-        offset = self.storage_offset() + sl.indices(self._a.shape[d])[0] * self.stride(d)
-        flat = self._st.flat
-        if flat.size:  # a window of the storage at that offset (past its end only for an empty storage)
-            arr = self._st.be.strided(flat, arr.shape, strides, min(offset, flat.size))
-        else:  # NumPy already offsets a slice of an empty buffer
-            arr = self._st.be.xp.lib.stride_tricks.as_strided(arr, arr.shape, tuple(st * item for st in strides))
+    if not arr.size:
+        # torch's slice: stride * step and offset + start * stride (start clamped to the size), even when empty;
+        # NumPy resets an empty slice's start to 0
+        start, _, step = sl.indices(self._a.shape[d])
+        offset = self.storage_offset() + start * self.stride(d)
+        strides = list(self.stride())
+        strides[d] *= step
+        arr = self._st.window(arr.shape, strides, offset)
     return make_view(self, arr, SliceBackward0(d, sl, self._a.shape))

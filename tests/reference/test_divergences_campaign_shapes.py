@@ -113,3 +113,142 @@ def test_cat_of_skipped_tensors_backward():
                                           ((1,), (3, -1, -1)), ((2,), (-1, 2))])
 def test_expand_negative_size(shape, sizes):
     check(lambda m: m.zeros(shape).expand(*sizes))
+
+
+# ---- D17, D18, D19: a view of a no_grad (or multi-output) view inherits its creation meta ----------------------
+def _ng_view_then_unsqueeze_zero(m):
+    x = m.zeros(3, requires_grad=True)
+    with m.no_grad():
+        v = x.view_as(x)
+    v.unsqueeze(1).zero_()
+
+
+def _ng_views_then_slice_add(m):
+    x = m.zeros(2, 3, dtype=m.float16, requires_grad=True)
+    with m.no_grad():
+        v = x.unsqueeze(-3).squeeze(-3)
+    v[1:].add_(1.5)
+
+
+def _ng_view_of_nonleaf_then_view_mul(m):
+    x = m.zeros(2, 3, requires_grad=True).clone()
+    with m.no_grad():
+        v = x[0]
+    v.view(3).mul_(2)
+
+
+def _ng_view_chain_of_three(m):
+    x = m.zeros(2, 3, requires_grad=True).clone()
+    with m.no_grad():
+        v = x.t()
+    v.t()[0].unsqueeze(0).sub_(1)
+
+
+def _ng_view_then_view_base_written_is_leaf(m):
+    x = m.zeros(4, requires_grad=True)
+    with m.no_grad():
+        v = x.unsqueeze(1)
+        with m.enable_grad():
+            w = v.flatten()
+        x.clamp_(-1, 1)
+        return w.is_leaf
+
+
+def _ng_view_then_t_base_written_grad_fn(m):
+    x = m.zeros(2, 3, requires_grad=True).clone()
+    with m.no_grad():
+        v = x[0]
+    w = v.t()
+    x.mul_(2)
+    return w.grad_fn
+
+
+def _ng_view_then_view_written_under_no_grad(m):
+    x = m.zeros(2, 3, requires_grad=True).clone()
+    with m.no_grad():
+        v = x[0]
+    w = v.view(3)
+    with m.no_grad():
+        w.mul_(2)
+    return w._version, type(x.grad_fn).__name__
+
+
+def _unbind_output_then_view_add(m):
+    x = m.zeros(2, 3, requires_grad=True).clone()
+    x.unbind(0)[1].view(3).add_(1)
+
+
+def _unbind_output_then_view_base_written(m):
+    x = m.zeros(2, 3, requires_grad=True).clone()
+    b = x.unbind(0)[1].view(3)
+    x.add_(1)
+    return b.grad_fn
+
+
+def _unbind_without_history_then_view(m):
+    p, q = m.ones(2, 2).unbind(0)
+    q.view(2).mul_(m.ones(2, requires_grad=True))
+
+
+def _unbind_under_no_grad_then_view(m):
+    x = m.zeros(2, 3, requires_grad=True).clone()
+    with m.no_grad():
+        a = x.unbind(0)[1]
+    a.view(3).add_(1)
+
+
+def _ng_view_chain_backward(m):
+    x = m.ones(2, 3, requires_grad=True)
+    with m.no_grad():
+        v = x.view(6)
+    (v.view(2, 3) * 2).sum().backward()
+    return x.grad, v.view(2, 3).is_leaf
+
+
+VIEW_CHAINS = {f.__name__.lstrip("_"): f for f in (
+    _ng_view_then_unsqueeze_zero, _ng_views_then_slice_add, _ng_view_of_nonleaf_then_view_mul,
+    _ng_view_chain_of_three, _ng_view_then_view_base_written_is_leaf, _ng_view_then_t_base_written_grad_fn,
+    _ng_view_then_view_written_under_no_grad, _unbind_output_then_view_add, _unbind_output_then_view_base_written,
+    _unbind_without_history_then_view, _unbind_under_no_grad_then_view, _ng_view_chain_backward)}
+
+
+@pytest.mark.parametrize("case", VIEW_CHAINS, ids=str)
+def test_views_of_no_grad_and_multi_output_views(case):
+    check(VIEW_CHAINS[case])
+
+
+# ---- D5: an empty slice keeps torch's storage offset (start * stride), even past the end of the storage -------
+def _layout(t):
+    return tuple(t.shape), t.stride(), t.storage_offset()
+
+
+EMPTY_SLICES = {
+    "x[2:2] of (2, 0)": lambda m: m.zeros(2, 0)[2:2],
+    "unsqueeze(0)[1:, ::2]": lambda m: m.zeros(2, 0).unsqueeze(0)[1:, ::2],
+    "reshape(-1, 1)[:, 1:]": lambda m: m.zeros(0).reshape(-1, 1)[:, 1:],
+    "past the end of a filled storage": lambda m: m.arange(6.).reshape(3, 2)[::2][2:],
+    "start clamped to the size": lambda m: m.arange(6.)[7:],
+    "row past the last": lambda m: m.arange(6.).reshape(2, 3)[1:][:, 3:],
+    "narrow at the end": lambda m: m.zeros(3, 0).narrow(0, 2, 1),
+    "chain of slices": lambda m: m.zeros(4, 0)[2:][1:][::3],
+    "select of an empty slice": lambda m: m.zeros(4, 2, 0)[3:][:, 1],
+    "t() then slice": lambda m: m.zeros(3, 0).t()[:, 2:],
+    "view of an empty slice": lambda m: m.zeros(4, 0)[3:].view(0, 5),
+    "permute of an empty slice": lambda m: m.zeros(4, 2, 0)[3:].permute(2, 0, 1),
+}
+
+
+@pytest.mark.parametrize("case", EMPTY_SLICES, ids=str)
+def test_empty_slice_storage_offset(case):
+    check(lambda m: _layout(EMPTY_SLICES[case](m)))
+
+
+def test_empty_slice_past_the_end_written_in_place_backward():
+    def fn(m):
+        x0 = m.ones(3, 2, requires_grad=True)
+        x = x0 * 1
+        v = x[::2][2:]
+        v.mul_(2)
+        x.sum().backward()
+        return x0.grad, type(x.grad_fn).__name__, _layout(v), _layout(v.unsqueeze(0))
+    check(fn)
