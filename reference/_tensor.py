@@ -305,12 +305,15 @@ class Tensor(metaclass=_TensorMeta):
         """Keep .grad for this non-leaf after backward (a no-op on leaves)."""
         if not self._rg:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._fn is None:  # torch's is_leaf() here reads the stored grad_fn: no regeneration of a view
+            return
         if self.grad_fn is not None and not self._retains:
             self._retains = True
             self.grad_fn._retain = self
 
     def _accumulate(self, g):
-        """Add a grad array into .grad: the first one is copied in, later ones are added in place."""
+        """Add a grad array into .grad: a leaf's first one is copied in, later ones are added in place (a
+        retained non-leaf's, see below, are not)."""
         if not isinstance(g, type(self._a)):
             g = self._st.be.from_host(g)  # a device leaf: the engine's broadcast sums replay on the host
         cur = self._grad

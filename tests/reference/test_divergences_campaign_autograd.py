@@ -303,3 +303,27 @@ def test_d43_view_of_detached_base_written_under_no_grad():
             v.add_(1)
         return type(v.grad_fn).__name__, _names(v.grad_fn), v.requires_grad, v.is_leaf
     check(fn)
+
+
+# ---- D20 (fix-q2's request): retain_grad() tests the stored grad_fn, so a no_grad view is a leaf there -------
+def test_d20_retain_grad_of_no_grad_view_written_in_place():
+    def fn(torch):
+        x = torch.zeros(0, dtype=torch.float16, requires_grad=True)
+        with torch.no_grad():
+            v = x.t()
+            v.add_(x)
+            v.retain_grad()
+        return v.retains_grad
+    check(fn)
+
+
+def test_d20_retain_grad_of_no_grad_view_whose_base_was_written():
+    def fn(torch):
+        x = torch.tensor([[-2.0, -0.0, 0.1], [-2.0, 0.1, 1.0]], dtype=torch.float64, requires_grad=True)
+        with torch.no_grad():
+            v10 = x.t()
+            v11 = x.view(-1, 1)
+            v10.div_(torch.tensor(2))
+            v11.retain_grad()
+        return v11.retains_grad, v11.requires_grad
+    check(fn)
