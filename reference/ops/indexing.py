@@ -17,10 +17,11 @@ from ..autograd.function import check_inplace, inplace, record
 from ..autograd.grad_mode import state as grad_mode
 from ..autograd.node import Node
 from ..autograd.views import MULTI_OUTPUT_VIEW
-from ._common import (as_number, checked_scalar, device_mismatch, has_internal_overlap, refuse_overlap,
+from ._common import (_C_NAMES, as_number, checked_scalar, device_mismatch, has_internal_overlap, refuse_overlap,
                       refuse_partial_overlap, torch_layout)
 from .convert import CopyBackwards, FillBackward3
-from .shape import AliasBackward0, SelectBackward0, expand, fmt_shape, make_view, slice_dim, unsqueeze
+from .shape import (AliasBackward0, SelectBackward0, compute_stride, expand, fmt_shape, make_view, slice_dim, unsqueeze,
+                    view)
 
 
 class UnbindBackward0(SelectBackward0):
@@ -42,6 +43,23 @@ class IndexBackward0(Node):
         out = np.zeros_like(g, shape=self.in_shape)
         np.add.at(out, self.index, g)
         return (out,)
+
+
+class IndexPutBackward0(Node):
+    """x[index] = v with tensor indices, written into x itself (torch's index_put_): the written elements
+    pass no grad to the old value, and v gets theirs (the engine sums them to v's shape)."""
+
+    def __init__(self, adv):
+        self.adv = adv
+
+    def forward(self, a, value):
+        return value  # written at `adv` (see setitem), broadcast and cast by the write
+
+    def backward(self, g):
+        g_self = g.copy()
+        g_value = g_self[self.adv]
+        g_self[self.adv] = 0
+        return g_self, g_value
 
 
 class CopySlices(Node):
@@ -100,8 +118,10 @@ def _int_index(i):
 
 
 def _is_int(x):
+    # a 0-dim uint8 tensor is not an int to torch: it indexes as a bool does (see _normalise)
     return (isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))) or \
-        (isinstance(x, Tensor) and x._a.ndim == 0 and x.dtype.category == 1 and x.dtype is not _dtypes.bool_)
+        (isinstance(x, Tensor) and x._a.ndim == 0 and x.dtype.category == 1
+         and x.dtype not in (_dtypes.bool_, _dtypes.uint8))
 
 
 def _advanced(x, t, dim):
@@ -115,10 +135,11 @@ def _advanced(x, t, dim):
         except Exception:
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                              "valid indices") from None
-        dt = _dtypes.FROM_NUMPY.get(arr.dtype) if arr.size else _dtypes.int64
-        if arr.size == 0:
+        if arr.size == 0 or (arr.dtype.kind in "iuf" and arr.dtype != np.uint8):
+            # torch makes a list/ndarray index a long tensor (a float one truncated), unless it is byte or bool
             arr = arr.astype(np.int64)
-    if dt is None or dt.category >= FLOAT:
+        dt = _dtypes.FROM_NUMPY.get(arr.dtype)
+    if dt not in (_dtypes.int64, _dtypes.int32, _dtypes.uint8, _dtypes.bool_):  # int8/int16 too, as it says
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     if dt is _dtypes.uint8:  # torch still reads a uint8 index as a mask
         warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
@@ -159,7 +180,10 @@ def _check_bounds(t, shape, adv, kernel=True):
         raise IndexError("index is out of bounds for dimension with size 0")
     if not math.prod(broadcast) * math.prod(n for d, n in enumerate(shape) if d not in dims):
         # an empty result: torch's kernel never reads the indices; NumPy would check them, so give it zeros
-        return {d: a if a.dtype == np.bool_ else t._st.be.xp.zeros(broadcast, np.intp) for d, a in adv.items()}
+        # (of the index's own layout where its shape allows, which the result's strides follow: index_layout)
+        xp = t._st.be.xp
+        return {d: a if a.dtype == np.bool_ else xp.zeros_like(a, np.intp) if a.shape == broadcast
+                else xp.zeros(broadcast, np.intp) for d, a in adv.items()}
     for j, d, a in checks if kernel else ():
         host, size = t._st.be.to_host(a), shape[d]
         bad = host[(host >= size) | (host < -size)]
@@ -171,6 +195,8 @@ def _check_bounds(t, shape, adv, kernel=True):
 def _normalise(t, index):
     """Split an index into basic steps and one advanced index, with torch's checks."""
     if not isinstance(index, tuple):
+        if isinstance(index, slice) and index.step is not None:  # torch unpacks the slice before applying it
+            _check_step(index.step)
         if t._a.ndim == 0 and isinstance(index, slice):
             raise IndexError("slice() cannot be applied to a 0-dim tensor.")
         if t._a.ndim == 0 and _is_int(index) and not isinstance(index, Tensor):  # torch's applySelect on 0-dim
@@ -179,9 +205,7 @@ def _normalise(t, index):
                                  "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
             raise IndexError(f"index {_int_index(index)} is out of bounds for dimension 0 with size 0")
         index = (index,)
-    # a 0-dim bool tensor indexes as a Python bool does (torch's applySlicing)
-    index = tuple(bool(x.item()) if isinstance(x, Tensor) and x.dtype is _dtypes.bool_ and x.ndim == 0 else x
-                  for x in index)
+    index = tuple(_scalar_index(x) for x in index)
     consumed = 0
     for x in index:
         if x is None or x is Ellipsis or isinstance(x, bool):
@@ -208,6 +232,42 @@ def _normalise(t, index):
     return expanded, positions
 
 
+def _scalar_index(x):
+    """A 0-dim tensor or ndarray index as torch reads it (applySlicing): a bool or uint8 one as a Python bool
+    (a new dim, kept when non-zero), any other integer one as an int (a select). An ndarray is first made a
+    tensor the way torch makes one from data: byte and bool kept, anything else long (a float truncated)."""
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        if x.dtype in (np.bool_, np.uint8):
+            return bool(x)
+        if x.dtype.kind in "iuf":
+            return int(x)
+    if isinstance(x, Tensor) and x.ndim == 0 and x.dtype in (_dtypes.bool_, _dtypes.uint8):
+        return bool(x.item())
+    return x
+
+
+def _fill_scalar(n, dt):
+    """A number as masked_fill_ converts it to dt (c10's checked_convert): a complex with an imaginary part
+    overflows a real dtype, a float past a float dtype's range overflows too (inf and NaN do not), and
+    checked_scalar's integer rules apply. A bool x takes anything."""
+    if dt is _dtypes.bool_:
+        return n
+    if isinstance(n, complex) and not dt.is_complex:
+        if n.imag != 0:
+            name = {**_C_NAMES, "float64": "double", "bfloat16": "c10::BFloat16"}[dt.name]
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        n = n.real
+    return checked_scalar(n, dt, floats=True)
+
+
+def _check_step(step):
+    """torch's checks of a slice's step, made when it unpacks the slice."""
+    if _int_index(step) == 0:
+        raise ValueError("slice step cannot be zero")
+    if _int_index(step) < 0:
+        raise ValueError("step must be greater than zero")
+
+
 def _check_index(size, i, position):
     if i < -size or i >= size:
         raise IndexError(f"index {i} is out of bounds for dimension {position} with size {size}")
@@ -224,10 +284,8 @@ def getitem(self, index):
             cur = select(cur, dim, x)
         elif isinstance(x, slice):
             start, stop, step = x.start, x.stop, x.step
-            if step is not None and _int_index(step) == 0:
-                raise ValueError("slice step cannot be zero")
-            if step is not None and _int_index(step) < 0:
-                raise ValueError("step must be greater than zero")
+            if step is not None:
+                _check_step(step)
             sl = slice(*(None if v is None else _int_index(v) for v in (start, stop, step)))
             # torch skips a slice that keeps the whole dim, unless it is the entire index (x[:])
             if single_slice or not _keeps_dim(sl, cur._a.shape[dim]):
@@ -280,13 +338,15 @@ def index_layout(r, src, full, be):
     after = r.ndim - at - len(shape)
     index_shape = (1,) * at + tuple(shape) + (1,) * after
     for d in dims:
-        lead = len(shape) - full[d].ndim
-        own = (1,) * lead + tuple(full[d].shape)  # each index as if contiguous (torch makes it long, so so)
-        strides = list(contiguous_strides(index_shape))
-        for k, n in enumerate(own):
-            if n != shape[k]:
-                strides[at + k] = 0  # expanded over the other indices' shape
-        operands.append((index_shape, tuple(strides)))
+        # each index in its own layout (a transposed one too), expanded to the indices' broadcast shape (stride
+        # 0 where it is broadcast), then reshaped with the size-1 dims around it: a view where ATen's rule
+        # allows one (which restrides the size-1 dims too), a contiguous copy otherwise
+        a = full[d]
+        lead = len(shape) - a.ndim
+        expanded = tuple(0 if k < lead or a.shape[k - lead] != shape[k] else a.strides[k - lead] // a.itemsize
+                         for k in range(len(shape)))
+        strides = compute_stride(tuple(shape), expanded, index_shape) if shape else None
+        operands.append((index_shape, strides or contiguous_strides(index_shape)))
     return torch_layout(r, be, operands)
 
 
@@ -343,9 +403,8 @@ def _steps(t, items, positions):
             steps.append(("select", dim, i))
             cur = cur[(slice(None),) * dim + (i, Ellipsis)]
         elif isinstance(x, slice):
-            if x.step is not None and _int_index(x.step) <= 0:
-                raise ValueError("step must be greater than zero" if _int_index(x.step) < 0
-                                 else "slice step cannot be zero")
+            if x.step is not None:
+                _check_step(x.step)
             sl = slice(*(None if v is None else _int_index(v) for v in (x.start, x.stop, x.step)))
             steps.append(("slice", dim, sl))
             cur = cur[(slice(None),) * dim + (sl,)]
@@ -372,6 +431,11 @@ def _keeps_dim(sl, size):
     return sl.start in (None, 0) and sl.step in (None, 1) and (sl.stop is None or sl.stop >= size)
 
 
+def _strip_ones(shape):
+    """A shape without its leading 1s (torch's slicePrefix1sSize)."""
+    return shape[next((i for i, n in enumerate(shape) if n != 1), len(shape)):]
+
+
 def _makes_view(steps, shape):
     """Whether torch's basic indexing writes through a new view: any step but a slice keeping a whole dim
     (torch returns the tensor itself for those, so x[...] = v and x[:] = v write into x directly)."""
@@ -395,12 +459,20 @@ def setitem(self, index, value):
     through_view = _makes_view(steps, self._a.shape)
     if adv is not None:  # index_put_ checks the in-place rules before any check of its arguments
         check_inplace(self, value, through_view=through_view)
-        masks = [x for x in items if isinstance(x, Tensor) and x.dtype is _dtypes.uint8]
-        if masks and len(adv_dims) == 1 and (not isinstance(value, Tensor) or value._a.ndim == 0):
-            # one mask and one value: torch's index_put_ hands over to masked_fill_, which takes bool masks only
+        # one mask (the only index tensor) and a one-element CPU value: torch's index_put_ hands over to
+        # masked_fill_(mask, value.item()), which casts the value and skips index_put_'s own checks below
+        fill = len(adv_dims) == 1 and next(iter(adv_dims.values())).dtype == np.bool_ and \
+            (not isinstance(value, Tensor) or (value._a.size == 1 and value.is_cpu))
+        if fill and any(isinstance(x, Tensor) and x.dtype is _dtypes.uint8 for x in items):
             raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
-        if isinstance(value, Tensor) and value._st.be is self._st.be:
-            refuse_partial_overlap(value, self, full=True)  # torch's assert_no_overlap(self, value)
+        if isinstance(value, Tensor) and value._st.be is self._st.be and not fill:
+            # torch's assert_no_overlap(self, value), self being the region the basic indices make; the
+            # very tensor written is refused even when empty (get_overlap_status: same TensorImpl -> Full)
+            if value is self and not through_view:
+                raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to "
+                                   "tensor refer to a single memory location. Please clone() the tensor before "
+                                   "performing the operation.")
+            refuse_partial_overlap(value, view_of(self, region) if through_view else self, full=True)
         adv_dims = _check_bounds(self, region.shape, adv_dims, kernel=False)
         adv = _adv_tuple(region.ndim, adv_dims)
     target_shape = _gather_shape(region.shape, adv) if adv is not None else region.shape
@@ -408,8 +480,10 @@ def setitem(self, index, value):
         if value._st.be is not self._st.be:
             raise device_mismatch(self, value)
         v = value._a
-        if adv is not None:  # index_put_: the value, leading 1s dropped, must expand to the gathered shape
-            vs = v.shape[next((i for i, n in enumerate(v.shape) if n != 1), v.ndim):]
+        if adv is not None and fill:
+            v = self._st.be.xp.asarray(_fill_scalar(value.item(), self.dtype), self.dtype.np)  # value.item()
+        elif adv is not None:  # index_put_: the value, leading 1s dropped, must expand to the gathered shape
+            vs = _strip_ones(v.shape)
             if len(vs) > len(target_shape) or any(n not in (1, m) for n, m in zip(vs[::-1], target_shape[::-1])):
                 raise RuntimeError(f"shape mismatch: value tensor of shape {list(vs)} cannot be broadcast to indexing "
                                    f"result of shape {list(target_shape)}")
@@ -432,7 +506,7 @@ def setitem(self, index, value):
         n = as_number(value)
         if n is None:
             raise TypeError(f"can't assign a {type(value).__name__} to a torch.{self.dtype.legacy_name}")
-        v = n
+        v = _fill_scalar(n, self.dtype) if adv is not None and fill else n
     if adv is None:
         check_inplace(self, value, through_view=through_view)
     else:
@@ -441,14 +515,24 @@ def setitem(self, index, value):
     # recorded history autograd hands on to x as CopySlices. Slices that keep whole dims leave x itself.
     target = _region(self, steps) if through_view else self
     src = value if isinstance(value, Tensor) else None
-    if adv is None and not through_view and (src is None or src._a.ndim == 0):
-        node = FillBackward3()  # x[...] = v writes x itself: torch's fill_ of v made a 0-dim tensor
-    elif adv is None and not through_view and src._a.ndim <= self._a.ndim:
-        node = CopyBackwards()  # ... or its copy_ of v expanded to x's shape (the engine sums the grad back)
-        if src._rg and src._a.shape != self._a.shape:
-            src = expand(src, self._a.shape)
+    if adv is not None:
+        # index_put_ is its own differentiable op, recorded on x itself (or on the view the basic indices
+        # make, whose history autograd hands on to x as CopySlices); it records whatever x's dtype
+        node = CopySlices(adv) if through_view else IndexPutBackward0(adv)
+        fills = True
+        if src is not None and src._rg and src._a.shape[:1] == (1,):
+            src = view(src, _strip_ones(src._a.shape))  # torch's setitem views away the value's leading 1s
     else:
-        node = CopySlices(adv)
+        # torch's copy_to: region.copy_(v) when the shapes are equal, region.fill_(v) for another 0-dim CPU v
+        # (a number is made a 0-dim tensor of x's dtype), else a copy_ of v viewed without its leading 1s and
+        # expanded (both recorded, so the copy's edge is ViewBackward0 or ExpandBackward0)
+        shape = region.shape
+        fills = shape != (() if src is None else src._a.shape) and (src is None or (src._a.ndim == 0 and src.is_cpu))
+        node = CopySlices(None) if through_view else FillBackward3() if fills else CopyBackwards()
+        if src is not None and not fills and src._a.shape != shape and src._rg:
+            src = view(src, _strip_ones(src._a.shape))
+            if src._a.shape != shape:
+                src = expand(src, shape)
 
     def check():  # the write's own rules, after autograd's
         if adv is None:
@@ -457,6 +541,7 @@ def setitem(self, index, value):
             warnings.warn("Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before "
                           "performing this operation. This also applies to advanced indexing e.g. tensor[indices] = "
                           "tensor", UserWarning, stacklevel=4)  # setitem's caller, as before this ran in check
-    # an integer x takes no part in autograd, even when the value requires grad
-    others = (src,) if self.dtype.category >= FLOAT else ()
+    # torch's copy_ into an integer x leaves autograd out, even when the value requires grad; its fill_ and
+    # index_put_ do not (the integer x then requires grad)
+    others = (src,) if self.dtype.category >= FLOAT or fills else ()
     inplace(target, others, node, lambda old: (old, v), check, index=Ellipsis if adv is None else adv)
