@@ -7,7 +7,7 @@ This is the top of the import order (dtypes / device / storage -> tensor -> auto
 from . import _creation, _dtypes, _random
 from ._fp import quiet
 from ._tensor import Tensor
-from .autograd import register_hook, tensor_backward, views
+from .autograd import register_hook, tensor_backward, tensor_numpy, views
 from .ops import compare, convert, elementwise, fast, indexing, linalg, reductions, shape, unary
 from .ops import concat as _concat
 from .ops._common import as_number
@@ -43,6 +43,7 @@ Tensor.__new__ = staticmethod(_legacy_new)
 Tensor.__reduce_ex__ = _creation.reduce_tensor
 Tensor.grad_fn = property(views.grad_fn)
 Tensor.backward = tensor_backward
+Tensor.numpy = tensor_numpy  # torch refuses numpy() of a tensor that requires grad only while grad mode is on
 Tensor.register_hook = register_hook
 
 # ---- arithmetic (ops/elementwise.py) ----------------------------------------------------------------------
