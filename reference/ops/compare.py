@@ -31,9 +31,36 @@ class NotImplementedNode(Node):
 NotImplementedNode.__name__ = NotImplementedNode.__qualname__ = "NotImplemented"
 
 
-def _nograd(ufunc, op, out_dtype=None, node=False):
+class RemainderBackward0(Node):
+    """out = a % s, s a number: a's grad passes through"""
+
+    one_input = True
+
+    def backward(self, g):
+        return g, None
+
+
+class RemainderBackward1(Node):
+    """out = a % b, both tensors: a's grad passes through, b's is -grad * (a // b) (ATen's formula)"""
+
+    saved_inputs = (0, 1)
+
+    def backward(self, g):
+        a, b = self.saved
+        return g, (-g * np.floor_divide(a, b) if self.next_functions[1][0] is not None else None)
+
+
+def _remainder_node(input, other):
+    """torch's node for remainder: by the overload; a number on the left (7 % t) has no derivative."""
+    if not isinstance(input, Tensor):
+        return None
+    return RemainderBackward1() if isinstance(other, Tensor) else RemainderBackward0()
+
+
+def _nograd(ufunc, op, out_dtype=None, node=False, derivative=None):
     """A binary op with no derivative: compare in the promoted dtype, return out_dtype (or promoted); with
-    `node`, a floating result of an input that requires grad records torch's NotImplemented node."""
+    `node`, a floating result of an input that requires grad records torch's NotImplemented node.
+    `derivative(input, other)`: the op's node, when it has one for these operands (remainder)."""
     def fn(input, other):
         x, y, dt, t = prepared(input, other, op)
         try:
@@ -45,6 +72,9 @@ def _nograd(ufunc, op, out_dtype=None, node=False):
         # laid out by the operands' own strides, not by the copies promotion made of them
         out = wrap(torch_layout(r if r.dtype == d.np else r.astype(d.np), be,
                                 (geometry(_src(input, x)), geometry(_src(other, y)))), d, be)
+        grad_node = derivative(input, other) if derivative is not None and d.category >= FLOAT else None
+        if grad_node is not None:
+            return record(out, (input, other), grad_node, (x, y))
         if node and d.category >= FLOAT:
             # edges only for the operands that require grad (never a Python number, even a reflected one)
             ins = tuple(t for t in (input, other) if isinstance(t, Tensor) and t._rg)
@@ -118,7 +148,7 @@ le = _nograd(np.less_equal, "le", _dtypes.bool_)
 gt = _nograd(np.greater, "gt", _dtypes.bool_)
 ge = _nograd(np.greater_equal, "ge", _dtypes.bool_)
 floor_divide = _division(_nograd(np.floor_divide, "floor_divide", node=True), "div_floor")
-remainder = _division(_nograd(np.remainder, "remainder"), "remainder")
+remainder = _division(_nograd(np.remainder, "remainder", node=True, derivative=_remainder_node), "remainder")
 bitwise_and = _integral_only(_nograd(np.bitwise_and, "bitwise_and"), "bitwise_and")
 bitwise_or = _integral_only(_nograd(np.bitwise_or, "bitwise_or"), "bitwise_or")
 bitwise_xor = _integral_only(_nograd(np.bitwise_xor, "bitwise_xor"), "bitwise_xor")

@@ -220,3 +220,31 @@ NUMBER_FIRST = {
 @pytest.mark.parametrize("case", NUMBER_FIRST, ids=str)
 def test_number_as_first_operand(case):
     check(lambda m: (lambda r: (r, r.stride()) if isinstance(r, m.Tensor) else r)(NUMBER_FIRST[case](m)))
+
+
+# ---- remainder's derivative (RemainderBackward0/1; a number on the left has none) ----------------------
+def _remainder_graph(fn):
+    def run(m):
+        x = m.tensor([5.0, -3.0, 7.5], requires_grad=True)
+        y = m.tensor([2.0, 2.0, -4.0], requires_grad=True)
+        out = fn(m, x, y)
+        names = (out.grad_fn.name(), [f is None for f, _ in out.grad_fn.next_functions])
+        if out.grad_fn.name().endswith("NotImplemented"):
+            return out, names
+        out.sum().backward()
+        return out, names, x.grad, y.grad
+    return run
+
+
+REMAINDER = {
+    "tensor % tensor": _remainder_graph(lambda m, x, y: x % y),
+    "tensor % number": _remainder_graph(lambda m, x, y: x % 2),
+    "tensor % int tensor": _remainder_graph(lambda m, x, y: m.remainder(x, m.tensor([2, 3, 4]))),
+    "tensor % broadcast tensor": _remainder_graph(lambda m, x, y: x.unsqueeze(1) % y),
+    "number % tensor": _remainder_graph(lambda m, x, y: 7.0 % y),
+}
+
+
+@pytest.mark.parametrize("case", REMAINDER, ids=str)
+def test_remainder_graph(case):
+    check(REMAINDER[case])
