@@ -54,8 +54,12 @@ class Storage:
     def alias(self):
         """Same memory, new version counter: what `.data` gets (torch does not track writes through it)."""
         s = Storage(self.base, self.be)
-        s._flat = self._flat
+        s._flat = self.flat  # the one flat view of the block: same_block tells an alias from other storages
         return s
+
+    def same_block(self, other):
+        """torch's is_alias_of: one storage (an alias shares it: `.data`); two from_numpy of one array do not."""
+        return other is self or other.flat is self.flat
 
 
 class _At:

@@ -125,8 +125,8 @@ def _check_copy(self, src):
     dtype): x.copy_(x) of an expand()ed x passes (autograd still records it). Otherwise TensorIterator refuses
     a receiver with internal overlap."""
     a, b = self._a, src._a
-    if not (src._st is self._st and a.dtype == b.dtype and a.shape == b.shape and a.strides == b.strides
-            and self._st.be.address(a) == self._st.be.address(b)):
+    if not (a.dtype == b.dtype and a.shape == b.shape and a.strides == b.strides
+            and self._st.be.address(a) == self._st.be.address(b) and self._st.same_block(src._st)):
         refuse_overlap(a)
 
 

@@ -49,12 +49,20 @@ def _copy_self_recorded(m):
     return type(x.grad_fn).__name__, x._version
 
 
+def _copy_from_numpy_twice(m):
+    a = np.zeros(3)
+    m.from_numpy(a).expand(2, 3).copy_(m.from_numpy(a).expand(2, 3))
+
+
 COPY_SELF = {
     "x.copy_(x), x expanded": _copy_self(lambda m, b, x: x),
     "another expand of the same base": _copy_self(lambda m, b, x: b.expand(2, 3)),
+    "x.data (the same storage)": _copy_self(lambda m, b, x: x.data),
+    "x.detach()": _copy_self(lambda m, b, x: x.detach()),
     "same memory, another dtype": _copy_self(lambda m, b, x: x.double()),
     "from the base": _copy_self(lambda m, b, x: b),
     "recorded and rebased": _copy_self_recorded,
+    "from_numpy twice: two storages": lambda m: _copy_from_numpy_twice(m),
 }
 
 
