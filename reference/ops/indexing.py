@@ -94,7 +94,8 @@ def select(self, dim, index):
     size = self._a.shape[d]
     i = _int_index(index)
     if i < -size or i >= size:
-        raise IndexError(f"index {i} is out of bounds for dimension {d} with size {size}")
+        # select() has its own message; x[i] checks first, with the indexing one (_check_index)
+        raise IndexError(f"select(): index {i} out of range for tensor of size {list(self._a.shape)} at dimension {d}")
     i += size if i < 0 else 0
     return make_view(self, self._a[(slice(None),) * d + (i, Ellipsis)], SelectBackward0(d, i, self._a.shape))
 

@@ -404,3 +404,8 @@ def test_requires_grad_setter_refuses_non_leaves():
         y.requires_grad_(True)  # allowed
         y.requires_grad = True  # refused, even for True
     check(fn)
+
+
+@pytest.mark.parametrize("call", ["zeros(2, 2, 0).select(2, 0)", "zeros(3).select(0, -4)", "zeros(3).select(-1, 3)"])
+def test_select_out_of_range_message(call):
+    check(lambda m: eval("m." + call))
