@@ -11,6 +11,7 @@ from ._device import backend_for
 from ._layout import in_walk_order, is_row_major, laid_out
 from .autograd.function import inplace
 from .ops._common import has_internal_overlap, refuse_overlap
+from .ops.convert import wrap_copy
 from .ops.out import factory_with_out
 from .rng.capability import get_cpu_capability, set_cpu_capability
 from .rng.generator import Generator
@@ -145,7 +146,8 @@ def _random_like(input, draw, dtype, device, requires_grad, op=None):
     if op is not None:
         _check_random_dtype(op, dt)
     values = draw(math.prod(shape), dt.name, is_row_major(shape, strides)).astype(dt.np, copy=False)
-    return _finish(laid_out(be.from_host(values), be, shape, strides), dt, be, requires_grad)
+    # wrap_copy keeps an empty input's strides, as torch's empty_like does
+    return _finish(laid_out(be.from_host(values), be, shape, strides), dt, be, requires_grad, wrap_copy)
 
 
 def rand_like(input, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None,

@@ -409,3 +409,8 @@ def test_requires_grad_setter_refuses_non_leaves():
 @pytest.mark.parametrize("call", ["zeros(2, 2, 0).select(2, 0)", "zeros(3).select(0, -4)", "zeros(3).select(-1, 3)"])
 def test_select_out_of_range_message(call):
     check(lambda m: eval("m." + call))
+
+
+@pytest.mark.parametrize("factory", ["rand_like", "randn_like"])
+def test_random_like_keeps_an_empty_inputs_strides(factory):
+    check(lambda m: getattr(m, factory)(m.from_numpy(np.zeros((2, 0)))).stride())
