@@ -81,7 +81,7 @@ def checked_scalar(n, dt, floats=False):
     if isinstance(n, int) and not -2 ** 63 <= n < 2 ** 63:
         raise ValueError("Overflow when unpacking long long")
     if floats and dt.np.kind == "f" and dt.np.itemsize < 8 and not isinstance(n, complex) and math.isfinite(n) \
-            and abs(n) > np.finfo(dt.np).max:  # clamp's Scalar conversion checks floats too (x[i] = n does not)
+            and abs(n) > float(np.finfo(dt.np).max):  # clamp's Scalar conversion checks floats too (x[i] = n does not)
         raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} without overflow")
     if dt.np.kind not in "iu" or isinstance(n, complex):
         return n

@@ -414,3 +414,9 @@ def test_select_out_of_range_message(call):
 @pytest.mark.parametrize("factory", ["rand_like", "randn_like"])
 def test_random_like_keeps_an_empty_inputs_strides(factory):
     check(lambda m: getattr(m, factory)(m.from_numpy(np.zeros((2, 0)))).stride())
+
+
+@pytest.mark.parametrize("bound", [65504.0, 65505.0, 65520.0, -65505.0])
+def test_clamp_bound_past_float16s_range(bound):
+    # compared in double: NumPy would compare a Python float with float16's max at half precision
+    check(lambda m: m.ones(2, dtype=m.float16).clamp(max=bound))
