@@ -311,13 +311,19 @@ class Tensor(metaclass=_TensorMeta):
             self._retains = True
             self.grad_fn._retain = self
 
-    def _accumulate(self, g):
-        """Add a grad array into .grad: a leaf's first one is copied in, later ones are added in place (a
-        retained non-leaf's, see below, are not)."""
+    def _accumulate(self, g, steal=False):
+        """Add a grad array into .grad: a leaf's first one is copied in (or taken over), later ones are added in
+        place (a retained non-leaf's, see below, are not).
+
+        `steal`: nobody but the caller holds g. torch's AccumulateGrad then makes g itself the leaf's .grad
+        when it obeys the leaf's layout contract, so .grad keeps g's strides (of size-1 dims too) and, when g
+        is a view of a user's gradient= tensor, its memory."""
         if not isinstance(g, type(self._a)):
             g = self._st.be.from_host(g)  # a device leaf: the engine's broadcast sums replay on the host
         cur = self._grad
-        if self._retains:
+        if steal and cur is None and not self._retains and self._stealable(g):
+            self._grad = wrap(g, self.dtype, self._st.be)
+        elif self._retains:
             # torch's retain_grad hook stores a contiguous clone of the first grad, then grad + new one (a new
             # tensor each time, not an in-place add)
             xp = self._st.be.xp
@@ -333,6 +339,23 @@ class Tensor(metaclass=_TensorMeta):
         else:
             cur._a += g
             cur._st.version += 1
+
+    def _stealable(self, g):
+        """torch's obeys_layout_contract for a grad g of this leaf (and an array we may write to): for a dense
+        leaf, g has the leaf's strides in every dim of size > 1 and no zero stride in a dim of size 1; for
+        any other leaf, g is contiguous."""
+        a = self._a
+        if not (isinstance(g, type(a)) and g.dtype == a.dtype and g.shape == a.shape
+                and getattr(g.flags, "writeable", True)):  # CuPy's flags have no writeable
+            return False
+        strides = self.stride()
+        if not is_dense(a.shape, strides):
+            return g.flags.c_contiguous
+        item = g.itemsize
+        for n, s, own in zip(g.shape, g.strides, strides):
+            if (s == 0) if n == 1 else (s != own * item):
+                return False
+        return True
 
     def detach(self):
         """Same memory and version counter, no history."""

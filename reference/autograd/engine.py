@@ -1,6 +1,8 @@
 """The backward pass: a topological walk from the roots that hands each node the sum of its
 incoming grads, and undoes broadcasting in one place (`_fit`) instead of in every backward rule.
 """
+import sys
+
 import numpy as np
 
 from .._fp import quiet
@@ -98,7 +100,10 @@ def run_backward(roots, keep_graph, wrap, capture=None):
             # a leaf that stopped requiring grad (requires_grad_(False), detach_()) after the graph was built
             # gets nothing, as in torch
             if g is not None and capture is None and node.variable._rg:
-                node.variable._accumulate(g)
+                # torch's AccumulateGrad takes over a grad nobody else holds (use count 1) instead of copying
+                # it: here, no reference but this frame's `g` (and getrefcount's argument)
+                steal = sys.getrefcount(g) <= 2
+                node.variable._accumulate(g, steal)
             continue
         outs = ()
         if g is not None:
@@ -124,3 +129,4 @@ def run_backward(roots, keep_graph, wrap, capture=None):
             deps[nxt] = left
             if not left:
                 ready.append(nxt)
+        outs = gi = None  # hold no grad past its node: a leaf may take over one nobody holds (see above)

@@ -8,6 +8,14 @@ def _names(fn):
 
 
 # ---- D2: numpy() of a tensor that requires grad is refused only while grad mode is on -------------------------
+def test_d2_numpy_under_no_grad():
+    def fn(torch):
+        x = torch.ones(2, requires_grad=True)
+        with torch.no_grad():
+            return x.numpy().copy()
+    check(fn)
+
+
 def test_d2_numpy_with_grad_mode_still_refused():
     check(lambda torch: torch.ones(2, requires_grad=True).numpy())
 
@@ -326,4 +334,64 @@ def test_d20_retain_grad_of_no_grad_view_whose_base_was_written():
             v10.div_(torch.tensor(2))
             v11.retain_grad()
         return v11.retains_grad, v11.requires_grad
+    check(fn)
+
+
+# ---- D29, D31: AccumulateGrad takes over a grad nobody else holds when it obeys the leaf's layout contract ---
+def test_d29_grad_of_a_view_of_the_users_gradient_aliases_it():
+    def fn(torch):
+        x = torch.tensor(3.25, dtype=torch.float64, requires_grad=True)
+        v = x.flatten()
+        v.backward(gradient=v)
+        alias = x.grad.data_ptr() == x.data_ptr()
+        (x * 2).backward()
+        return alias, x.detach().clone()
+    check(fn)
+
+
+def test_d29_second_backward_accumulates_into_the_taken_over_grad():
+    def fn(torch):
+        x = torch.tensor([[0.0, 1e10, 100.0]], requires_grad=True)
+        s = x.squeeze()
+        r = x.reshape(3, 1)
+        r.backward(gradient=r, retain_graph=True)
+        s.mean().backward()
+        return x.detach().clone(), x.grad
+    check(fn)
+
+
+def test_d29_users_gradient_given_to_a_leaf_is_copied():
+    def fn(torch):
+        x = torch.zeros(3, requires_grad=True)
+        g = torch.ones(3)
+        x.backward(g)
+        g.mul_(5)
+        return x.grad, x.grad.data_ptr() == g.data_ptr()
+    check(fn)
+
+
+def test_d29_grad_shared_by_two_leaves_is_not_aliased():
+    def fn(torch):
+        x = torch.zeros(3, requires_grad=True)
+        y = torch.zeros(3, requires_grad=True)
+        ((x + y) * 2).sum().backward()
+        same = x.grad.data_ptr() == y.grad.data_ptr()
+        (x * 3).sum().backward()
+        return same, x.grad, y.grad
+    check(fn)
+
+
+def test_d31_leaf_grad_keeps_the_size_one_stride_of_a_taken_over_grad():
+    def fn(torch):
+        x = torch.ones(1, 3, requires_grad=True)
+        x.permute(1, 0).mean().backward()
+        return x.grad.stride(), x.grad
+    check(fn)
+
+
+def test_d31_expanded_grad_is_copied_in_the_leafs_strides():
+    def fn(torch):
+        x = torch.ones(3, 2, requires_grad=True)
+        x.t().sum().backward()
+        return x.grad.stride(), x.grad
     check(fn)
