@@ -9,7 +9,7 @@ from .._layout import copy_like
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import _C_NAMES, as_number, check_out_shape, checked_scalar, refuse_overlap
+from ._common import _C_NAMES, as_number, check_out_shape, checked_scalar, refuse_overlap, refuse_partial_overlap
 
 
 class ToCopyBackward0(Node):
@@ -114,20 +114,22 @@ def copy_(self, src, non_blocking=False):
     """Write src (broadcast, cast to self's dtype, from any device) into self; returns self."""
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
-    check_out_shape(self._a.shape, src._a.shape)
     # torch leaves autograd out of a copy into an integer self (it cannot require grad), even from a src that does
     others = (src,) if self.dtype.category >= _dtypes.FLOAT else ()
     return inplace(self, others, CopyBackwards(), lambda old: (old, _here(src, self)), lambda: _check_copy(self, src))
 
 
 def _check_copy(self, src):
-    """copy_'s kernel returns at once when src is self's very elements (same memory, offset, strides, shape and
-    dtype): x.copy_(x) of an expand()ed x passes (autograd still records it). Otherwise TensorIterator refuses
-    a receiver with internal overlap."""
+    """copy_'s checks after autograd's, in torch's order. Its kernel returns at once when src is self's very
+    elements (same memory, offset, strides, shape and dtype): x.copy_(x) of an expand()ed x passes (autograd
+    still records it). Otherwise TensorIterator refuses a receiver with internal overlap, then a src that shares
+    only some of self's memory (x.copy_(x.t())), then a src that does not broadcast to self's shape."""
     a, b = self._a, src._a
     if not (a.dtype == b.dtype and a.shape == b.shape and a.strides == b.strides
             and self._st.be.address(a) == self._st.be.address(b) and self._st.same_block(src._st)):
         refuse_overlap(a)
+        refuse_partial_overlap(src, self)
+    check_out_shape(a.shape, b.shape)
 
 
 def _here(src, self):

@@ -420,3 +420,18 @@ def test_random_like_keeps_an_empty_inputs_strides(factory):
 def test_clamp_bound_past_float16s_range(bound):
     # compared in double: NumPy would compare a Python float with float16's max at half precision
     check(lambda m: m.ones(2, dtype=m.float16).clamp(max=bound))
+
+
+COPY_ORDER = {
+    "leaf before shape": "m.zeros(2, 3, requires_grad=True).copy_(m.zeros(4))",
+    "partial overlap (transposed self)": "x = m.zeros(2, 3); x.copy_(x.t())",
+    "partial overlap, same shape": "x = m.ones(2, 2); x.copy_(x.t())",
+    "partial overlap of a shifted slice": "x = m.ones(4); x[1:].copy_(x[:3])",
+    "internal overlap before shape": "m.zeros(2, 3).expand(2, 2, 3).copy_(m.zeros(4))",
+    "onto itself": "x = m.ones(4); x.copy_(x)",
+}
+
+
+@pytest.mark.parametrize("case", COPY_ORDER)
+def test_copy_checks_in_torchs_order(case):
+    check(lambda m: exec(COPY_ORDER[case], {"m": m}))
