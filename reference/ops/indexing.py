@@ -13,7 +13,7 @@ from .. import _dtypes
 from .._dtypes import FLOAT
 from .._layout import contiguous_strides
 from .._tensor import Tensor, view_of, wrap
-from ..autograd.function import check_inplace, inplace, record
+from ..autograd.function import check_inplace, inplace, record, recording
 from ..autograd.grad_mode import state as grad_mode
 from ..autograd.node import Node
 from ..autograd.views import MULTI_OUTPUT_VIEW
@@ -380,6 +380,15 @@ def _adv_tuple(ndim, adv):
     return tuple(out)
 
 
+def _check_write(self, value, steps, through_view):
+    """autograd's check_inplace for x[i] = v. torch runs it on the view the indices make, which inherits a no_grad
+    or multi-output view's creation meta ("Output 0 of Slice is a view of a view ..."); making that view first
+    only matters (and only costs) for such views, so the others are checked through x itself."""
+    if through_view and self.__dict__.get("_creation_meta") is not None and recording(self, value):
+        check_inplace(_region(self, steps), value)
+    check_inplace(self, value, through_view=through_view)
+
+
 def _region(t, steps):
     """The view of t that the basic steps make, made by the view ops themselves (each records its node)."""
     for kind, d, arg in steps:
@@ -459,7 +468,7 @@ def setitem(self, index, value):
     adv = _adv_tuple(region.ndim, adv_dims) if adv_dims else None
     through_view = _makes_view(steps, self._a.shape)
     if adv is not None:  # index_put_ checks the in-place rules before any check of its arguments
-        check_inplace(self, value, through_view=through_view)
+        _check_write(self, value, steps, through_view)
         # one mask (the only index tensor) and a one-element CPU value: torch's index_put_ hands over to
         # masked_fill_(mask, value.item()), which casts the value and skips index_put_'s own checks below
         fill = len(adv_dims) == 1 and next(iter(adv_dims.values())).dtype == np.bool_ and \
@@ -509,7 +518,7 @@ def setitem(self, index, value):
             raise TypeError(f"can't assign a {type(value).__name__} to a torch.{self.dtype.legacy_name}")
         v = _fill_scalar(n, self.dtype) if adv is not None and fill else n
     if adv is None:
-        check_inplace(self, value, through_view=through_view)
+        _check_write(self, value, steps, through_view)
     else:
         adv = _adv_tuple(region.ndim, _check_bounds(self, region.shape, adv_dims))
     # Like torch, write through the view the basic indices make (x[0] = v is x.select(0, 0).copy_(v)): its

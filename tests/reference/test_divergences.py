@@ -435,3 +435,21 @@ COPY_ORDER = {
 @pytest.mark.parametrize("case", COPY_ORDER)
 def test_copy_checks_in_torchs_order(case):
     check(lambda m: exec(COPY_ORDER[case], {"m": m}))
+
+
+def _setitem_into_no_grad_view_slice(m):
+    x = m.zeros(2, 3, dtype=m.float16, requires_grad=True)
+    with m.no_grad():
+        v = x.unsqueeze(-3).squeeze(-3)
+    v[1:] = 1.5
+
+
+def _setitem_into_unbind_output_slice(m):
+    x = m.zeros(2, 3, requires_grad=True).clone()
+    a = x.unbind(0)[1]
+    a[1:] = 1.0
+
+
+@pytest.mark.parametrize("fn", [_setitem_into_no_grad_view_slice, _setitem_into_unbind_output_slice])
+def test_setitem_checks_the_view_its_indices_make(fn):
+    check(fn)
