@@ -89,7 +89,7 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layo
     """A tensor of fill_value; its dtype follows the value (bool, int64, or the default float)."""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    return _filled("full", (size,) if isinstance(size, int) else size, fill_value, dtype, device, requires_grad,
+    return _filled("full", (size,), fill_value, dtype, device, requires_grad,
                    default=_dtypes.scalar_dtype(fill_value))
 
 

@@ -453,3 +453,8 @@ def _setitem_into_unbind_output_slice(m):
 @pytest.mark.parametrize("fn", [_setitem_into_no_grad_view_slice, _setitem_into_unbind_output_slice])
 def test_setitem_checks_the_view_its_indices_make(fn):
     check(fn)
+
+
+@pytest.mark.parametrize("size", ["()", "[]", "(2, 3)", "torch.Size([2])"])
+def test_full_takes_any_size_sequence_even_empty(size):
+    check(lambda m: m.full(eval(size, {"torch": m}), 3.0))
