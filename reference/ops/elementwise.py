@@ -148,7 +148,8 @@ class DivBackward0(Node):
 
     def backward(self, g):
         a, b = self.saved  # None where no linked edge needs it (saved_for)
-        return (None if b is None else g / b), (None if a is None else -g * a / (b * b))
+        # ATen: grad_other = -grad * ((self / other) / other), rounded in that order
+        return (None if b is None else g / b), (None if a is None else -g * ((a / b) / b))
 
 
 class PowBackward0(Node):

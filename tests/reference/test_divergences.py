@@ -458,3 +458,22 @@ def test_setitem_checks_the_view_its_indices_make(fn):
 @pytest.mark.parametrize("size", ["()", "[]", "(2, 3)", "torch.Size([2])"])
 def test_full_takes_any_size_sequence_even_empty(size):
     check(lambda m: m.full(eval(size, {"torch": m}), 3.0))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_div_grad_of_the_divisor_rounds_as_aten(dtype):
+    def fn(m):
+        g = np.random.default_rng(0)
+        a = m.tensor(g.standard_normal(200).astype(dtype), requires_grad=True)
+        b = m.tensor(g.standard_normal(200).astype(dtype), requires_grad=True)
+        (a / b).backward(m.tensor(g.standard_normal(200).astype(dtype)))
+        return b.grad.numpy().tobytes()
+    check(fn)
+
+
+def test_x_over_x_grad_keeps_zeros_and_nans():
+    def fn(m):
+        v = m.tensor([[100.0, -0.0, -0.0], [-2.0, 1.0, -2.0]], requires_grad=True)
+        (v / v).mean().backward()
+        return v.grad.numpy().tobytes()
+    check(fn)
