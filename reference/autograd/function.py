@@ -94,9 +94,10 @@ def _save(node, inputs, args, out, states):
 def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd=True):
     """Write `node.forward(*args_of(old values of t))` into t (into `t[index]`), in torch's order:
 
-    1. autograd's check_inplace (not for out=, which torch refuses earlier when anything requires grad); 2. the op's own checks (`check`: TensorIterator's overlap, shape and dtype
-    rules), so that a refused op leaves t unchanged; 3. when recording, a snapshot of t's old identity (and
-    values, if backward reads them); 4. the write and the version bump; 5. when recording, the node, whose
+    1. autograd's check_inplace (not for out=, which torch refuses earlier when anything requires grad);
+    2. the op's own checks (`check`: TensorIterator's overlap, shape and dtype rules), so that a refused op
+    leaves t unchanged; 3. when recording, a snapshot of t's old identity (and values, if backward reads
+    them) and the operands' edges; 4. the write and the version bump; 5. when recording, the node, whose
     history a view hands on to its base. `node=None` writes without history (the random fills).
     """
     if check_autograd:
