@@ -221,9 +221,15 @@ def add_scaled(a, b, alpha):
 
 def _laid_out(r, x, y, be):
     """NumPy's result r of an elementwise op on x and y, with torch's strides (see torch_layout)."""
-    if r.size and y.__class__ is x.__class__ and x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous:
+    if r.size and 1 not in r.shape and _plain(x, r.shape) and _plain(y, r.shape):
         return r  # TensorIterator's fast setup, and NumPy's C order: the hot path skips the stride rule
     return torch_layout(r, be, (geometry(x), geometry(y)))
+
+
+def _plain(v, shape):
+    """A Python number, or a C-contiguous array of the result's shape: when every operand is one (and no dim
+    has size 1, whose strides torch sets by its own rule), torch's result is C-contiguous, as NumPy's is."""
+    return not hasattr(v, "strides") or (v.shape == shape and v.flags.c_contiguous)
 
 
 def _src(b, y):
