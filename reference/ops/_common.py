@@ -44,9 +44,11 @@ def refuse_partial_overlap(t, out, full=False):
     """torch's assert_no_partial_overlap: an input may be the written-to tensor itself (the same bytes in the
     same order) but may not share only some of its bytes with it, nor the same bytes in another order
     (x.mul_(x.t())). Checked for dense tensors, as torch's get_overlap_status, whose Full needs the same
-    start, end and strides. With `full`, torch's assert_no_overlap: not even the same bytes."""
+    start, end and strides. With `full`, torch's assert_no_overlap: not even the same bytes. Like torch, it
+    compares tensors of one storage only (is_alias_of): two from_numpy views of one array are never refused."""
     a, b = t._a, out._a
-    if t._st.be is not out._st.be or not a.size or not b.size or not (_dense(a) and _dense(b)):
+    if t._st.be is not out._st.be or not a.size or not b.size or not (_dense(a) and _dense(b)) \
+            or not t._st.same_block(out._st):
         return
     be = t._st.be
     a0, b0 = be.address(a), be.address(b)

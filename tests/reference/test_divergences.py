@@ -477,3 +477,12 @@ def test_x_over_x_grad_keeps_zeros_and_nans():
         (v / v).mean().backward()
         return v.grad.numpy().tobytes()
     check(fn)
+
+
+def test_overlap_is_checked_within_one_storage_only():
+    # torch's get_overlap_status compares tensors of one storage: from_numpy of a tensor's own array is another
+    # storage, so torch goes on to the shape check (found by the program campaign)
+    def fn(m):
+        v0 = m.arange(6, dtype=m.float64).reshape((3, 2))
+        v0.div_(m.from_numpy(v0.view(1, -1).numpy()))
+    check(fn)
