@@ -373,7 +373,13 @@ def sum_in(a, dims, keepdim, dt):
     if np.dtype(dt) in TORCH_ORDER:
         x = a if a.dtype == dt else a.astype(dt)
         return torch_sum(x, dims).reshape(reduced_shape(a.shape, dims, keepdim))
-    return a.sum(axis=dims, keepdims=keepdim, dtype=dt)
+    return _contiguous(a.sum(axis=dims, keepdims=keepdim, dtype=dt))
+
+
+def _contiguous(r):
+    """A reduction's result as torch allocates it: contiguous, with torch's strides for size-1 dims too (NumPy's
+    keepdims result follows the input's axis order)."""
+    return r.copy(order="C") if getattr(r, "ndim", 0) else r
 
 
 def mean_in(a, dims, keepdim, dt):
@@ -383,5 +389,5 @@ def mean_in(a, dims, keepdim, dt):
         return torch_mean(x, dims).reshape(reduced_shape(a.shape, dims, keepdim))
     n = math.prod(a.shape[d] for d in dims)
     if a.dtype == np.float16:   # half precision sums in float32 (as torch)
-        return (a.sum(axis=dims, keepdims=keepdim, dtype=np.float32) / n).astype(np.float16)
-    return a.sum(axis=dims, keepdims=keepdim, dtype=dt) / n
+        return _contiguous((a.sum(axis=dims, keepdims=keepdim, dtype=np.float32) / n).astype(np.float16))
+    return _contiguous(a.sum(axis=dims, keepdims=keepdim, dtype=dt) / n)

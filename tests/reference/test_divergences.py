@@ -486,3 +486,14 @@ def test_overlap_is_checked_within_one_storage_only():
         v0 = m.arange(6, dtype=m.float64).reshape((3, 2))
         v0.div_(m.from_numpy(v0.view(1, -1).numpy()))
     check(fn)
+
+
+@pytest.mark.parametrize("call", ["sum(-1, keepdim=True)", "sum(0, keepdim=True)", "mean(1, keepdim=True)"])
+@pytest.mark.parametrize("dtype", ["uint8", "int64", "float16"])
+def test_reductions_outside_torchs_order_are_contiguous(call, dtype):
+    def fn(m):
+        t = m.tensor([[127, 2, 3], [1, 1, 4]], dtype=getattr(m, dtype)).permute(1, 0)
+        if call.startswith("mean") and dtype != "float16":
+            t = t.double()
+        return eval("t." + call).stride()
+    check(fn)
