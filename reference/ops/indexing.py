@@ -483,6 +483,10 @@ def setitem(self, index, value):
                                    "tensor refer to a single memory location. Please clone() the tensor before "
                                    "performing the operation.")
             refuse_partial_overlap(value, view_of(self, region) if through_view else self, full=True)
+        if not fill:  # then assert_no_overlap(self, index) for every index tensor (x[x > 0] = v reads x's memory)
+            for x in items:
+                if isinstance(x, Tensor) and x._st.be is self._st.be:
+                    refuse_partial_overlap(x, view_of(self, region) if through_view else self, full=True)
         adv_dims = _check_bounds(self, region.shape, adv_dims, kernel=False)
         adv = _adv_tuple(region.ndim, adv_dims)
     target_shape = _gather_shape(region.shape, adv) if adv is not None else region.shape

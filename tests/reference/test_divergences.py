@@ -497,3 +497,15 @@ def test_reductions_outside_torchs_order_are_contiguous(call, dtype):
             t = t.double()
         return eval("t." + call).stride()
     check(fn)
+
+
+SETITEM_INDEX_OVERLAP = [
+    "v0 = m.tensor([[False, False], [True, True]]); v0[v0] = v0.sum(1, keepdim=True)",
+    "v0 = m.tensor([[False, False], [True, True]]); v0[v0] = m.tensor(True)",
+    "x = m.tensor([0, 1, 1]); x[x] = m.tensor([5, 6, 7])",
+]
+
+
+@pytest.mark.parametrize("code", SETITEM_INDEX_OVERLAP)
+def test_setitem_refuses_an_index_that_is_the_written_tensor(code):
+    check(lambda m: exec(code, {"m": m}))
