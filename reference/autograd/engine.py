@@ -100,6 +100,8 @@ def run_backward(roots, keep_graph, wrap, capture=None):
             # a leaf that stopped requiring grad (requires_grad_(False), detach_()) after the graph was built
             # gets nothing, as in torch
             if g is not None and capture is None and node.variable._rg:
+                if node.variable._fn is not None:  # written in place since: no longer the leaf this edge reached
+                    raise RuntimeError("leaf variable has been moved into the graph interior")
                 # torch's AccumulateGrad takes over a grad nobody else holds (use count 1) instead of copying
                 # it: here, no reference but this frame's `g` (and getrefcount's argument)
                 steal = sys.getrefcount(g) <= 2

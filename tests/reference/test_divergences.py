@@ -509,3 +509,13 @@ SETITEM_INDEX_OVERLAP = [
 @pytest.mark.parametrize("code", SETITEM_INDEX_OVERLAP)
 def test_setitem_refuses_an_index_that_is_the_written_tensor(code):
     check(lambda m: exec(code, {"m": m}))
+
+
+def test_backward_into_a_leaf_that_was_detached_and_written_in_place():
+    def fn(m):
+        a = m.ones(3, requires_grad=True)
+        b = a * 2
+        a.detach_()
+        a.mul_(b)  # a takes a history; b's graph still ends in a's old accumulator
+        a.sum().backward()
+    check(fn)
