@@ -119,6 +119,25 @@ def view_of(src, a):
     return t
 
 
+def _owner_of(g, owners):
+    """The tensor among `owners` whose memory array g is a view of (through NumPy's chain of bases), or None."""
+    root = g
+    while root.base is not None:
+        root = root.base
+    for t in owners:
+        a = t._st.base
+        while a.base is not None:
+            a = a.base
+        if a is root:
+            return t
+    return None
+
+
+def _same_window(a, b, be):
+    """Do arrays a and b show the same elements in the same order (one is a no-op view of the other)?"""
+    return a.shape == b.shape and a.strides == b.strides and be.address(a) == be.address(b)
+
+
 def sync_views(root):
     """torch derives a view's requires_grad from its base (`own flag or grad_fn or base.requires_grad`):
     pass a change of the base's on to the views made of it."""
@@ -311,7 +330,7 @@ class Tensor(metaclass=_TensorMeta):
             self._retains = True
             self.grad_fn._retain = self
 
-    def _accumulate(self, g, steal=False):
+    def _accumulate(self, g, steal=False, owners=()):
         """Add a grad array into .grad: a leaf's first one is copied in (or taken over), later ones are added in
         place (a retained non-leaf's, see below, are not).
 
@@ -321,8 +340,13 @@ class Tensor(metaclass=_TensorMeta):
         if not isinstance(g, type(self._a)):
             g = self._st.be.from_host(g)  # a device leaf: the engine's broadcast sums replay on the host
         cur = self._grad
+        owner = _owner_of(g, owners) if steal and owners else None
+        if owner is not None and _same_window(g, owner._a, self._st.be):
+            steal = False  # torch's backward handed the user's gradient itself on (a no-op view here): held, copied
         if steal and cur is None and not self._retains and self._stealable(g):
-            self._grad = wrap(g, self.dtype, self._st.be)
+            # a view of a user's gradient= tensor stays one: later accumulations write its memory and bump its version
+            # (as torch's new_grad.detach(): the owner's memory and version counter, no history)
+            self._grad = wrap(g, self.dtype, self._st.be) if owner is None else owner.detach()._window(g)
         elif self._retains:
             # torch's retain_grad hook stores a contiguous clone of the first grad, then grad + new one (a new
             # tensor each time, not an in-place add)
@@ -366,6 +390,11 @@ class Tensor(metaclass=_TensorMeta):
         t._rg = False
         t._fn = None
         return t
+
+    def _window(self, a):
+        """self, now showing array `a` (a view of self's memory) instead of its own: for a detached alias."""
+        self._a = a
+        return self
 
     def detach_(self):
         """Drop this tensor's history and requires_grad in place (not allowed on views)."""

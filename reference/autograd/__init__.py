@@ -92,7 +92,9 @@ def backward_impl(tensors, grad_tensors, retain_graph, create_graph, inputs):
     roots = _roots(tensors, grad_tensors, "backward")
     keep = bool(create_graph if retain_graph is None else retain_graph)
     if inputs is None:
-        run_backward(roots, keep, _wrap_grad)
+        # the user's gradient= tensors: a leaf that takes over a view of one shares its memory and version
+        owners = (grad_tensors,) if isinstance(grad_tensors, Tensor) else tuple(grad_tensors or ())
+        run_backward(roots, keep, _wrap_grad, owners=[g for g in owners if isinstance(g, Tensor)])
         return
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     if not inputs:

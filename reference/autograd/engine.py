@@ -67,11 +67,11 @@ def _run_hooks(node, g, wrap):
 
 
 @quiet
-def run_backward(roots, keep_graph, wrap, capture=None):
+def run_backward(roots, keep_graph, wrap, capture=None, owners=()):
     """roots: list of (node, grad array). `wrap(array)` makes a Tensor for hooks.
 
     With `capture` (a dict keyed by nodes) the grads reaching those nodes are stored there and no
-    leaf's .grad is touched: that is autograd.grad.
+    leaf's .grad is touched: that is autograd.grad. `owners`: the user's gradient= tensors (see _accumulate).
     """
     # Count, for every node reachable from the roots, how many edges point at it.
     deps = {}
@@ -105,7 +105,7 @@ def run_backward(roots, keep_graph, wrap, capture=None):
                 # torch's AccumulateGrad takes over a grad nobody else holds (use count 1) instead of copying
                 # it: here, no reference but this frame's `g` (and getrefcount's argument)
                 steal = sys.getrefcount(g) <= 2
-                node.variable._accumulate(g, steal)
+                node.variable._accumulate(g, steal, owners)
             continue
         outs = ()
         if g is not None:

@@ -519,3 +519,16 @@ def test_backward_into_a_leaf_that_was_detached_and_written_in_place():
         a.mul_(b)  # a takes a history; b's graph still ends in a's old accumulator
         a.sum().backward()
     check(fn)
+
+
+def test_a_leaf_does_not_take_over_the_users_gradient_handed_on_unchanged():
+    # squeeze(0) of a (2, 3) tensor squeezes nothing: torch's backward hands the user's gradient= tensor itself
+    # to AccumulateGrad, which copies it (the user holds it); taking it over would write the user's tensor on
+    # the next accumulation
+    def fn(m):
+        v0 = m.ones(2, 3)
+        v0.requires_grad_()
+        v0.squeeze(0).backward(gradient=v0)
+        v0.sum().backward()
+        return v0.tolist(), v0.grad.tolist(), v0._version
+    check(fn)
