@@ -204,3 +204,8 @@ def reduced_shape(shape, dims, keepdim):
     """The result's shape: the reduced dims dropped, or kept with size 1."""
     return tuple(1 if d in dims else n for d, n in enumerate(shape)) if keepdim else \
         tuple(n for d, n in enumerate(shape) if d not in dims)
+
+
+def same_window(a, b, be):
+    """Do arrays a and b show the same elements in the same order (one is a no-op view of the other)?"""
+    return a.shape == b.shape and a.strides == b.strides and be.address(a) == be.address(b)

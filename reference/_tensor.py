@@ -10,7 +10,7 @@ import weakref
 
 from . import _dtypes
 from ._dtypes import FROM_NUMPY
-from ._layout import copy_like, is_dense
+from ._layout import copy_like, is_dense, same_window
 from ._printing import format_tensor
 from ._storage import Storage
 
@@ -121,21 +121,14 @@ def view_of(src, a):
 
 def _owner_of(g, owners):
     """The tensor among `owners` whose memory array g is a view of (through NumPy's chain of bases), or None."""
-    root = g
-    while root.base is not None:
-        root = root.base
-    for t in owners:
-        a = t._st.base
-        while a.base is not None:
-            a = a.base
-        if a is root:
-            return t
-    return None
+    root = _root_array(g)
+    return next((t for t in owners if _root_array(t._st.base) is root), None)
 
 
-def _same_window(a, b, be):
-    """Do arrays a and b show the same elements in the same order (one is a no-op view of the other)?"""
-    return a.shape == b.shape and a.strides == b.strides and be.address(a) == be.address(b)
+def _root_array(a):
+    while a.base is not None:
+        a = a.base
+    return a
 
 
 def sync_views(root):
@@ -341,12 +334,16 @@ class Tensor(metaclass=_TensorMeta):
             g = self._st.be.from_host(g)  # a device leaf: the engine's broadcast sums replay on the host
         cur = self._grad
         owner = _owner_of(g, owners) if steal and owners else None
-        if owner is not None and _same_window(g, owner._a, self._st.be):
+        if owner is not None and same_window(g, owner._a, self._st.be):
             steal = False  # torch's backward handed the user's gradient itself on (a no-op view here): held, copied
         if steal and cur is None and not self._retains and self._stealable(g):
             # a view of a user's gradient= tensor stays one: later accumulations write its memory and bump its version
             # (as torch's new_grad.detach(): the owner's memory and version counter, no history)
-            self._grad = wrap(g, self.dtype, self._st.be) if owner is None else owner.detach()._window(g)
+            if owner is None:
+                self._grad = wrap(g, self.dtype, self._st.be)
+            else:
+                self._grad = owner.detach()
+                self._grad._a = g
         elif self._retains:
             # torch's retain_grad hook stores a contiguous clone of the first grad, then grad + new one (a new
             # tensor each time, not an in-place add)
@@ -390,11 +387,6 @@ class Tensor(metaclass=_TensorMeta):
         t._rg = False
         t._fn = None
         return t
-
-    def _window(self, a):
-        """self, now showing array `a` (a view of self's memory) instead of its own: for a detached alias."""
-        self._a = a
-        return self
 
     def detach_(self):
         """Drop this tensor's history and requires_grad in place (not allowed on views)."""

@@ -10,7 +10,7 @@ from ..autograd.function import inplace, record
 from ..autograd.node import Node
 from ._common import (broadcast_error, check_cast, check_out_shape, geometry, has_zero, refuse_overlap,
                       refuse_partial_overlap, torch_layout)
-from .elementwise import _src, bad_operand, operands, prepared
+from .elementwise import _src, prepared
 
 
 class NotImplementedNode(Node):
@@ -90,10 +90,7 @@ def _nograd_(ufunc, op, divides=None):
     division by zero raises, as the out-of-place form (see _division). A comparison's bool result casts into
     any dtype, so only the others check the cast."""
     def fn(self, other):
-        prep = operands(self, other, op)
-        if prep is None:
-            raise bad_operand(op, self, other)
-        x, y, dt = prep
+        x, y, dt, _ = prepared(self, other, op)
 
         def check():  # TensorIterator's order: overlap, shape, the result's cast; then the kernel's own checks
             refuse_overlap(self._a)

@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import _dtypes
 from .._device import backend_for
-from .._layout import copy_like
+from .._layout import copy_like, same_window
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
@@ -125,8 +125,7 @@ def _check_copy(self, src):
     still records it). Otherwise TensorIterator refuses a receiver with internal overlap, then a src that shares
     only some of self's memory (x.copy_(x.t())), then a src that does not broadcast to self's shape."""
     a, b = self._a, src._a
-    if not (a.dtype == b.dtype and a.shape == b.shape and a.strides == b.strides
-            and self._st.be.address(a) == self._st.be.address(b) and self._st.same_block(src._st)):
+    if not (a.dtype == b.dtype and same_window(a, b, self._st.be) and self._st.same_block(src._st)):
         refuse_overlap(a)
         refuse_partial_overlap(src, self)
     check_out_shape(a.shape, b.shape)

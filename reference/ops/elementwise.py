@@ -265,10 +265,7 @@ def _binary_(a, b, ufunc, node_cls, op, *params, first=None, floating=False):
     """The in-place form: every check runs before the write, so a failed op leaves `a` untouched. `first`: the
     op's own check that torch runs before TensorIterator's (sub_'s bool check), after autograd's check_inplace.
     `floating`: the result is floating even for integer operands (true division)."""
-    prep = operands(a, b, op)
-    if prep is None:
-        raise bad_operand(op, a, b)
-    x, y, dt = prep
+    x, y, dt, _ = prepared(a, b, op)
     node = node_cls(*params)
 
     def check():  # TensorIterator's checks, in its order: overlap, shape, the result's cast, then alpha
@@ -337,10 +334,7 @@ def rsub(input, other, *, alpha=1):
                         " * (Tensor input, Number other, Number alpha = 1)\n")
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
-    prep = operands(input, other, "rsub")
-    if prep is None:
-        raise bad_operand("rsub", input, other)
-    x, y, dt = prep
+    x, y, dt, _ = prepared(input, other, "rsub")
     _no_bool_sub(other, input)
     node = RsubBackward1(checked_alpha(dt, alpha))
     be = input._st.be
@@ -408,10 +402,7 @@ def pow(input, exponent):
         if _dtypes.result_type(input, exponent) is _dtypes.bool_:
             raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         return _binary(input, exponent, power, PowBackward1, "pow")
-    prep = operands(input, exponent, "pow")
-    if prep is None:
-        raise bad_operand("pow", input, exponent)
-    x, e, dt = prep
+    x, e, dt, _ = prepared(input, exponent, "pow")
     if dt.category <= INT and e < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     node = PowBackward0()
@@ -438,10 +429,7 @@ def power(base, exp, out=None, casting="same_kind"):
 
 def rpow(t, s):
     """s ** t for a number s (the operator `s ** t`)."""
-    prep = operands(t, s, "pow")
-    if prep is None:
-        raise bad_operand("pow", t, s)
-    x, s_, dt = prep
+    x, s_, dt, _ = prepared(t, s, "pow")
     if dt is _dtypes.bool_:
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     node = PowBackward2()
