@@ -10,7 +10,7 @@ import weakref
 
 from . import _dtypes
 from ._dtypes import FROM_NUMPY
-from ._layout import copy_like, is_dense, same_window
+from ._layout import empty_laid_out, is_dense
 from ._printing import format_tensor
 from ._storage import Storage
 
@@ -334,8 +334,6 @@ class Tensor(metaclass=_TensorMeta):
             g = self._st.be.from_host(g)  # a device leaf: the engine's broadcast sums replay on the host
         cur = self._grad
         owner = _owner_of(g, owners) if steal and owners else None
-        if owner is not None and same_window(g, owner._a, self._st.be):
-            steal = False  # torch's backward handed the user's gradient itself on (a no-op view here): held, copied
         if steal and cur is None and not self._retains and self._stealable(g):
             # a view of a user's gradient= tensor stays one: later accumulations write its memory and bump its version
             # (as torch's new_grad.detach(): the owner's memory and version counter, no history)
@@ -351,12 +349,18 @@ class Tensor(metaclass=_TensorMeta):
             arr = xp.array(g, dtype=self._a.dtype, order="C") if cur is None else xp.add(cur._a, g, order="C")
             self._grad = wrap(arr, self.dtype, self._st.be)
         elif cur is None:
-            # torch's layout contract: a dense leaf's grad has the leaf's strides, any other leaf's is contiguous.
-            if not self._a.flags.c_contiguous and is_dense(self._a.shape, self.stride()):
-                arr = copy_like(g.astype(self._a.dtype, copy=False), self._a, self._st.be, always=True)
+            # torch's layout contract (clone_obey_contract): a dense leaf's grad is new memory with the leaf's very
+            # strides (of size-1 dims too), filled by copy_, so it starts at version 1; any other leaf's is a
+            # contiguous clone, at version 0.
+            strides = self.stride()
+            dense = is_dense(self._a.shape, strides)
+            if dense:
+                arr = empty_laid_out(self._st.be, self._a.shape, strides, self._a.dtype)
+                arr[...] = g
             else:
                 arr = self._st.be.xp.array(g, dtype=self._a.dtype, order="C")
             self._grad = wrap(arr, self.dtype, self._st.be)
+            self._grad._st.version = int(dense)
         else:
             cur._a += g
             cur._st.version += 1

@@ -16,10 +16,16 @@ def dims_of(t, dim, op):
 
 
 def expand(g, shape):
-    """g broadcast into a new array of `shape` (np.broadcast_to is several times slower on small arrays)."""
-    out = np.empty_like(g, shape=shape)
-    out[...] = g
-    return out
+    """torch's grad.expand(shape): a view of g, stride 0 along the broadcast dims. A view, not a copy, because
+    AccumulateGrad tells them apart: it copies a grad with stride-0 dims into the leaf's own layout (version 1)
+    and takes over one without (sharing the memory of a gradient= tensor it came from)."""
+    lead = len(shape) - g.ndim
+    strides = (0,) * lead + tuple(s if n == m else 0 for n, m, s in zip(g.shape, shape[lead:], g.strides))
+    if not isinstance(g, np.ndarray):
+        return np.broadcast_to(g, shape)  # CuPy's: the same strides, and no read-only flag
+    if g.flags.c_contiguous:  # as_strided costs ~4x more on small arrays
+        return np.ndarray(shape, g.dtype, buffer=g, strides=strides)
+    return np.lib.stride_tricks.as_strided(g, shape, strides, writeable=True)
 
 
 def spread(g, in_shape, dims, keepdim):

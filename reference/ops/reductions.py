@@ -55,7 +55,7 @@ class MeanBackward0(Node):
         return mean_in(a, tuple(range(a.ndim)), False, dt)
 
     def backward(self, g):
-        return (expand(g / math.prod(self.shape), self.shape),)
+        return (expand(g, self.shape) / math.prod(self.shape),)  # torch's order: a new array, taken over
 
 
 class MeanBackward1(Node):
@@ -69,7 +69,7 @@ class MeanBackward1(Node):
 
     def backward(self, g):
         n = math.prod(self.shape[d] for d in self.dims) if self.shape else 1
-        return (spread(g / n, self.shape, self.dims, self.keepdim),)
+        return (spread(g, self.shape, self.dims, self.keepdim) / n,)
 
 
 def _reduce(input, dim, keepdim, dtype, full_node, dim_node, out_dtype, op):

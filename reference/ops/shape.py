@@ -148,7 +148,7 @@ class TransposeBackward0(Node):
         self.d0, self.d1 = d0, d1
 
     def backward(self, g):
-        return (np.swapaxes(g, self.d0, self.d1) if g.ndim else g,)
+        return (np.swapaxes(g, self.d0, self.d1) if g.ndim else g.view(),)  # a new view even of a 0-dim grad
 
 
 class PermuteBackward0(Node):
@@ -164,12 +164,21 @@ class ExpandBackward0(Node):
         return (g,)  # the engine sums the broadcast dims away
 
 
-# more views whose backward reshapes the grad back, each under torch's name for it
-UnsqueezeBackward0 = type("UnsqueezeBackward0", (ViewBackward0,), {})
-SqueezeBackward0 = type("SqueezeBackward0", (ViewBackward0,), {})  # squeeze()
-SqueezeBackward1 = type("SqueezeBackward1", (ViewBackward0,), {})  # squeeze(dim)
-SqueezeBackward2 = type("SqueezeBackward2", (ViewBackward0,), {})  # squeeze((dims))
-AliasBackward0 = type("AliasBackward0", (ViewBackward0,), {})
+class SqueezeBackward0(ViewBackward0):
+    """squeeze(): torch's unsqueeze_to hands the grad itself on when no dim was squeezed, so a leaf's
+    AccumulateGrad then copies a gradient the caller still holds instead of taking it over."""
+    def backward(self, g):
+        return (g if g.shape == self.in_shape else g.reshape(self.in_shape),)
+
+
+SqueezeBackward1 = type("SqueezeBackward1", (SqueezeBackward0,), {})  # squeeze(dim)
+SqueezeBackward2 = type("SqueezeBackward2", (SqueezeBackward0,), {})  # squeeze((dims))
+UnsqueezeBackward0 = type("UnsqueezeBackward0", (ViewBackward0,), {})  # grad.squeeze(dim): always a new view
+
+
+class AliasBackward0(ViewBackward0):
+    def backward(self, g):
+        return (g,)  # torch's formula is `grad` itself
 
 
 class CloneBackward0(Node):
