@@ -44,6 +44,9 @@ def record(out, inputs, node, args=(), states=None):
         inputs = inputs[:1]
     if states is None:
         states = [_state(t) for t in inputs]
+    if node.requiring_only:
+        kept = [i for i, s in enumerate(states) if s[0] is not None]
+        inputs, states = tuple(inputs[i] for i in kept), [states[i] for i in kept]
     node.next_functions = tuple((s[0], 0) for s in states[:len(inputs)])
     node._meta = [None if s[0] is None else (t._a.shape, t._a.dtype) for t, s in zip(inputs, states)]
     if node.saved_inputs or node.saves_result:

@@ -33,6 +33,7 @@ class Node(metaclass=_NodeMeta):
     _pre_hooks = ()
     _retain = None        # the non-leaf output tensor that asked for retain_grad()
     one_input = False     # True when torch's node has no edge for a Python-number operand
+    requiring_only = False  # True when torch links only the inputs that require grad (its NotImplemented node)
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {id(self):#x}>"

@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from .. import _dtypes
+from .._device import CPU
 from .._dtypes import scalar_dtype
 from .._layout import elementwise_strides, empty_laid_out
 from .._tensor import Tensor, wrap
@@ -25,6 +26,31 @@ def as_number(value):
     if isinstance(value, NUMBERS):  # subclasses such as IntEnum
         return value
     return None
+
+
+def invalid_arguments(op, args, signatures):
+    """torch's TypeError for a call that matches none of an op's signatures."""
+    got = ", ".join(type(a).__name__ for a in args)
+    return TypeError(f"{op}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                     + "".join(f" * ({s})\n" for s in signatures))
+
+
+def no_division_kernel(kernel, dt):
+    """torch has no floor/trunc division or remainder kernel for bool and complex dtypes."""
+    if dt is _dtypes.bool_ or dt.is_complex:
+        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for '{dt.c10_name}'")
+
+
+def wrapped_number(a, b):
+    """torch.add(2, 3): with two numbers, torch makes the first a 0-dim CPU tensor of the number's own dtype
+    (int64, the default float, ...), which then meets the second as a scalar. Anything else is returned as is."""
+    if isinstance(a, Tensor) or isinstance(b, Tensor) or as_number(b) is None:
+        return a
+    n = as_number(a)
+    if n is None:
+        return a
+    dt = scalar_dtype(n)
+    return wrap(np.array(n, dtype=dt.np), dt, CPU)
 
 
 def has_internal_overlap(a):

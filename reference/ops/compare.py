@@ -8,8 +8,8 @@ from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import (broadcast_error, check_cast, check_out_shape, geometry, has_zero, refuse_overlap,
-                      refuse_partial_overlap, torch_layout)
+from ._common import (broadcast_error, check_cast, check_out_shape, geometry, has_zero, invalid_arguments,
+                      no_division_kernel, refuse_overlap, refuse_partial_overlap, torch_layout, wrapped_number)
 from .elementwise import _src, prepared
 
 
@@ -18,8 +18,13 @@ class NotImplementedNode(Node):
     backward through it fails. Its class is named as torch's (renamed below: this module returns the
     builtin NotImplemented from operators)."""
 
-    def __init__(self, op):
-        self.op = op
+    requiring_only = True
+
+    def __init__(self, op, ufunc=None):
+        self.op, self.ufunc = op, ufunc
+
+    def forward(self, a, b):
+        return self.ufunc(a, b)
 
     def name(self):
         return "torch::autograd::NotImplemented"
@@ -36,6 +41,9 @@ class RemainderBackward0(Node):
 
     one_input = True
 
+    def forward(self, a, b):
+        return np.remainder(a, b)
+
     def backward(self, g):
         return g, None
 
@@ -44,6 +52,7 @@ class RemainderBackward1(Node):
     """out = a % b, both tensors: a's grad passes through, b's is -grad * (a // b) (ATen's formula)"""
 
     saved_inputs = (0, 1)
+    forward = RemainderBackward0.forward
 
     def backward(self, g):
         a, b = self.saved
@@ -62,6 +71,9 @@ def _nograd(ufunc, op, out_dtype=None, node=False, derivative=None):
     `node`, a floating result of an input that requires grad records torch's NotImplemented node.
     `derivative(input, other)`: the op's node, when it has one for these operands (remainder)."""
     def fn(input, other):
+        if out_dtype is _dtypes.bool_ and not isinstance(input, Tensor):  # no comparison takes a number first
+            raise invalid_arguments(op, (input, other), ("Tensor input, Tensor other, *, Tensor out = None",
+                                                         "Tensor input, Number other, *, Tensor out = None"))
         x, y, dt, t = prepared(input, other, op)
         try:
             r = ufunc(x, y)
@@ -76,21 +88,22 @@ def _nograd(ufunc, op, out_dtype=None, node=False, derivative=None):
         if grad_node is not None:
             return record(out, (input, other), grad_node, (x, y))
         if node and d.category >= FLOAT:
-            # edges only for the operands that require grad (never a Python number, even a reflected one)
-            ins = tuple(t for t in (input, other) if isinstance(t, Tensor) and t._rg)
-            return record(out, ins, NotImplementedNode(op))
+            return record(out, (input, other), NotImplementedNode(op))
         return out
     fn.__name__ = op
     return fn
 
 
-def _nograd_(ufunc, op, divides=None):
-    """The in-place form: the result, computed in the promoted dtype, is cast into self; no history.
+def _nograd_(ufunc, op, divides=None, derivative=None):
+    """The in-place form: the result, computed in the promoted dtype, is cast into self.
     `divides`: the kernel's name for floor division / remainder, which have no bool kernel and whose integer
-    division by zero raises, as the out-of-place form (see _division). A comparison's bool result casts into
-    any dtype, so only the others check the cast."""
+    division by zero raises, as the out-of-place form (see _division); they record a node as it does (a
+    comparison records none). A comparison's bool result casts into any dtype, so only the others check the cast."""
     def fn(self, other):
         x, y, dt, _ = prepared(self, other, op)
+        node = None
+        if divides and dt.category >= FLOAT:
+            node = derivative(self, other) if derivative is not None else NotImplementedNode(op, ufunc)
 
         def check():  # TensorIterator's order: overlap, shape, the result's cast; then the kernel's own checks
             refuse_overlap(self._a)
@@ -99,24 +112,27 @@ def _nograd_(ufunc, op, divides=None):
                 check_out_shape(self._a.shape, other._a.shape)
             if divides:
                 check_cast(dt, self.dtype)
-                if dt is _dtypes.bool_:
-                    raise NotImplementedError(f"\"{divides}_cpu\" not implemented for 'Bool'")
+                no_division_kernel(divides, dt)
                 if dt.category < FLOAT and self._a.size and has_zero(y):
                     raise RuntimeError("ZeroDivisionError")
-        # nothing is recorded (these ops have no derivative), yet autograd's checks see `other` too: a no_grad
-        # view of self is refused when only `other` requires grad
-        return inplace(self, (other,), None, lambda old: (ufunc(x, y),), check)
+        # a comparison records nothing, yet autograd's checks see `other` too: a no_grad view of self is refused
+        # when only `other` requires grad
+        if node is None:
+            return inplace(self, (other,), None, lambda old: (ufunc(x, y),), check)
+        return inplace(self, (other,), node, lambda old: (old if self.dtype is dt else old.astype(dt.np), y), check)
     fn.__name__ = op
     return fn
 
 
-def _division(fn, kernel):
-    """floor_divide / remainder: no bool kernel, and integer division by zero raises (as in torch)."""
+def _division(fn, kernel, numbers=False):
+    """floor_divide / remainder: no bool kernel, and integer division by zero raises (as in torch).
+    `numbers`: two Python numbers make a tensor result (torch.floor_divide(7, 2)), see wrapped_number."""
     def checked(input, other):
+        if numbers:
+            input = wrapped_number(input, other)
         prep = prepared(input, other, kernel)
         dt = prep[2]
-        if dt is _dtypes.bool_:
-            raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
+        no_division_kernel(kernel, dt)
         if dt.category < FLOAT and has_zero(prep[1]):
             try:  # torch's broadcast check (TensorIterator) comes before the kernel's division by zero
                 shape = np.broadcast_shapes(np.shape(prep[0]), np.shape(prep[1]))
@@ -144,7 +160,7 @@ lt = _nograd(np.less, "lt", _dtypes.bool_)
 le = _nograd(np.less_equal, "le", _dtypes.bool_)
 gt = _nograd(np.greater, "gt", _dtypes.bool_)
 ge = _nograd(np.greater_equal, "ge", _dtypes.bool_)
-floor_divide = _division(_nograd(np.floor_divide, "floor_divide", node=True), "div_floor")
+floor_divide = _division(_nograd(np.floor_divide, "floor_divide", node=True), "div_floor", numbers=True)
 remainder = _division(_nograd(np.remainder, "remainder", node=True, derivative=_remainder_node), "remainder")
 bitwise_and = _integral_only(_nograd(np.bitwise_and, "bitwise_and"), "bitwise_and")
 bitwise_or = _integral_only(_nograd(np.bitwise_or, "bitwise_or"), "bitwise_or")
@@ -181,7 +197,7 @@ le_ = _nograd_(np.less_equal, "le_")
 gt_ = _nograd_(np.greater, "gt_")
 ge_ = _nograd_(np.greater_equal, "ge_")
 floor_divide_ = _nograd_(np.floor_divide, "floor_divide_", divides="div_floor")
-remainder_ = _nograd_(np.remainder, "remainder_", divides="remainder")
+remainder_ = _nograd_(np.remainder, "remainder_", divides="remainder", derivative=_remainder_node)
 
 
 def rfloor_divide(self, other):

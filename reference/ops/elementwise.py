@@ -18,7 +18,8 @@ from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
 from ._common import (as_number, broadcast_error, check_cast, check_out_shape, device_mismatch, geometry, has_zero,
-                      refuse_overlap, refuse_partial_overlap, torch_layout)
+                      invalid_arguments, no_division_kernel, refuse_overlap, refuse_partial_overlap, torch_layout,
+                      wrapped_number)
 from .unary import reciprocal
 
 
@@ -309,7 +310,7 @@ def _no_bool_sub(a, b):
 # ---- public functions and methods ---------------------------------------------------------------
 def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting, with torch's type promotion."""
-    return _binary(input, other, np.add, AddBackward0, "add", alpha)
+    return _binary(wrapped_number(input, other), other, np.add, AddBackward0, "add", alpha)
 
 
 def add_(self, other, *, alpha=1):
@@ -317,6 +318,7 @@ def add_(self, other, *, alpha=1):
 
 
 def sub(input, other, *, alpha=1):
+    input = wrapped_number(input, other)
     _no_bool_sub(input, other)
     return _binary(input, other, np.subtract, SubBackward0, "sub", alpha)
 
@@ -328,10 +330,8 @@ def sub_(self, other, *, alpha=1):
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (torch.rsub)."""
     if not isinstance(input, Tensor):  # rsub is not among the ops whose arguments take a number for a tensor
-        raise TypeError(f"rsub() received an invalid combination of arguments - got ({type(input).__name__}, "
-                        f"{type(other).__name__}), but expected one of:\n"
-                        " * (Tensor input, Tensor other, *, Number alpha = 1)\n"
-                        " * (Tensor input, Number other, Number alpha = 1)\n")
+        raise invalid_arguments("rsub", (input, other), ("Tensor input, Tensor other, *, Number alpha = 1",
+                                                         "Tensor input, Number other, Number alpha = 1"))
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
     x, y, dt, _ = prepared(input, other, "rsub")
@@ -343,7 +343,7 @@ def rsub(input, other, *, alpha=1):
 
 def mul(input, other):
     """Elementwise product, broadcasting."""
-    return _binary(input, other, np.multiply, MulBackward0, "mul")
+    return _binary(wrapped_number(input, other), other, np.multiply, MulBackward0, "mul")
 
 
 def mul_(self, other):
@@ -367,6 +367,7 @@ def _true_div_operands(a, b):
 
 def div(input, other, *, rounding_mode=None):
     """input / other (true division unless rounding_mode is 'trunc' or 'floor')."""
+    input = wrapped_number(input, other)
     if rounding_mode is not None:
         return _rounded_div(input, other, rounding_mode)
     a, b = _true_div_operands(input, other)
@@ -385,6 +386,8 @@ def _rounded_div(a, b, mode):
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
     x, y, dt, t = prepared(a, b, "div")
     _check_broadcast(a, b)
+    if dt.is_complex:
+        no_division_kernel(f"div_{mode}", dt)
     if dt.category < FLOAT:
         if has_zero(y) and math.prod(np.broadcast_shapes(np.shape(x), np.shape(y))):  # no element, no division
             raise RuntimeError("ZeroDivisionError")

@@ -193,8 +193,25 @@ def _check_bounds(t, shape, adv, kernel=True):
     return adv
 
 
+_SEQUENCE_AS_TUPLE = ("Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in "
+                      "pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as "
+                      "tensor index, x[torch.tensor(seq)], which will result either in an error or a different result")
+
+
+def _sequence_as_tuple(index):
+    """torch's treatSequenceAsTuple (NumPy's old heuristic): a list of under 32 items holding a tensor, a
+    sequence, a slice, ... or None indexes dim by dim, as a tuple would, with a deprecation warning."""
+    if isinstance(index, list) and len(index) < 32:
+        for x in index:
+            if isinstance(x, (Tensor, list, tuple, range, slice, np.ndarray)) or x is None or x is Ellipsis:
+                warnings.warn(_SEQUENCE_AS_TUPLE, UserWarning, stacklevel=5)  # the indexing line
+                return tuple(index)
+    return index
+
+
 def _normalise(t, index):
     """Split an index into basic steps and one advanced index, with torch's checks."""
+    index = _sequence_as_tuple(index)
     if not isinstance(index, tuple):
         if isinstance(index, slice) and index.step is not None:  # torch unpacks the slice before applying it
             _check_step(index.step)
