@@ -31,12 +31,14 @@ def recording(*inputs):
     return False
 
 
-def record(out, inputs, node, args=(), states=None):
+def record(out, inputs, node, args=(), states=None, kept=()):
     """Make `node` out's grad_fn when autograd records this call; return out.
 
     `inputs` are the op's operands (tensors, or None/numbers, which get no edge); `args` are the arrays the
     node's forward read, one per input, of which backward keeps the ones `node.saved_inputs` names.
     `states`: the inputs' `_state`s when they were read before out was written (see `inplace`).
+    `kept`: tensors backward reads that are no operands (the index tensors of x[idx]): saved as torch saves
+    them, so writing one in place fails the backward, and freed with the rest after it.
     """
     if not recording(*inputs):
         return out
@@ -45,12 +47,12 @@ def record(out, inputs, node, args=(), states=None):
     if states is None:
         states = [_state(t) for t in inputs]
     if node.requiring_only:
-        kept = [i for i, s in enumerate(states) if s[0] is not None]
-        inputs, states = tuple(inputs[i] for i in kept), [states[i] for i in kept]
+        linked = [i for i, s in enumerate(states) if s[0] is not None]
+        inputs, states = tuple(inputs[i] for i in linked), [states[i] for i in linked]
     node.next_functions = tuple((s[0], 0) for s in states[:len(inputs)])
     node._meta = [None if s[0] is None else (t._a.shape, t._a.dtype) for t, s in zip(inputs, states)]
-    if node.saved_inputs or node.saves_result:
-        _save(node, inputs, args, out, states)
+    if node.saved_inputs or node.saves_result or kept:
+        _save(node, inputs, args, out, states, kept)
     out._rg = True
     set_grad_fn(out, node)
     if out._base is not None:
@@ -68,7 +70,7 @@ def _state(t):
     return edge, fn, (t._st.version if hasattr(t, "_st") else None)
 
 
-def _save(node, inputs, args, out, states):
+def _save(node, inputs, args, out, states, kept=()):
     """Keep the arrays backward reads, and the versions the engine checks before it reads them.
 
     A saved input that only the grads of absent edges read (`node.saved_for`) is neither kept nor checked:
@@ -90,18 +92,22 @@ def _save(node, inputs, args, out, states):
     if node.saves_result:
         saved.append(out._a)
         checks.append((out._st, out._st.version, out._a.shape, out.dtype, node, out._base is not None, None))
+    for t in kept:
+        saved.append(t._a)
+        checks.append((t._st, t._st.version, t._a.shape, t.dtype, t.grad_fn, t._base is not None, weakref.ref(t)))
     node.saved = tuple(saved)
     node._checks = checks
 
 
-def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd=True):
+def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd=True, kept=()):
     """Write `node.forward(*args_of(old values of t))` into t (into `t[index]`), in torch's order:
 
     1. autograd's check_inplace (not for out=, which torch refuses earlier when anything requires grad);
     2. the op's own checks (`check`: TensorIterator's overlap, shape and dtype rules), so that a refused op
     leaves t unchanged; 3. when recording, a snapshot of t's old identity (and values, if backward reads
     them) and the operands' edges; 4. the write and the version bump; 5. when recording, the node, whose
-    history a view hands on to its base. `node=None` writes without history (the random fills).
+    history a view hands on to its base. `node=None` writes without history (the random fills). `kept`: see
+    `record`.
     """
     if check_autograd:
         check_inplace(t, *others)
@@ -120,7 +126,7 @@ def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd
     args = args_of(old._a)
     t._a[index] = node.forward(*args)
     t._st.version += 1
-    record(t, inputs, node, args, states)
+    record(t, inputs, node, args, states, kept)
     if t._base is not None:
         rebase_view(t)
     elif t.__dict__.get("_views"):

@@ -95,8 +95,10 @@ def describe_saved(check):
     if ref is not None and not is_view and ref() is not None:
         fn = ref()._fn  # a saved input is named by its grad_fn now (CopySlices after a write through a view)
     dims = ", ".join(str(n) for n in shape)
-    place = "torch." if st.be.is_host else "torch.cuda."
-    text = f"[{place}{dt.legacy_name} [{dims}]]"
+    if dt.name == "bool":  # torch has no legacy tensor type for bool and falls back to the dispatch key's name
+        text = f"[{'CPU' if st.be.is_host else 'CUDA'}BoolType [{dims}]]"
+    else:
+        text = f"[{'torch.' if st.be.is_host else 'torch.cuda.'}{dt.legacy_name} [{dims}]]"
     if fn is not None:
         # torch regenerates a modified view's grad_fn as AsStridedBackward0 before it reports it.
         name = "AsStrided" if is_view else re.sub(r"Backward[0-9]*$", "", fn.name())

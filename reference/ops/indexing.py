@@ -327,10 +327,16 @@ def getitem(self, index):
         adv = _check_bounds(cur, cur._a.shape, adv)
         full = _adv_tuple(cur._a.ndim, adv)
         node = IndexBackward0(full, cur._st.be, cur._a.shape)
-        return record(wrap(node.forward(cur._a), cur.dtype, cur._st.be), (cur,), node, (cur._a,))
+        return record(wrap(node.forward(cur._a), cur.dtype, cur._st.be), (cur,), node, (cur._a,),
+                      kept=_index_tensors(items))
     if cur is self:
         return make_view(self, self._a.view(), AliasBackward0(self._a.shape))
     return cur
+
+
+def _index_tensors(items):
+    """The tensors of an advanced index, which torch's index and index_put_ save for backward."""
+    return tuple(x for x in items if isinstance(x, Tensor))
 
 
 def _bool_scalar_index(flag, t):
@@ -575,4 +581,5 @@ def setitem(self, index, value):
     # torch's copy_ into an integer x leaves autograd out, even when the value requires grad; its fill_ and
     # index_put_ do not (the integer x then requires grad)
     others = (src,) if self.dtype.category >= FLOAT or fills else ()
-    inplace(target, others, node, lambda old: (old, v), check, index=Ellipsis if adv is None else adv)
+    inplace(target, others, node, lambda old: (old, v), check, index=Ellipsis if adv is None else adv,
+            kept=_index_tensors(items) if adv is not None else ())

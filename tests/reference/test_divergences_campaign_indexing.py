@@ -272,3 +272,50 @@ def test_0dim_slice_step_first(key, op):
         x[sl] = 1
         return x
     check(fn)
+
+
+# ---- index tensors are saved for backward: written in place they fail it, and they are freed after it ---------
+INDEX_WRITES = {
+    "long": ("t.tensor([0, 2])", "idx.add_(1)"),
+    "int32": ("t.tensor([0, 2], dtype=t.int32)", "idx.add_(1)"),
+    "bool": ("t.tensor([True, False, True, False])", "idx.fill_(True)"),
+    "uint8": ("t.tensor([1, 0, 1, 0], dtype=t.uint8)", "idx.fill_(1)"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(INDEX_WRITES))
+@pytest.mark.parametrize("how", ["get", "set", "set_number", "set_through_view"])
+def test_index_tensor_written_after_the_index_fails_backward(kind, how):
+    make, write = INDEX_WRITES[kind]
+
+    def fn(t):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # uint8 masks are deprecated
+            idx = eval(make, {"t": t})
+            y = t.ones(4, requires_grad=True) * 2
+            z = t.ones(3, 4, requires_grad=True) * 2
+            v = t.full((2,), 3.0, requires_grad=True)
+            out = {"get": lambda: y[idx], "set": lambda: y.__setitem__(idx, v[:1]) or y,
+                   "set_number": lambda: y.__setitem__(idx, 5.0) or y,
+                   "set_through_view": lambda: z.__setitem__((1, idx), 5.0) or z}[how]()
+            eval(write, {"idx": idx})
+            out.sum().backward()
+            return v.grad
+    check(fn)
+
+
+@pytest.mark.parametrize("how", ["mask", "long", "mask_number"])
+def test_second_backward_through_an_index_write_is_refused_before_any_grad(how):
+    def fn(t):
+        x = t.ones(4, requires_grad=True)
+        y = x * 2
+        v = t.full((2,), 3.0, requires_grad=True)
+        idx = t.tensor([True, False, True, False]) if how != "long" else t.tensor([0, 2])
+        y[idx] = v if how != "mask_number" else 5.0
+        (y * y).sum().backward()
+        try:
+            (y * y).sum().backward()
+        except RuntimeError as e:
+            return str(e), x.grad, v.grad
+        return x.grad, v.grad
+    check(fn)
