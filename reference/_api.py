@@ -8,7 +8,7 @@ from . import _creation, _dtypes, _random
 from ._fp import quiet
 from ._tensor import Tensor
 from .autograd import register_hook, tensor_backward, tensor_numpy, views
-from .ops import compare, convert, elementwise, fast, indexing, linalg, reductions, shape, unary
+from .ops import compare, convert, elementwise, fast, index_put, indexing, linalg, reductions, shape, unary
 from .ops import concat as _concat
 from .ops._common import as_number
 from .ops.out import OUT_RULES, with_out
@@ -165,7 +165,7 @@ Tensor.minimum = quiet(reductions.minimum)
 Tensor.all = quiet(reductions.all)
 Tensor.any = quiet(reductions.any)
 
-# ---- shapes and views (ops/shape.py), indexing (ops/indexing.py) ---------------------------------------------
+# ---- shapes and views (ops/shape.py), indexing (ops/indexing.py, ops/index_put.py) --------------------------
 Tensor.view = quiet(shape.view)
 Tensor.view_as = quiet(shape.view_as)
 Tensor.reshape = quiet(shape.reshape)
@@ -187,7 +187,7 @@ Tensor.contiguous = quiet(shape.contiguous)
 Tensor.select = quiet(indexing.select)
 Tensor.unbind = quiet(indexing.unbind)
 Tensor.__getitem__ = quiet(indexing.getitem)
-Tensor.__setitem__ = quiet(indexing.setitem)
+Tensor.__setitem__ = quiet(index_put.setitem)
 
 # ---- matrix products (ops/linalg.py) --------------------------------------------------------------------------
 Tensor.mm = quiet(linalg.mm)
