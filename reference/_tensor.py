@@ -10,7 +10,6 @@ import weakref
 
 from . import _dtypes
 from ._dtypes import FROM_NUMPY
-from ._layout import empty_laid_out, is_dense
 from ._printing import format_tensor
 from ._storage import Storage
 
@@ -117,18 +116,6 @@ def view_of(src, a):
         views = root._views = weakref.WeakSet()
     views.add(t)
     return t
-
-
-def _owner_of(g, owners):
-    """The tensor among `owners` whose memory array g is a view of (through NumPy's chain of bases), or None."""
-    root = _root_array(g)
-    return next((t for t in owners if _root_array(t._st.base) is root), None)
-
-
-def _root_array(a):
-    while a.base is not None:
-        a = a.base
-    return a
 
 
 def sync_views(root):
@@ -322,65 +309,6 @@ class Tensor(metaclass=_TensorMeta):
         if self.grad_fn is not None and not self._retains:
             self._retains = True
             self.grad_fn._retain = self
-
-    def _accumulate(self, g, steal=False, owners=()):
-        """Add a grad array into .grad: a leaf's first one is copied in (or taken over), later ones are added in
-        place (a retained non-leaf's, see below, are not).
-
-        `steal`: nobody but the caller holds g. torch's AccumulateGrad then makes g itself the leaf's .grad
-        when it obeys the leaf's layout contract, so .grad keeps g's strides (of size-1 dims too) and, when g
-        is a view of a user's gradient= tensor, its memory."""
-        if not isinstance(g, type(self._a)):
-            g = self._st.be.from_host(g)  # a device leaf: the engine's broadcast sums replay on the host
-        cur = self._grad
-        owner = _owner_of(g, owners) if steal and owners else None
-        if steal and cur is None and not self._retains and self._stealable(g):
-            # a view of a user's gradient= tensor stays one: later accumulations write its memory and bump its version
-            # (as torch's new_grad.detach(): the owner's memory and version counter, no history)
-            if owner is None:
-                self._grad = wrap(g, self.dtype, self._st.be)
-            else:
-                self._grad = owner.detach()
-                self._grad._a = g
-        elif self._retains:
-            # torch's retain_grad hook stores a contiguous clone of the first grad, then grad + new one (a new
-            # tensor each time, not an in-place add)
-            xp = self._st.be.xp
-            arr = xp.array(g, dtype=self._a.dtype, order="C") if cur is None else xp.add(cur._a, g, order="C")
-            self._grad = wrap(arr, self.dtype, self._st.be)
-        elif cur is None:
-            # torch's layout contract (clone_obey_contract): a dense leaf's grad is new memory with the leaf's very
-            # strides (of size-1 dims too), filled by copy_, so it starts at version 1; any other leaf's is a
-            # contiguous clone, at version 0.
-            strides = self.stride()
-            dense = is_dense(self._a.shape, strides)
-            if dense:
-                arr = empty_laid_out(self._st.be, self._a.shape, strides, self._a.dtype)
-                arr[...] = g
-            else:
-                arr = self._st.be.xp.array(g, dtype=self._a.dtype, order="C")
-            self._grad = wrap(arr, self.dtype, self._st.be)
-            self._grad._st.version = int(dense)
-        else:
-            cur._a += g
-            cur._st.version += 1
-
-    def _stealable(self, g):
-        """torch's obeys_layout_contract for a grad g of this leaf (and an array we may write to): for a dense
-        leaf, g has the leaf's strides in every dim of size > 1 and no zero stride in a dim of size 1; for
-        any other leaf, g is contiguous."""
-        a = self._a
-        if not (isinstance(g, type(a)) and g.dtype == a.dtype and g.shape == a.shape
-                and getattr(g.flags, "writeable", True)):  # CuPy's flags have no writeable
-            return False
-        strides = self.stride()
-        if not is_dense(a.shape, strides):
-            return g.flags.c_contiguous
-        item = g.itemsize
-        for n, s, own in zip(g.shape, g.strides, strides):
-            if (s == 0) if n == 1 else (s != own * item):
-                return False
-        return True
 
     def detach(self):
         """Same memory and version counter, no history."""

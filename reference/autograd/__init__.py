@@ -5,6 +5,7 @@ reference/_api.py attaches.
 """
 from .._device import backend_of
 from .._tensor import Tensor, wrap, wrap_any
+from .accumulate_grad import accumulate
 from .engine import run_backward
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .grad_mode import state as grad_mode
@@ -104,7 +105,7 @@ def backward_impl(tensors, grad_tensors, retain_graph, create_graph, inputs):
     for t in inputs:
         g = capture[t.grad_fn if t.grad_fn is not None else grad_accumulator(t)]
         if g is not None:
-            t._accumulate(g)
+            accumulate(t, g)
 
 
 def grad_impl(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):

@@ -7,6 +7,7 @@ import numpy as np
 
 from .._fp import quiet
 from ..kernels.accumulate import TORCH_ORDER, sum_in
+from .accumulate_grad import accumulate
 from .node import AccumulateGrad, describe_saved
 
 __all__ = ["run_backward"]
@@ -62,7 +63,7 @@ def _run_hooks(node, g, wrap):
         if out is not None:
             g = out._a
     if node._retain is not None:
-        node._retain._accumulate(g)
+        accumulate(node._retain, g)
     return g
 
 
@@ -71,7 +72,7 @@ def run_backward(roots, keep_graph, wrap, capture=None, owners=()):
     """roots: list of (node, grad array). `wrap(array)` makes a Tensor for hooks.
 
     With `capture` (a dict keyed by nodes) the grads reaching those nodes are stored there and no
-    leaf's .grad is touched: that is autograd.grad. `owners`: the user's gradient= tensors (see _accumulate).
+    leaf's .grad is touched: that is autograd.grad. `owners`: the user's gradient= tensors (see accumulate_grad.py).
     """
     # Count, for every node reachable from the roots, how many edges point at it.
     deps = {}
@@ -105,7 +106,7 @@ def run_backward(roots, keep_graph, wrap, capture=None, owners=()):
                 # torch's AccumulateGrad takes over a grad nobody else holds (use count 1) instead of copying
                 # it: here, no reference but this frame's `g` (and getrefcount's argument)
                 steal = sys.getrefcount(g) <= 2
-                node.variable._accumulate(g, steal, owners)
+                accumulate(node.variable, g, steal, owners)
             continue
         outs = ()
         if g is not None:
