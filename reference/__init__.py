@@ -8,8 +8,8 @@ import re as _re
 
 from . import _dtypes, _random, autograd, cuda
 from ._api import *  # noqa: F401,F403  (every op function: add, sum, cat ...; see _api.__all__)
-from ._creation import (LEGACY_TYPES, arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
-                        linspace, ones, ones_like, tensor, zeros, zeros_like)
+from ._creation import arange, empty, empty_like, eye, full, full_like, linspace, ones, ones_like, zeros, zeros_like
+from ._from_data import LEGACY_TYPES, as_tensor, from_numpy, tensor
 from ._random import Generator, default_generator, rand, rand_like, randint, randint_like, randn, randn_like, randperm
 from ._device import device
 from ._dlpack import from_dlpack

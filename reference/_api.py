@@ -4,7 +4,7 @@ each, so `grep 'Tensor.add_'` finds it), and every torch.<name> function (with o
 This is the top of the import order (dtypes / device / storage -> tensor -> autograd -> ops -> factories
 -> this table -> __init__). Each method runs with NumPy's float warnings off (`quiet`), as torch never warns.
 """
-from . import _creation, _dtypes, _random
+from . import _creation, _dtypes, _from_data, _random
 from ._fp import quiet
 from ._tensor import Tensor
 from .autograd import register_hook, tensor_backward, tensor_numpy, views
@@ -35,12 +35,12 @@ def _tensor_operator(fn):
 
 def _legacy_new(cls, *args, **kwargs):
     """Tensor(2, 3) and Tensor([1, 2]): torch's legacy constructor, in the default dtype."""
-    return _creation.legacy_new(cls, _dtypes.get_default_dtype(), *args, **kwargs)
+    return _from_data.legacy_new(cls, _dtypes.get_default_dtype(), *args, **kwargs)
 
 
 # ---- Tensor: construction, autograd, pickling -----------------------------------------------------------
 Tensor.__new__ = staticmethod(_legacy_new)
-Tensor.__reduce_ex__ = _creation.reduce_tensor
+Tensor.__reduce_ex__ = _from_data.reduce_tensor
 Tensor.grad_fn = property(views.grad_fn)
 Tensor.backward = tensor_backward
 Tensor.numpy = tensor_numpy  # torch refuses numpy() of a tensor that requires grad only while grad mode is on
@@ -197,7 +197,7 @@ Tensor.matmul = quiet(linalg.matmul)
 Tensor.__matmul__ = _tensor_operator(linalg.matmul)
 Tensor.__rmatmul__ = _tensor_operator(linalg.rmatmul)
 
-# ---- dtype and device conversion, copies and fills (ops/convert.py, _creation.py, _random.py) ----------------
+# ---- dtype and device conversion, copies and fills (ops/convert.py, _creation.py, _from_data.py, _random.py) ---
 Tensor.to = quiet(convert.to)
 Tensor.cpu = quiet(convert.cpu)
 Tensor.cuda = quiet(convert.cuda)
@@ -215,7 +215,7 @@ Tensor.cdouble = quiet(convert.caster(_dtypes.complex128))
 Tensor.copy_ = quiet(convert.copy_)
 Tensor.fill_ = quiet(convert.fill_)
 Tensor.zero_ = quiet(convert.zero_)
-Tensor.new_tensor = quiet(_creation.new_tensor)
+Tensor.new_tensor = quiet(_from_data.new_tensor)
 Tensor.new_zeros = quiet(_creation.new_zeros)
 Tensor.new_ones = quiet(_creation.new_ones)
 Tensor.new_empty = quiet(_creation.new_empty)

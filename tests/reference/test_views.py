@@ -130,7 +130,7 @@ def test_from_numpy_of_readonly_array_warns_like_torch():
     arr.flags.writeable = False
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        reference._creation._warned_readonly[0] = False
+        reference._from_data._warned_readonly[0] = False
         t = reference.from_numpy(arr)
     assert t.tolist() == [0.0, 1.0, 2.0]
     assert [w.category for w in caught] == [UserWarning]
