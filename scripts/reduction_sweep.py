@@ -1,14 +1,15 @@
-"""Sweep float32/float64 sum, mean and norm of the reference against torch's CPU results, bit for bit.
+"""Sweep float16/float32/float64 sum, mean and norm of the reference against torch's CPU results, bit for bit.
 
-What one seed sweeps (each case in float32 and float64, through the public API of both modules):
+What one seed sweeps (each case in float16, float32 and float64, through the public API of both modules):
   * 1-D: every size in 1..300, then primes, powers of two and their neighbours up to --max-size,
     plus 40 random sizes up to --max-size; full sum/mean/norm and dim=0 with keepdim;
+  * p-norms for every p in NORM_PS (2 is `norm()`), labelled norm[p=...], over the same dims as norm;
   * 2-D: the tutorial's shapes and 30 random (m, n) up to 200 x 200, contiguous, transposed and
     column-sliced; every dim, (0, 1), keepdim, and norm over each dim;
   * 3-D: 10 random shapes, contiguous and permuted; every single dim and every pair;
   * 0-dim and empty inputs;
   * with --big: sizes above ATen's GRAIN_SIZE (32768), where torch splits the work between threads.
-Values mix normal, uniform [0, 1) (as torch.rand), and magnitudes spread over 12 decades.
+Values mix normal, uniform [0, 1) (as torch.rand), and magnitudes spread over 12 decades (6 in float16).
 Prints the cases and the mismatches per (op, dtype); exit status 1 if anything differs.
 
     python scripts/reduction_sweep.py --seeds 20 [--first-seed 0] [--max-size 5000] [--big]
@@ -28,6 +29,8 @@ import reference  # noqa: E402
 
 TUTORIAL_SHAPES = [(2, 2), (3, 3), (4, 3), (4, 4), (5, 3), (2, 8), (1, 16)]
 BIG_SIZES = [32767, 32768, 40000, 65537, 100003]
+NORM_PS = [1, 3, 0.5, -1, 2.5, -0.5, 0, float("inf"), float("-inf")]
+DTYPES = (np.float16, np.float32, np.float64)
 
 
 def _primes(limit):
@@ -56,7 +59,8 @@ def values(rng, shape, dtype):
     elif kind == 1:
         a = rng.random(shape)
     else:
-        a = rng.standard_normal(shape) * 10.0 ** rng.uniform(-6, 6, shape)
+        decades = 3 if dtype == np.float16 else 6      # float16 overflows at 65504
+        a = rng.standard_normal(shape) * 10.0 ** rng.uniform(-decades, decades, shape)
     return np.ascontiguousarray(a, dtype=dtype)
 
 
@@ -75,6 +79,20 @@ def _calls(ndim):
     return out
 
 
+def _pnorm_calls(ndim, ps=NORM_PS):
+    """(label, fn(module, x)) for the p-norms: all elements, then each dim set of _calls, with and without keepdim."""
+    dim_sets = [(d,) for d in range(ndim)] + list(itertools.combinations(range(ndim), 2))
+    out = []
+    for p in ps:
+        out.append((f"norm[p={p}]()", lambda m, x, p=p: x.norm(p)))
+        for dims in dim_sets:
+            dim = dims[0] if len(dims) == 1 else dims
+            for keep in (False, True):
+                out.append((f"norm[p={p}](dim={dim}, keepdim={keep})",
+                            lambda m, x, p=p, d=dim, k=keep: x.norm(p, dim=d, keepdim=k)))
+    return out
+
+
 def _layouts(a):
     """(label, fn(module, tensor)): the views of the same memory that the sweep reduces."""
     out = [("contiguous", lambda m, t: t)]
@@ -89,13 +107,23 @@ def _layouts(a):
 
 def _bits(arr):
     arr = np.ascontiguousarray(arr)
-    return arr.view(np.uint32 if arr.dtype == np.float32 else np.uint64)
+    return arr.view({2: np.uint16, 4: np.uint32, 8: np.uint64}[arr.dtype.itemsize])
+
+
+def _outcome(module, a, layout, call):
+    """The call's result, or the (type name, message) of the error it raised."""
+    try:
+        return call(module, layout(module, module.from_numpy(a.copy())))
+    except Exception as e:  # noqa: BLE001 - an error is an outcome to compare too
+        return type(e).__name__, str(e)
 
 
 def compare(a, layout, call):
-    """None when reference and torch agree bit for bit (dtype, shape and every bit), else a description."""
-    want = call(torch, layout(torch, torch.from_numpy(a.copy())))
-    got = call(reference, layout(reference, reference.from_numpy(a.copy())))
+    """None when reference and torch agree bit for bit (dtype, shape and every bit, or the same error), else a
+    description."""
+    want, got = _outcome(torch, a, layout, call), _outcome(reference, a, layout, call)
+    if isinstance(want, tuple) or isinstance(got, tuple):
+        return None if want == got else f"outcome {got!r} != {want!r}"
     w, g = want.numpy(), got.numpy()
     if str(got.dtype) != str(want.dtype) or w.shape != g.shape:
         return f"dtype/shape {got.dtype}{tuple(g.shape)} != {want.dtype}{tuple(w.shape)}"
@@ -113,10 +141,10 @@ def cases(rng, max_size, big):
     if big:
         shapes += [(n,) for n in BIG_SIZES] + [(300, 200), (200, 300), (40, 40, 40)]
     for shape in shapes:
-        calls = _calls(len(shape))
+        calls = _calls(len(shape)) + _pnorm_calls(len(shape))
         if len(shape) == 1 and shape[0] > 300:
-            calls = calls[:3] + [c for c in calls if "keepdim=True" in c[0]]
-        for dtype in (np.float32, np.float64):
+            calls = [c for c in calls if c[0].endswith("()") or "keepdim=True" in c[0]]
+        for dtype in DTYPES:
             a = values(rng, shape, dtype)
             for lay_label, layout in _layouts(a):
                 for call_label, call in calls:

@@ -1,4 +1,4 @@
-"""torch's CPU order of accumulation for float sum and 2-norm, in NumPy, so the bits match.
+"""torch's CPU order of accumulation for float sum and mean, in NumPy, so the bits match.
 
 Floating-point addition is not associative: the last bit of a float32 sum depends on the order of the
 additions. torch's CPU order (ATen, read not copied) is:
@@ -18,10 +18,8 @@ additions. torch's CPU order (ATen, read not copied) is:
 3. Threads, from GRAIN_SIZE elements on. A full reduction: one range of the walk per thread, the thread
    sums added at the end. Several outputs: the outermost kept dim is cut into one range per thread
    (whole 128-byte runs when it is contiguous), which moves where the outer strategies' column groups start.
-4. norm(p=2) (ReduceOpsKernel.cpp). When the one reduced dim is contiguous, it takes a lane kernel: W
-   lanes accumulate x*x, the lanes are added left to right, then the leftover squares, then sqrt.
-   Otherwise it is a plain running sum of squares in iteration order.
-5. mean is that sum divided by n, in the result's dtype.
+4. mean is that sum divided by n, in the result's dtype.
+Norms add in another order: kernels/norm_order.py.
 
 Every sequential run is one np.add.accumulate (an ordered running sum), so the work stays vectorised.
 """
@@ -31,8 +29,7 @@ import math
 
 import numpy as np
 
-from ..rng.fma import fma32, fma64
-from .iteration import GRAIN_SIZE, blocks_of, capability_name, lanes, layout_of, num_threads
+from .iteration import GRAIN_SIZE, blocks_of, lanes, layout_of, num_threads
 from .._layout import reduced_shape
 
 _LEVELS = 4                 # multi_row_sum's cascade depth
@@ -314,56 +311,8 @@ def torch_mean(a, dims):
     return torch_sum(a, dims) / a.dtype.type(n)
 
 
-# ---- norm ------------------------------------------------------------------------------------------------
-def torch_norm2(a, dims):
-    """torch.linalg.vector_norm(a, 2, dims) on the CPU for float32/float64: flat results as torch_sum."""
-    if a.size == 0:
-        return np.zeros_like(a, shape=_kept(a, dims))
-    if all(a.shape[d] == 1 for d in dims):          # reducing over length-1 dims is abs()
-        return np.abs(a).reshape(-1)
-    perm, sizes, ins, outs = layout_of(a, dims)
-    blocks = blocks_of(a, perm, sizes)
-    reduced = sum(1 for s in outs if s == 0)
-    if reduced == 1 and ins[0] == 1:
-        return np.sqrt(_lastdim_sumsq(blocks.reshape(-1, sizes[0]), lanes(a.itemsize)))
-    rows = blocks.reshape(-1, int(np.prod(sizes[:reduced], dtype=np.int64)))
-    threads = num_threads()
-    if rows.shape[0] == 1 and a.size > GRAIN_SIZE and threads > 1:
-        # one output: each thread a running sum over its range, the thread sums added at the end
-        used = min(threads, -(-a.size // GRAIN_SIZE))
-        chunk = -(-a.size // used)
-        sums = [_running_sumsq(rows[:, i:i + chunk], axis=1) for i in range(0, a.size, chunk)]
-        return np.sqrt(running_sum(np.stack(sums, axis=1), axis=1))
-    return np.sqrt(_running_sumsq(rows, axis=1))
-
-
-def _lastdim_sumsq(rows, width):
-    """The lane kernel: W lanes of x*x, lanes added left to right, then the leftovers' squares."""
-    n = rows.shape[1]
-    nvec = n - n % width
-    lanes_acc = _running_sumsq(rows[:, :nvec].reshape(rows.shape[0], -1, width), axis=1)   # (rows, W)
-    acc = np.add.accumulate(lanes_acc, axis=1, dtype=rows.dtype)[:, -1]
-    if capability_name() == "default":   # the DEFAULT build is compiled without FMA
-        return _running_sumsq(rows[:, nvec:], axis=1, start=acc)
-    # Measured against torch's AVX2 build: the compiler fuses the leftovers' `acc += x * x` into one FMA,
-    # except that float32 leftovers go 4 at a time through a vector multiply first (rounded, then added).
-    d = nvec
-    if rows.dtype == np.float32:
-        d = nvec + (n - nvec) // 4 * 4
-        acc = _running_sumsq(rows[:, nvec:d], axis=1, start=acc)
-    fma = fma32 if rows.dtype == np.float32 else fma64
-    for k in range(d, n):
-        acc = fma(rows[:, k], rows[:, k], acc).astype(rows.dtype)
-    return acc
-
-
-def _running_sumsq(x, axis, start=None):
-    """start + x0*x0 + x1*x1 + ... in order, each square rounded before it is added."""
-    return running_sum(x * x, axis, start)
-
-
 # ---- the entry points of ops/reductions.py: the dtype decides the order ---------------------------------
-# float32/float64 sums, means and 2-norms take torch's CPU order, so their last bits match torch's; other
+# float32/float64 sums and means take torch's CPU order, so their last bits match torch's; other
 # dtypes are exact (integers) or rounded once from float32 anyway.
 TORCH_ORDER = (np.dtype(np.float32), np.dtype(np.float64))
 

@@ -1,8 +1,9 @@
 """Reductions (sum, mean, norm, max/min, amax/amin, argmax/argmin, prod): forward next to backward.
 
 A reduction's backward spreads the output grad back over the reduced dims (re-inserting them when
-keepdim=False) and broadcasts to the input's shape (ops/_reduce_dims.py). float32/float64 sums, means and
-2-norms add in torch's CPU order (kernels/accumulate.py), so their last bits match torch's.
+keepdim=False) and broadcasts to the input's shape (ops/_reduce_dims.py). float32/float64 sums and means
+(kernels/accumulate.py) and real norms (kernels/norm_order.py) add in torch's CPU order, so their last bits
+match torch's.
 """
 import math
 
@@ -13,7 +14,8 @@ from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
 from ..autograd.function import record
 from ..autograd.node import Node
-from ..kernels.accumulate import TORCH_ORDER, mean_in, sum_in, torch_norm2
+from ..kernels.accumulate import mean_in, sum_in
+from ..kernels.norm_order import torch_norm
 from .._layout import reduced_shape
 from ._reduce_dims import dims_of, expand, spread
 from .elementwise import _binary
@@ -113,12 +115,12 @@ class LinalgVectorNormBackward0(Node):
 
     def forward(self, a):
         p, dims, keepdim = self.p, self.dims, self.keepdim
-        if p == 2 and a.dtype in TORCH_ORDER:  # torch's CPU order; its kernels run on the host
+        if a.dtype.kind == "f":  # torch's CPU order for real dtypes; its kernels run on the host
             host = a if isinstance(a, np.ndarray) else self.be.to_host(a)
-            r = torch_norm2(host, dims).reshape(reduced_shape(a.shape, dims, keepdim))
+            r = torch_norm(host, p, dims).reshape(reduced_shape(a.shape, dims, keepdim))
             return r if host is a else self.be.from_host(r)
-        # Other p (and half precision): accumulate in double and round once, close to torch but not bit-exact.
-        acc = np.abs(a.astype(np.float64) if a.dtype == np.float32 or a.dtype == np.float16 else a)
+        # Complex: NumPy's order, close to torch but not bit-exact.
+        acc = np.abs(a)
         if p == 2:
             r = np.sqrt((acc * acc).sum(axis=dims, keepdims=keepdim))
         elif p == math.inf:
@@ -170,8 +172,22 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         raise RuntimeError(f"norm(): unsupported norm type '{p}' in the reference")
     x = input if dtype is None else input.to(dtype)
     dims = tuple(range(x.ndim)) if dim is None else dims_of(x, dim, "norm")
+    if x.numel() == 0 and (p < 0 or p == math.inf):
+        _no_identity(x, p, dim)
     node = LinalgVectorNormBackward0(float(p), dims, keepdim, x._st.be)
     return record(wrap(node.forward(x._a), x.dtype.to_real(), x._st.be), (x,), node, (x._a,))
+
+
+def _no_identity(x, p, dim):
+    """linalg_vector_norm's check: a max, min or negative power of no elements has no value to start from."""
+    start = f"linalg.vector_norm cannot compute the {p:g} norm on "
+    given = [dim] if isinstance(dim, int) else list(dim or ())
+    if not given:
+        raise RuntimeError(start + "an empty tensor because the operation does not have an identity")
+    for d in given:
+        if x.shape[x._dim(d)] == 0:
+            raise RuntimeError(start + f"the dimension {d}because this dimension is empty and the operation does not "
+                               "have an identity")
 
 
 # ---- max / min -----------------------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""Vector norms of every p equal torch's CPU results bit for bit (kernels/norm_order.py): float16/32/64, every
+size class (0-dim, empty, 1, around the vector widths, above GRAIN_SIZE), layout and dim set. torch computes
+every expected value in the same run; nothing is hard-coded."""
+import itertools
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import reference
+from reference.kernels import iteration as _iteration
+
+PS = [1, 3, 0.5, -1, 2.5, -0.5, 0, 2, math.inf, -math.inf]
+DTYPES = [np.float16, np.float32, np.float64]
+DTYPE_IDS = ["float16", "float32", "float64"]
+# 1-D sizes around the float64/float32/float16 vector widths (4/8/16 lanes on AVX2, 8/16/32 on AVX512)
+SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 255, 256, 257, 1000, 4097]
+SHAPES = [(), (0,), (3, 0), (0, 4), (1, 1), (4, 1), (1, 6), (2, 2), (4, 3), (5, 16), (16, 5), (33, 65), (3, 4, 5),
+          (9, 1, 17), (2, 3, 7)]
+threads_as_torch = pytest.mark.skipif(
+    torch.get_num_threads() != _iteration.num_threads(),
+    reason="the reference assumes torch's default thread count, which this run changed")
+
+
+def _values(shape, dtype, seed):
+    """Normal values, a third of them spread over several decades (fewer in float16, which overflows at 65504)."""
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal(shape)
+    spread = rng.random(shape) < 1 / 3
+    decades = 2 if dtype == np.float16 else 6
+    a = np.where(spread, a * 10.0 ** rng.uniform(-decades, decades, shape), a)
+    return np.ascontiguousarray(a, dtype=dtype)
+
+
+def _outcome(module, a, layout, call):
+    try:
+        out = call(layout(module.from_numpy(a.copy())))
+    except Exception as e:  # noqa: BLE001 - the same error is the same outcome
+        return type(e).__name__, str(e)
+    arr = np.ascontiguousarray(out.numpy())
+    return str(out.dtype), arr.shape, arr.tobytes()
+
+
+def _check(a, layouts, calls):
+    """Every call on every layout gives the same dtype, shape and bytes (or the same error) in both modules."""
+    problems = []
+    for (lay_label, layout), (call_label, call) in itertools.product(layouts, calls):
+        want, got = _outcome(torch, a, layout, call), _outcome(reference, a, layout, call)
+        if want != got:
+            problems.append(f"{a.dtype}{a.shape} {lay_label} {call_label}: {got[:2]} != {want[:2]}")
+    assert not problems, "\n".join(problems[:10]) + f"\n({len(problems)} in all)"
+
+
+def _layouts(ndim):
+    out = [("contiguous", lambda t: t)]
+    if ndim >= 1:
+        out.append(("sliced", lambda t: t[..., ::2]))
+    if ndim == 2:
+        out.append(("transposed", lambda t: t.t()))
+    if ndim == 3:
+        out.append(("permuted", lambda t: t.permute(2, 0, 1)))
+    return out
+
+
+def _norm_calls(p, ndim):
+    """norm(p) of all elements, then every single dim and pair of dims, with and without keepdim."""
+    calls = [(f"norm({p})", lambda t: t.norm(p))]
+    dim_sets = [d for d in range(-ndim, ndim)] + list(itertools.combinations(range(ndim), 2))
+    for dim, keep in itertools.product(dim_sets, (False, True)):
+        calls.append((f"norm({p}, dim={dim}, keepdim={keep})", lambda t, d=dim, k=keep: t.norm(p, dim=d, keepdim=k)))
+    return calls
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=DTYPE_IDS)
+@pytest.mark.parametrize("p", PS, ids=str)
+def test_full_norms_of_1d_sizes(p, dtype):
+    for n in SIZES:
+        _check(_values((n,), dtype, seed=n), _layouts(1), _norm_calls(p, 1)[:1])
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=DTYPE_IDS)
+@pytest.mark.parametrize("p", PS, ids=str)
+def test_every_dim_keepdim_and_layout(p, dtype):
+    for k, shape in enumerate(SHAPES):
+        _check(_values(shape, dtype, seed=k), _layouts(len(shape)), _norm_calls(p, len(shape)))
+
+
+@threads_as_torch
+@pytest.mark.parametrize("dtype", DTYPES, ids=DTYPE_IDS)
+@pytest.mark.parametrize("p", [1, 3, -0.5, 2], ids=str)
+def test_above_grain_size_where_torch_splits_between_threads(p, dtype):
+    """One output over >= 32768 elements: one range per thread. Several outputs: each a whole running sum."""
+    for n in (32767, 32768, 40000, 65537):
+        _check(_values((n,), dtype, seed=n), _layouts(1), _norm_calls(p, 1)[:1])
+    for shape in [(300, 200), (2, 40000), (40000, 2)]:
+        calls = [c for c in _norm_calls(p, 2) if "keepdim=True" not in c[0]]
+        _check(_values(shape, dtype, seed=1), _layouts(2), calls)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=DTYPE_IDS)
+def test_special_values(dtype):
+    """Signed zeros, NaN, infinities, overflow of the powers and underflow."""
+    big = float(np.finfo(dtype).max)
+    rows = [[0.0, -0.0], [-0.0], [np.nan, 1.0], [np.inf, 1.0], [-np.inf, 2.0], [np.nan, np.inf], [big, big],
+            [big / 3] * 5, [1e-30, 3e-40, 0.0], [1e-7] * 50, [0.5, -0.25, 4.0]]
+    calls = [(f"norm({p})", lambda t, p=p: t.norm(p)) for p in PS + [1e20, -1e-20, 0.1]]
+    with np.errstate(over="ignore", under="ignore"):
+        arrays = [np.array(r).astype(dtype) for r in rows]
+    dim_calls = [(f"norm({p}, dim={d})", lambda t, p=p, d=d: t.norm(p, dim=d)) for p in PS for d in (0, 1)]
+    for a in arrays:
+        _check(a, _layouts(1)[:1], calls)
+        _check(np.stack([a, a[::-1]]), _layouts(2), calls + dim_calls)
+
+
+@pytest.mark.parametrize("p", PS + [-1e20], ids=str)
+def test_empty_inputs_and_the_no_identity_error(p):
+    """Empty reductions are 0 (p >= 0) or torch's error for p < 0 and inf, in its words."""
+    for shape in [(0,), (3, 0), (0, 3), (0, 0)]:
+        a = np.zeros(shape, np.float32)
+        calls = [("all", lambda t: t.norm(p)), ("dim=()", lambda t: t.norm(p, dim=()))]
+        for dim in list(range(-len(shape), len(shape))) + [(0, 1), (1, 0), (-1, 0)][:len(shape) * 3 - 3]:
+            calls.append((f"dim={dim}", lambda t, d=dim: t.norm(p, dim=d)))
+        _check(a, _layouts(1)[:1], calls)
+
+
+@pytest.mark.parametrize("p", [1, 3, -0.5, math.inf], ids=str)
+def test_dtype_argument_casts_then_norms(p):
+    a = _values((37, 5), np.float16, seed=2)
+    calls = [("float32", lambda t: t.norm(p, dtype=t.float().dtype)),
+             ("float32 dim", lambda t: t.t().norm(p, dim=1, dtype=t.float().dtype))]
+    _check(a, _layouts(2), calls)
+    b = _values((37, 5), np.float32, seed=3)
+    _check(b, _layouts(2), [("float64", lambda t: t.norm(p, dtype=t.double().dtype)),
+                            ("float64 dim", lambda t: t.norm(p, dim=0, dtype=t.double().dtype))])
