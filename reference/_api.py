@@ -8,13 +8,22 @@ from . import _creation, _dtypes, _from_data, _random
 from ._fp import quiet
 from ._tensor import Tensor
 from .autograd import register_hook, tensor_backward, tensor_numpy, views
+from .autograd.function import refuse_stale_inputs
 from .ops import compare, convert, elementwise, fast, index_put, indexing, linalg, reductions, shape, unary
 from .ops import concat as _concat
 from .ops._common import as_number
 from .ops.out import OUT_RULES, with_out
 
 
-def _operator(fn):
+def op(fn):
+    """A differentiable op: `quiet`, and when its own checks fail, torch's order (its autograd layer reads the
+    inputs' grad_fn before the kernel checks anything: see autograd.function.refuse_stale_inputs). Ops without
+    a derivative (comparisons, argmax ...), those that check their arguments first (indexing, casts) and in-place
+    ops (autograd's check_inplace of self comes first, in `inplace`) are plain `quiet`."""
+    return quiet(fn, on_error=refuse_stale_inputs)
+
+
+def _operator(fn, wrapper=op):
     """A binary operator: NotImplemented for an operand that is neither a tensor nor a number (so Python
     tries the other side), else fn(self, other)."""
     def method(self, other):
@@ -22,7 +31,7 @@ def _operator(fn):
             return NotImplemented
         return fn(self, other)
     method.__name__ = fn.__name__
-    return quiet(method)
+    return wrapper(method)
 
 
 def _tensor_operator(fn):
@@ -30,7 +39,7 @@ def _tensor_operator(fn):
     def method(self, other):
         return fn(self, other) if isinstance(other, Tensor) else NotImplemented
     method.__name__ = fn.__name__
-    return quiet(method)
+    return op(method)
 
 
 def _legacy_new(cls, *args, **kwargs):
@@ -47,15 +56,15 @@ Tensor.numpy = tensor_numpy  # torch refuses numpy() of a tensor that requires g
 Tensor.register_hook = register_hook
 
 # ---- arithmetic (ops/elementwise.py) ----------------------------------------------------------------------
-Tensor.add = quiet(elementwise.add)
+Tensor.add = op(elementwise.add)
 Tensor.add_ = quiet(elementwise.add_)
-Tensor.sub = Tensor.subtract = quiet(elementwise.sub)
+Tensor.sub = Tensor.subtract = op(elementwise.sub)
 Tensor.sub_ = quiet(elementwise.sub_)
-Tensor.mul = Tensor.multiply = quiet(elementwise.mul)
+Tensor.mul = Tensor.multiply = op(elementwise.mul)
 Tensor.mul_ = quiet(elementwise.mul_)
-Tensor.div = Tensor.divide = Tensor.true_divide = quiet(elementwise.div)
+Tensor.div = Tensor.divide = Tensor.true_divide = op(elementwise.div)
 Tensor.div_ = quiet(elementwise.div_)
-Tensor.pow = quiet(elementwise.pow)
+Tensor.pow = op(elementwise.pow)
 Tensor.pow_ = quiet(elementwise.pow_)
 Tensor.__add__ = Tensor.__radd__ = fast.add_operator   # the tutorial's hottest calls: see ops/fast.py
 Tensor.__mul__ = Tensor.__rmul__ = fast.mul_operator
@@ -72,42 +81,42 @@ Tensor.__itruediv__ = quiet(elementwise.div_)
 Tensor.__ipow__ = quiet(elementwise.pow_)
 
 # ---- unary math (ops/unary.py) ------------------------------------------------------------------------------
-Tensor.neg = Tensor.negative = Tensor.__neg__ = quiet(unary.neg)
+Tensor.neg = Tensor.negative = Tensor.__neg__ = op(unary.neg)
 Tensor.neg_ = quiet(unary.neg_)
-Tensor.abs = Tensor.absolute = Tensor.__abs__ = quiet(unary.abs)
+Tensor.abs = Tensor.absolute = Tensor.__abs__ = op(unary.abs)
 Tensor.abs_ = quiet(unary.abs_)
 Tensor.__pos__ = quiet(unary.positive)
-Tensor.exp = quiet(unary.exp)
+Tensor.exp = op(unary.exp)
 Tensor.exp_ = quiet(unary.exp_)
-Tensor.log = quiet(unary.log)
+Tensor.log = op(unary.log)
 Tensor.log_ = quiet(unary.log_)
-Tensor.sqrt = quiet(unary.sqrt)
+Tensor.sqrt = op(unary.sqrt)
 Tensor.sqrt_ = quiet(unary.sqrt_)
-Tensor.sin = quiet(unary.sin)
+Tensor.sin = op(unary.sin)
 Tensor.sin_ = quiet(unary.sin_)
-Tensor.cos = quiet(unary.cos)
+Tensor.cos = op(unary.cos)
 Tensor.cos_ = quiet(unary.cos_)
-Tensor.tanh = quiet(unary.tanh)
+Tensor.tanh = op(unary.tanh)
 Tensor.tanh_ = quiet(unary.tanh_)
-Tensor.sigmoid = quiet(unary.sigmoid)
+Tensor.sigmoid = op(unary.sigmoid)
 Tensor.sigmoid_ = quiet(unary.sigmoid_)
-Tensor.relu = quiet(unary.relu)
+Tensor.relu = op(unary.relu)
 Tensor.relu_ = quiet(unary.relu_)
-Tensor.reciprocal = quiet(unary.reciprocal)
+Tensor.reciprocal = op(unary.reciprocal)
 Tensor.reciprocal_ = quiet(unary.reciprocal_)
-Tensor.floor = quiet(unary.floor)
+Tensor.floor = op(unary.floor)
 Tensor.floor_ = quiet(unary.floor_)
-Tensor.ceil = quiet(unary.ceil)
+Tensor.ceil = op(unary.ceil)
 Tensor.ceil_ = quiet(unary.ceil_)
-Tensor.round = quiet(unary.round)
+Tensor.round = op(unary.round)
 Tensor.round_ = quiet(unary.round_)
-Tensor.trunc = quiet(unary.trunc)
+Tensor.trunc = op(unary.trunc)
 Tensor.trunc_ = quiet(unary.trunc_)
-Tensor.sign = quiet(unary.sign)
+Tensor.sign = op(unary.sign)
 Tensor.sign_ = quiet(unary.sign_)
-Tensor.clamp = Tensor.clip = quiet(unary.clamp)
+Tensor.clamp = Tensor.clip = op(unary.clamp)
 Tensor.clamp_ = Tensor.clip_ = quiet(unary.clamp_)
-Tensor.square = quiet(unary.square)
+Tensor.square = op(unary.square)
 
 # ---- comparisons, integer division, bitwise and logical ops (ops/compare.py) --------------------------------
 Tensor.eq = quiet(compare.eq)
@@ -122,18 +131,18 @@ Tensor.lt = Tensor.less = quiet(compare.lt)
 Tensor.le = Tensor.less_equal = quiet(compare.le)
 Tensor.gt = Tensor.greater = quiet(compare.gt)
 Tensor.ge = Tensor.greater_equal = quiet(compare.ge)
-Tensor.__eq__ = _operator(compare.eq)
-Tensor.__ne__ = _operator(compare.ne)
-Tensor.__lt__ = _operator(compare.lt)
-Tensor.__le__ = _operator(compare.le)
-Tensor.__gt__ = _operator(compare.gt)
-Tensor.__ge__ = _operator(compare.ge)
+Tensor.__eq__ = _operator(compare.eq, quiet)
+Tensor.__ne__ = _operator(compare.ne, quiet)
+Tensor.__lt__ = _operator(compare.lt, quiet)
+Tensor.__le__ = _operator(compare.le, quiet)
+Tensor.__gt__ = _operator(compare.gt, quiet)
+Tensor.__ge__ = _operator(compare.ge, quiet)
 Tensor.__hash__ = Tensor.__hash__  # defining __eq__ drops a class's hash; tensors hash by identity, as torch's
-Tensor.floor_divide = quiet(compare.floor_divide)
+Tensor.floor_divide = op(compare.floor_divide)
 Tensor.__floordiv__ = _operator(compare.floor_divide)
 Tensor.floor_divide_ = Tensor.__ifloordiv__ = quiet(compare.floor_divide_)
 Tensor.__rfloordiv__ = _operator(compare.rfloor_divide)
-Tensor.remainder = quiet(compare.remainder)
+Tensor.remainder = op(compare.remainder)
 Tensor.__mod__ = _operator(compare.remainder)
 Tensor.__rmod__ = _operator(compare.rremainder)
 Tensor.remainder_ = Tensor.__imod__ = quiet(compare.remainder_)
@@ -142,58 +151,58 @@ Tensor.bitwise_not = Tensor.__invert__ = quiet(compare.bitwise_not)
 Tensor.bitwise_and = quiet(compare.bitwise_and)
 Tensor.bitwise_or = quiet(compare.bitwise_or)
 Tensor.bitwise_xor = quiet(compare.bitwise_xor)
-Tensor.__and__ = Tensor.__rand__ = _operator(compare.bitwise_and)
-Tensor.__or__ = Tensor.__ror__ = _operator(compare.bitwise_or)
-Tensor.__xor__ = Tensor.__rxor__ = _operator(compare.bitwise_xor)
+Tensor.__and__ = Tensor.__rand__ = _operator(compare.bitwise_and, quiet)
+Tensor.__or__ = Tensor.__ror__ = _operator(compare.bitwise_or, quiet)
+Tensor.__xor__ = Tensor.__rxor__ = _operator(compare.bitwise_xor, quiet)
 Tensor.equal = quiet(compare.equal)
 Tensor.allclose = quiet(compare.allclose)
 Tensor.isnan = quiet(compare.isnan)
 
 # ---- reductions (ops/reductions.py) -------------------------------------------------------------------------
-Tensor.sum = quiet(reductions.sum)
-Tensor.mean = quiet(reductions.mean)
-Tensor.norm = quiet(reductions.norm)
-Tensor.prod = quiet(reductions.prod)
-Tensor.max = quiet(reductions.max)
-Tensor.min = quiet(reductions.min)
-Tensor.amax = quiet(reductions.amax)
-Tensor.amin = quiet(reductions.amin)
+Tensor.sum = op(reductions.sum)
+Tensor.mean = op(reductions.mean)
+Tensor.norm = op(reductions.norm)
+Tensor.prod = op(reductions.prod)
+Tensor.max = op(reductions.max)
+Tensor.min = op(reductions.min)
+Tensor.amax = op(reductions.amax)
+Tensor.amin = op(reductions.amin)
 Tensor.argmax = quiet(reductions.argmax)
 Tensor.argmin = quiet(reductions.argmin)
-Tensor.maximum = quiet(reductions.maximum)
-Tensor.minimum = quiet(reductions.minimum)
+Tensor.maximum = op(reductions.maximum)
+Tensor.minimum = op(reductions.minimum)
 Tensor.all = quiet(reductions.all)
 Tensor.any = quiet(reductions.any)
 
 # ---- shapes and views (ops/shape.py), indexing (ops/indexing.py, ops/index_put.py) --------------------------
-Tensor.view = quiet(shape.view)
-Tensor.view_as = quiet(shape.view_as)
-Tensor.reshape = quiet(shape.reshape)
-Tensor.reshape_as = quiet(shape.reshape_as)
-Tensor.flatten = quiet(shape.flatten)
-Tensor.unflatten = quiet(shape.unflatten)
-Tensor.t = quiet(shape.t)
-Tensor.T = property(quiet(shape.T))
-Tensor.mT = property(quiet(shape.mT))
-Tensor.transpose = Tensor.swapaxes = Tensor.swapdims = quiet(shape.transpose)
-Tensor.permute = quiet(shape.permute)
-Tensor.unsqueeze = quiet(shape.unsqueeze)
-Tensor.squeeze = quiet(shape.squeeze)
-Tensor.expand = quiet(shape.expand)
-Tensor.expand_as = quiet(shape.expand_as)
-Tensor.narrow = quiet(shape.narrow)
-Tensor.clone = quiet(shape.clone)
-Tensor.contiguous = quiet(shape.contiguous)
-Tensor.select = quiet(indexing.select)
-Tensor.unbind = quiet(indexing.unbind)
+Tensor.view = op(shape.view)
+Tensor.view_as = op(shape.view_as)
+Tensor.reshape = op(shape.reshape)
+Tensor.reshape_as = op(shape.reshape_as)
+Tensor.flatten = op(shape.flatten)
+Tensor.unflatten = op(shape.unflatten)
+Tensor.t = op(shape.t)
+Tensor.T = property(op(shape.T))
+Tensor.mT = property(op(shape.mT))
+Tensor.transpose = Tensor.swapaxes = Tensor.swapdims = op(shape.transpose)
+Tensor.permute = op(shape.permute)
+Tensor.unsqueeze = op(shape.unsqueeze)
+Tensor.squeeze = op(shape.squeeze)
+Tensor.expand = op(shape.expand)
+Tensor.expand_as = op(shape.expand_as)
+Tensor.narrow = op(shape.narrow)
+Tensor.clone = op(shape.clone)
+Tensor.contiguous = op(shape.contiguous)
+Tensor.select = op(indexing.select)
+Tensor.unbind = op(indexing.unbind)
 Tensor.__getitem__ = quiet(indexing.getitem)
 Tensor.__setitem__ = quiet(index_put.setitem)
 
 # ---- matrix products (ops/linalg.py) --------------------------------------------------------------------------
-Tensor.mm = quiet(linalg.mm)
-Tensor.mv = quiet(linalg.mv)
-Tensor.dot = quiet(linalg.dot)
-Tensor.matmul = quiet(linalg.matmul)
+Tensor.mm = op(linalg.mm)
+Tensor.mv = op(linalg.mv)
+Tensor.dot = op(linalg.dot)
+Tensor.matmul = op(linalg.matmul)
 Tensor.__matmul__ = _tensor_operator(linalg.matmul)
 Tensor.__rmatmul__ = _tensor_operator(linalg.rmatmul)
 
@@ -225,9 +234,15 @@ Tensor.normal_ = quiet(_random.normal_)
 
 
 # ---- torch.<name> functions ---------------------------------------------------------------------------------
+_NO_DERIVATIVE = {"eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater", "ge", "greater_equal",
+                  "logical_not", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor", "equal", "allclose",
+                  "isnan", "argmax", "argmin", "all", "any"}
+
+
 def _function(fn, name):
     """torch.<name>: fn with torch's out= keyword where torch has one (see ops/out.py)."""
-    return quiet(with_out(fn, name) if name in OUT_RULES else fn)
+    plain = name in _NO_DERIVATIVE or name.endswith("_")  # an in-place op checks its self first (check_inplace)
+    return (quiet if plain else op)(with_out(fn, name) if name in OUT_RULES else fn)
 
 
 add = _function(elementwise.add, "add")

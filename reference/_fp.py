@@ -28,8 +28,9 @@ else:
 __all__ = ["quiet", "quiet_inline", "IGNORE", "set_state", "reset_state"]
 
 
-def quiet(fn):
-    """fn with NumPy's floating-point warnings off while it runs, and only then."""
+def quiet(fn, on_error=None):
+    """fn with NumPy's floating-point warnings off while it runs, and only then. `on_error(args)` runs when fn
+    raises, before the exception goes on (it may raise another one instead)."""
     if getattr(fn, "quiet", False):
         return fn
 
@@ -38,6 +39,10 @@ def quiet(fn):
         token = set_state(IGNORE)
         try:
             return fn(*args, **kwargs)
+        except Exception:
+            if on_error is not None:
+                on_error(args)
+            raise
         finally:
             reset_state(token)
     call.quiet = True

@@ -13,12 +13,12 @@ and links one edge per input. An in-place op calls `inplace`, which runs torch's
 """
 import weakref
 
-from .._tensor import sync_views, wrap
+from .._tensor import Tensor, sync_views, wrap
 from .grad_mode import state as grad_mode
 from .node import grad_accumulator, set_grad_fn
-from .views import rebase_view, refuse_view_rebase
+from .views import grad_fn, rebase_view, refuse_view_rebase
 
-__all__ = ["recording", "record", "inplace", "check_inplace"]
+__all__ = ["recording", "record", "inplace", "check_inplace", "refuse_stale_inputs"]
 
 
 def recording(*inputs):
@@ -132,6 +132,22 @@ def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd
     elif t.__dict__.get("_views"):
         sync_views(t)  # the write made t require grad, and with it its views
     return t
+
+
+def refuse_stale_inputs(args):
+    """torch's autograd layer collects a differentiable op's edges (reads each input's grad_fn) before the
+    kernel checks its arguments. So when an op's own checks fail, a tensor argument whose grad_fn may not be
+    regenerated (a view made under no_grad, or one of several outputs, whose memory was written since: see
+    views.refuse_view_rebase) refuses first, with torch's error instead of the op's."""
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    tensors += [t for a in args if isinstance(a, (list, tuple)) for t in a if isinstance(t, Tensor)]
+    if not recording(*tensors):
+        return
+    for t in tensors:
+        try:
+            grad_fn(t)
+        except RuntimeError as refusal:
+            raise refusal from None  # torch's error, not one raised while handling the op's
 
 
 def check_inplace(t, *others, through_view=False):

@@ -45,7 +45,8 @@ def refuse_view_rebase(view, indirect):
     if fn is None:  # torch: a view without history was made in no_grad mode (or of a tensor without history)
         head = f"A view was created in no_grad mode and {what} modified inplace with grad mode enabled."
     else:
-        name = f"Output {view.__dict__.get('_output_nr', 0)} of {fn.name().rsplit('Backward', 1)[0]}"
+        op, _, overload = fn.name().rpartition("Backward")  # torch names SqueezeBackward1 "Squeeze1", ViewBackward0 "View"
+        name = f"Output {view.__dict__.get('_output_nr', 0)} of {op}{'' if overload == '0' else overload}"
         if meta == NO_GRAD_VIEW:  # made with grad mode on, of a view made in no_grad mode (propagated meta)
             head = (f"{name} is a view of a view which was created in no_grad mode and {what} modified inplace "
                     f"with grad mode enabled.")

@@ -14,6 +14,7 @@ from .. import _dtypes
 from ..rng import capability
 from ..rng.fma import fma32, fma64
 from .._dtypes import FLOAT, INT, _combine, scalar_dtype
+from .._layout import copy_like
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
@@ -35,8 +36,7 @@ def operands(a, b, op):
         if a.dtype is b.dtype:
             return a._a, b._a, a.dtype
         dt = _dtypes.result_type(a, b)
-        return (a._a if a.dtype is dt else a._a.astype(dt.np),
-                b._a if b.dtype is dt else b._a.astype(dt.np), dt)
+        return _cast(a, dt), _cast(b, dt), dt
     s = as_number(b)
     if s is None:
         return None
@@ -44,7 +44,17 @@ def operands(a, b, op):
     if dt.category < FLOAT and s.__class__ is int and not _fits(s, dt):
         # torch wraps an out-of-range integer scalar into the dtype; a NumPy scalar, as CuPy takes no host array
         s = np.array(s).astype(dt.np)[()]
-    return (a._a if a.dtype is dt else a._a.astype(dt.np)), s, dt
+    return _cast(a, dt), s, dt
+
+
+def _cast(t, dt):
+    """t's array in dtype dt. On the CPU, TensorIterator replaces an input that promotion casts by t.to(dt), a copy
+    laid out as empty_like(t) is (copy_like), and lays the result out by that copy; CUDA kernels cast as they read."""
+    if t.dtype is dt:
+        return t._a
+    be = t._st.be
+    arr = t._a.astype(dt.np)
+    return copy_like(arr, t._a, be) if be.is_host else arr
 
 
 def prepared(a, b, op):
@@ -234,9 +244,11 @@ def _plain(v, shape):
 
 
 def _src(b, y):
-    """The other operand as TensorIterator lays the result out by it: a tensor's own array (its strides,
-    which NumPy's astype in `operands` re-strides for size-1, expanded and empty dims), else the number."""
-    return b._a if b.__class__ is Tensor else y
+    """An operand as TensorIterator lays the result out by it: on the CPU what it computes from (`y`: the tensor,
+    or its cast copy, see _cast), on CUDA the tensor's own array (the kernel casts as it reads); a number as is."""
+    if b.__class__ is not Tensor or b._st.be.is_host:
+        return y
+    return b._a
 
 
 def _check_broadcast(a, b):
@@ -371,6 +383,8 @@ def div(input, other, *, rounding_mode=None):
     if rounding_mode is not None:
         return _rounded_div(input, other, rounding_mode)
     a, b = _true_div_operands(input, other)
+    if all(t.__class__ is not Tensor or t._st.be.is_host for t in (input, other)):
+        return _binary(a, b, np.true_divide, DivBackward0, "div")  # laid out by the cast copies, as _src says
     return _binary(a, b, np.true_divide, DivBackward0, "div", layout=(_src(input, input), _src(other, other)))
 
 
@@ -411,7 +425,7 @@ def pow(input, exponent):
     node = PowBackward0()
     be = input._st.be
     # pow(Tensor, Scalar) is a unary TensorIterator over the input: the exponent is no operand of its layout
-    r = torch_layout(node.forward(x, e).astype(dt.np, copy=False), be, (geometry(input._a),))
+    r = torch_layout(node.forward(x, e).astype(dt.np, copy=False), be, (geometry(_src(input, x)),))
     return record(wrap(r, dt, be), (input, None), node, (x, e))
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from .._fp import IGNORE, quiet_inline, reset_state, set_state
 from .._tensor import Tensor, wrap
+from ..autograd.function import refuse_stale_inputs
 from ..autograd.grad_mode import state as grad_mode
 from ._common import as_number, broadcast_error
 from .elementwise import _laid_out, add, mul
@@ -34,6 +35,9 @@ def _fast_operator(ufunc, readable):
             if not isinstance(other, Tensor) and as_number(other) is None:
                 return NotImplemented
             return readable(self, other)
+        except Exception:
+            refuse_stale_inputs((self, other))  # torch's order, as for every differentiable op (see _api.op)
+            raise
         finally:
             reset_state(token)
     method.__name__ = f"__{readable.__name__}__"

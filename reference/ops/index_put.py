@@ -147,6 +147,8 @@ def setitem(self, index, value):
                 raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                                    f"{self.dtype.c10_name} for the destination and {value.dtype.c10_name} for the "
                                    f"source.")
+        if v.shape != target_shape and not (adv is not None and fill):  # torch views the value without its leading 1s
+            v = v.reshape(_strip_ones(v.shape))
         if v.ndim > len(target_shape) and any(n != 1 for n in v.shape[:v.ndim - len(target_shape)]):
             raise RuntimeError(f"expand(torch.{value.dtype.legacy_name}{{{fmt_shape(v.shape)}}}, "
                                f"size={fmt_shape(target_shape)}): the number of sizes provided "

@@ -262,6 +262,12 @@ MaxBackward0 = type("MaxBackward0", (_IndexedBackward,), {})
 MinBackward0 = type("MinBackward0", (_IndexedBackward,), {})
 
 
+def _allocated(r):
+    """A reduction's result as torch allocates it: contiguous, with torch's strides for size-1 dims too (NumPy's
+    follows the input's dim order)."""
+    return r.copy(order="C") if getattr(r, "ndim", 0) else r
+
+
 def _extreme(input, dim, keepdim, other, is_max):
     name = "max" if is_max else "min"
     if other is not None:
@@ -278,8 +284,8 @@ def _extreme(input, dim, keepdim, other, is_max):
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     arg = (np.argmax if is_max else np.argmin)(x, axis=d if x.ndim else None, keepdims=keepdim)
     node = (MaxBackward0 if is_max else MinBackward0)(d if x.ndim else None, keepdim, arg, x.shape)
-    values = record(wrap(node.forward(x), input.dtype, be), (input,), node, (x,))
-    indices = wrap(arg.astype(np.int64), _dtypes.int64, be)
+    values = record(wrap(_allocated(node.forward(x)), input.dtype, be), (input,), node, (x,))
+    indices = wrap(_allocated(arg.astype(np.int64, copy=False)), _dtypes.int64, be)
     return (MaxResult if is_max else MinResult)((values, indices))
 
 
@@ -300,7 +306,8 @@ def min(input, dim=None, keepdim=False, *, other=None):
 def _amax(input, dim, keepdim, is_max):
     dims = tuple(range(input.ndim)) if dim is None or dim == () else dims_of(input, dim, "amax")
     node = (AmaxBackward0 if is_max else AminBackward0)(np.max if is_max else np.min, dims, keepdim)
-    return record(wrap(node.forward(input._a), input.dtype, input._st.be), (input,), node, (input._a,))
+    be = input._st.be
+    return record(wrap(_allocated(node.forward(input._a)), input.dtype, be), (input,), node, (input._a,))
 
 
 def amax(input, dim=(), keepdim=False):
@@ -321,7 +328,7 @@ def _arg(input, dim, keepdim, fn):
             r = np.reshape(r, (1,) * x.ndim)
     else:
         r = fn(x, axis=input._dim(dim), keepdims=keepdim) if x.ndim else fn(x)
-    return wrap(r.astype(np.int64), _dtypes.int64, input._st.be)
+    return wrap(_allocated(r.astype(np.int64, copy=False)), _dtypes.int64, input._st.be)
 
 
 def argmax(input, dim=None, keepdim=False):

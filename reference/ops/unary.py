@@ -6,8 +6,8 @@ the others keep the dtype.
 import numpy as np
 
 from .. import _dtypes
-from .._dtypes import FLOAT
-from .._dtypes import CPP_NAMES
+from .._dtypes import CPP_NAMES, FLOAT
+from .._layout import copy_like
 from .._tensor import wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
@@ -165,18 +165,23 @@ FloorBackward0 = _rounding_node("FloorBackward0", np.floor)
 CeilBackward0 = _rounding_node("CeilBackward0", np.ceil)
 RoundBackward0 = _rounding_node("RoundBackward0", np.round)
 TruncBackward0 = _rounding_node("TruncBackward0", np.trunc)
-SignBackward0 = _rounding_node("SignBackward0", np.sign)
+SignBackward0 = _rounding_node("SignBackward0", lambda a: a.copy() if a.dtype == np.bool_ else np.sign(a))
 
 
 def _run(node, a, floating):
-    x, dt = a._a, a.dtype
+    x, dt, be = a._a, a.dtype, a._st.be
     if floating and dt.category < FLOAT:
         dt = _dtypes.get_default_dtype()
         x = x.astype(dt.np)
-        # the result follows the input's strides (TensorIterator), which astype re-strided (expanded dims)
-        return record(wrap(torch_layout(node.forward(x), a._st.be, (geometry(a._a),)), dt, a._st.be), (a,), node,
-                      (x,))
-    return record(wrap(node.forward(x), dt, a._st.be), (a,), node, (x,))
+        # the result follows the strides TensorIterator sees: on the CPU those of its copy a.to(dt) (empty_like's
+        # layout), on CUDA the input's own (astype re-strided expanded dims either way)
+        x = copy_like(x, a._a, be) if be.is_host else x
+        return record(wrap(torch_layout(node.forward(x), be, (geometry(x if be.is_host else a._a),)), dt, be), (a,),
+                      node, (x,))
+    r = node.forward(x)
+    if not (x.flags.c_contiguous and 1 not in x.shape):  # NumPy's strides differ from torch's (size-1 dims too)
+        r = torch_layout(r, be, (geometry(x),))
+    return record(wrap(r, dt, be), (a,), node, (x,))
 
 
 def _run_(node, a, floating):
@@ -205,6 +210,19 @@ def _unary(name, node_cls, floating=False, check=None):
     return op, op_
 
 
+def _no_bool_kernel(kernel):
+    """A check that refuses a bool input, as torch has no such kernel (abs_cpu, floor_vml_cpu ...)."""
+    def check(t):
+        if t.dtype is _dtypes.bool_:
+            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    return check
+
+
+def _no_bool_relu(t):
+    if t.dtype is _dtypes.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
+
+
 def _no_bool_neg(t):
     if t.dtype is _dtypes.bool_:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
@@ -215,17 +233,17 @@ neg, neg_ = _unary("neg", NegBackward0, check=_no_bool_neg)
 exp, exp_ = _unary("exp", ExpBackward0, floating=True)
 log, log_ = _unary("log", LogBackward0, floating=True)
 sqrt, sqrt_ = _unary("sqrt", SqrtBackward0, floating=True)
-abs, abs_ = _unary("abs", AbsBackward0)
+abs, abs_ = _unary("abs", AbsBackward0, check=_no_bool_kernel("abs_cpu"))
 sin, sin_ = _unary("sin", SinBackward0, floating=True)
 cos, cos_ = _unary("cos", CosBackward0, floating=True)
 tanh, tanh_ = _unary("tanh", TanhBackward0, floating=True)
 sigmoid, sigmoid_ = _unary("sigmoid", SigmoidBackward0, floating=True)
-relu, relu_ = _unary("relu", ReluBackward0)
+relu, relu_ = _unary("relu", ReluBackward0, check=_no_bool_relu)
 reciprocal, reciprocal_ = _unary("reciprocal", ReciprocalBackward0, floating=True)
-floor, floor_ = _unary("floor", FloorBackward0)
-ceil, ceil_ = _unary("ceil", CeilBackward0)
-round, round_ = _unary("round", RoundBackward0)
-trunc, trunc_ = _unary("trunc", TruncBackward0)
+floor, floor_ = _unary("floor", FloorBackward0, check=_no_bool_kernel("floor_vml_cpu"))
+ceil, ceil_ = _unary("ceil", CeilBackward0, check=_no_bool_kernel("ceil_vml_cpu"))
+round, round_ = _unary("round", RoundBackward0, check=_no_bool_kernel("round_vml_cpu"))
+trunc, trunc_ = _unary("trunc", TruncBackward0, check=_no_bool_kernel("trunc_vml_cpu"))
 sign, sign_ = _unary("sign", SignBackward0)
 
 

@@ -1,0 +1,108 @@
+"""Divergences the long `thorough` program run found (issue 12), each differential against torch in this run:
+
+* torch's autograd layer reads a differentiable op's inputs' grad_fn before the kernel checks its arguments, so a
+  stale view made under no_grad refuses first (ops without a derivative, and indexing, check first);
+* on the CPU, TensorIterator replaces an input that promotion casts by its copy `t.to(dtype)` and lays the result
+  out by that copy; a unary op keeps a dense input's strides, size-1 dims included;
+* reductions allocate their results contiguous; bool inputs have no abs/floor/round/relu kernel;
+* `x[...] = v` names the value without its leading 1s in the expand error; a view error names SqueezeBackward1
+  "Squeeze1".
+"""
+import warnings
+
+import pytest
+
+from _refcompare import check
+
+
+def _stale_view(t):
+    """A view made under no_grad of a leaf that requires grad, whose base was then written in place."""
+    v0 = t.ones(2, 3, requires_grad=True)
+    with t.no_grad():
+        v = v0.view(-1)
+        v0.mul_(1)
+    return v
+
+
+AFTER_A_STALE_VIEW = [
+    "v.transpose(0, 1)", "v.transpose(0, 0)", "v + t.ones(7)", "v * t.ones(7)", "t.ones(7) - v", "v.sum(3)",
+    "v.view(7)", "v.max(3)", "v.select(0, 10)", "t.cat([v, t.ones(2, 2)])", "v @ t.ones(3)", "v.T",
+    "torch_add(v, t.ones(7))", "v.add_(1)", "v.remainder(t.ones(7))", "v.floor_divide(t.ones(7))",
+    # no derivative, or the binding checks first: the op's own error
+    "v == t.ones(7)", "v.argmax(3)", "v.all(3)", "v.long().view(7)", "v.item()", "v[10]", "v.isnan().view(7)",
+    "v.eq_(t.ones(7))",
+]
+
+
+@pytest.mark.parametrize("call", AFTER_A_STALE_VIEW)
+def test_a_stale_no_grad_view_refuses_before_the_ops_own_checks(call):
+    def fn(t):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # x.T of a 1-d tensor
+            v = _stale_view(t)
+            return eval(call, {"t": t, "v": v, "torch_add": t.add})
+    check(fn)
+
+
+@pytest.mark.parametrize("view", ["squeeze(0)", "squeeze()", "squeeze((0,))", "view(1, 3)", "t()", "unsqueeze(0)"])
+def test_view_error_names_the_node_as_torch_does(view):
+    def fn(t):
+        x = t.zeros(1, 3, requires_grad=True) + 1
+        with t.no_grad():
+            v = x.view(1, 3)
+        w = eval(f"v.{view}")
+        w.mul_(2)
+    check(fn)
+
+
+@pytest.mark.parametrize("target, value, index", [
+    ((2, 2), (1, 3), "..."), ((2,), (1, 2, 2), "..."), ((2,), (1, 1, 2), "..."), ((2, 3), (1, 2, 3), "0"),
+    ((3,), (2, 1), "slice(None)"), ((4,), (1, 3), "t.tensor([0, 1])"), ((2, 2), (3, 1, 1), "..."),
+    ((2, 2), (1, 1, 3), "(0,)"),
+])
+def test_setitem_value_shape_errors_name_the_value_without_leading_ones(target, value, index):
+    def fn(t):
+        x = t.zeros(target)
+        x[eval(index, {"t": t})] = t.ones(value)
+        return x
+    check(fn)
+
+
+def _make(t, how, dt):
+    base = t.ones((1, 2, 3, 1), dtype=getattr(t, dt))
+    return {"plain": base, "perm": base.permute(3, 2, 0, 1), "slice": t.ones((2, 4, 3, 1), dtype=getattr(t, dt))[:1, ::2],
+            "narrow": t.ones((1, 2, 3, 2), dtype=getattr(t, dt)).narrow(3, 0, 1),
+            "expand": t.ones((1, 1, 3, 1), dtype=getattr(t, dt)).expand(1, 2, 3, 1)}[how]
+
+
+LAYOUTS = ["plain", "perm", "slice", "narrow", "expand"]
+BINARY = ["a + b", "a * b", "a / b", "a == b", "a < b", "a ** b", "a + b.sum()", "a - 2.5"]
+UNARY = ["a.sqrt()", "a.exp()", "a.abs()", "a * 2.5", "a ** 2", "a.clamp(0, 1)", "a // 2", "a.sum(-1, keepdim=True)",
+         "a.amax(1)", "a.amin(0, keepdim=True)", "a.argmax(1)", "a.max(1)[0]", "a.min(0, keepdim=True)[1]"]
+
+
+@pytest.mark.parametrize("how_a", LAYOUTS)
+@pytest.mark.parametrize("how_b", LAYOUTS)
+@pytest.mark.parametrize("dts", [("float32", "int32"), ("float64", "float32"), ("int64", "uint8")])
+def test_mixed_dtype_results_are_laid_out_by_the_cast_copies(how_a, how_b, dts):
+    def fn(t):
+        a, b = _make(t, how_a, dts[0]), _make(t, how_b, dts[1])
+        if how_a == "perm" and how_b != "perm":
+            b = b.permute(3, 2, 0, 1)
+        return [(tuple(r.stride()), r.dtype) for r in (eval(e, {"a": a, "b": b}) for e in BINARY)]
+    check(fn)
+
+
+@pytest.mark.parametrize("how", LAYOUTS)
+@pytest.mark.parametrize("dt", ["float32", "int32", "uint8"])
+def test_unary_and_reduction_results_keep_torchs_strides(how, dt):
+    def fn(t):
+        a = _make(t, how, dt)
+        return [(tuple(r.stride()), r.dtype) for r in (eval(e, {"a": a}) for e in UNARY)]
+    check(fn)
+
+
+@pytest.mark.parametrize("op", ["abs", "floor", "ceil", "round", "trunc", "sign", "relu", "abs_", "floor_", "sign_",
+                                "relu_"])
+def test_bool_unary_kernels(op):
+    check(lambda t: getattr(t.tensor([True, False]), op)())
