@@ -9,7 +9,8 @@ What one seed sweeps (each case in float16, float32 and float64, through the pub
   * 3-D: 10 random shapes, contiguous and permuted; every single dim and every pair;
   * 0-dim and empty inputs;
   * with --big: sizes above ATen's GRAIN_SIZE (32768), where torch splits the work between threads.
-Values mix normal, uniform [0, 1) (as torch.rand), and magnitudes spread over 12 decades (6 in float16).
+Values mix normal, uniform [0, 1) (as torch.rand), and magnitudes spread over 12 decades (6 in float16);
+float16 also gets cancelling large values mixed with small ones.
 Prints the cases and the mismatches per (op, dtype); exit status 1 if anything differs.
 
     python scripts/reduction_sweep.py --seeds 20 [--first-seed 0] [--max-size 5000] [--big]
@@ -52,9 +53,13 @@ def sizes_1d(rng, max_size):
 
 
 def values(rng, shape, dtype):
-    """One of three value regimes, chosen per case."""
-    kind = rng.integers(3)
-    if kind == 0:
+    """One of three value regimes (four in float16), chosen per case."""
+    kind = rng.integers(4 if dtype == np.float16 else 3)
+    if kind == 3:
+        # float16 sums in float: large values that cancel and small ones make float's rounding visible in float16
+        big = rng.choice([-1.0, 1.0], shape) * rng.integers(1, 64, shape) * 512.0
+        a = np.where(rng.random(shape) < 0.5, big, rng.standard_normal(shape) * 2.0 ** rng.integers(-14, -4, shape))
+    elif kind == 0:
         a = rng.standard_normal(shape)
     elif kind == 1:
         a = rng.random(shape)

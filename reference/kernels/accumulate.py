@@ -18,7 +18,10 @@ additions. torch's CPU order (ATen, read not copied) is:
 3. Threads, from GRAIN_SIZE elements on. A full reduction: one range of the walk per thread, the thread
    sums added at the end. Several outputs: the outermost kept dim is cut into one range per thread
    (whole 128-byte runs when it is contiguous), which moves where the outer strategies' column groups start.
-4. mean is that sum divided by n, in the result's dtype.
+4. mean is that sum divided by n, in the result's dtype (a float16 mean: the float32 mean, rounded once).
+5. float16 (SumKernel.cpp's cast-load policies) is added in float and stored rounded into the float16 output. A
+   vector of 2W halves is loaded as two float vectors (its halves), added lane by lane; the strategies'
+   thresholds count halves. Two reduced dims innermost: sum_out sums a float32 copy instead (acc buffer).
 Norms add in another order: kernels/norm_order.py.
 
 Every sequential run is one np.add.accumulate (an ordered running sum), so the work stays vectorised.
@@ -100,22 +103,27 @@ def row_sum(x):
     return running_sum(parts[1:], start=first)
 
 
-def inner_vector_sum(x, width):
-    """vectorized_inner_sum over axis 0 of x (n, ...), n >= width: vectors of `width` lanes, then tail, then lanes."""
+def inner_vector_sum(x, width, pack=1):
+    """vectorized_inner_sum over axis 0 of x (n, ...), n >= width * pack: vectors of `width` lanes, then tail, then
+    lanes. A float16 vector (pack=2) is loaded as two float vectors, its halves, which are added lane by lane."""
     n = x.shape[0]
-    nvec = n // width
-    lane = row_sum(x[:nvec * width].reshape((nvec, width) + x.shape[1:]))      # (width, ...)
-    return running_sum(np.concatenate((x[nvec * width:], lane)))
+    step = width * pack
+    nvec = n // step
+    vectors = x[:nvec * step].reshape((nvec, pack, width) + x.shape[1:])
+    loaded = vectors[:, 0] if pack == 1 else vectors[:, 0] + vectors[:, 1]
+    lane = row_sum(loaded)                                                      # (width, ...)
+    return running_sum(np.concatenate((x[nvec * step:], lane)))
 
 
 # ---- sum -------------------------------------------------------------------------------------------------
-def _column_sums(x, in0, in1, width):
+def _column_sums(x, in0, in1, width, pack=1):
     """The per-column results of one kernel block: x is (..., size1, size0); returns (..., size1)."""
     size1, size0 = x.shape[-2], x.shape[-1]
     cols = np.moveaxis(x, -1, 0)                                # (size0, ..., size1)
-    if in0 == 1 and size0 >= width:
-        return inner_vector_sum(cols, width)
-    if in1 == 1 and size1 >= width:
+    vector = width * pack                       # elements in one Vectorized<scalar_t>: the strategies' threshold
+    if in0 == 1 and size0 >= vector:
+        return inner_vector_sum(cols, width, pack)
+    if in1 == 1 and size1 >= vector:
         grouped = size1 // (_NROWS * width) * (_NROWS * width)
     elif in0 < in1:
         grouped = 0
@@ -128,8 +136,9 @@ def _column_sums(x, in0, in1, width):
     return np.concatenate((multi_row_sum(cols[..., :grouped]), row_sum(cols[..., grouped:])), axis=-1)
 
 
-def _serial_sum(blocks, sizes, ins, outs, width):
-    """Sum of the iterator's blocks for each output (serial_for_each then the kernel), outputs flattened."""
+def _serial_sum(blocks, sizes, ins, outs, width, pack=1):
+    """Sum of the iterator's blocks for each output (serial_for_each then the kernel), outputs flattened.
+    pack=2: blocks are float16 cast to float32 (see torch_sum)."""
     nd = len(sizes)
     reduced = sum(1 for s in outs if s == 0)
     if reduced == 0:
@@ -138,7 +147,7 @@ def _serial_sum(blocks, sizes, ins, outs, width):
         blocks, in1 = blocks.reshape(1, -1), 0
     else:
         in1 = ins[1]
-    partial = _column_sums(blocks, ins[0], in1, width)       # (outer..., size1)
+    partial = _column_sums(blocks, ins[0], in1, width, pack)       # (outer..., size1)
     if reduced == 1:
         return partial.reshape(-1)
     # several reduced dims: each block's columns, then each outer reduced index, are added into the output
@@ -147,20 +156,30 @@ def _serial_sum(blocks, sizes, ins, outs, width):
 
 
 def torch_sum(a, dims):
-    """torch.sum(a, dims) on the CPU for a float32/float64 array: flat results in the kept dims' C order."""
+    """torch.sum(a, dims) on the CPU for a float16/32/64 array: flat results in the kept dims' C order."""
     if a.size == 0:
         return np.zeros_like(a, shape=_kept(a, dims))
     perm, sizes, ins, outs = layout_of(a, dims)
-    width = lanes(a.itemsize)
+    pack = 2 if a.dtype == np.float16 else 1
+    if pack == 2 and len(sizes) >= 2 and outs[0] == outs[1] == 0:
+        # sum_out's should_use_acc_buffer: with two reduced dims innermost, a float16 sum is the float32 sum of
+        # self.to(float) (which keeps the order of the strides, as astype does), copied into float16
+        with np.errstate(over="ignore"):
+            return torch_sum(a.astype(np.float32), dims).astype(np.float16)
     blocks = blocks_of(a, perm, sizes)
-    if a.size <= _TRACED_MAX:
-        return _run(_plan(tuple(sizes), tuple(ins), tuple(outs), width), blocks, a.dtype)
+    blocks = blocks.astype(np.float32) if pack == 2 else blocks
+    width = lanes(blocks.itemsize)
     threads = num_threads()
-    if a.size < GRAIN_SIZE or threads == 1:
-        return _serial_sum(blocks, sizes, ins, outs, width)
-    if all(s == 0 for s in outs):
-        return _two_pass_sum(blocks.reshape(-1), sizes, ins, outs, width, threads)
-    return _split_dim_sum(blocks, sizes, ins, outs, width, threads, a.itemsize)
+    if a.size <= _TRACED_MAX:
+        out = _run(_plan(tuple(sizes), tuple(ins), tuple(outs), width, pack), blocks, blocks.dtype)
+    elif a.size < GRAIN_SIZE or threads == 1:
+        out = _serial_sum(blocks, sizes, ins, outs, width, pack)
+    elif all(s == 0 for s in outs):
+        out = _two_pass_sum(blocks.reshape(-1), sizes, ins, outs, width, threads, pack)
+    else:
+        out = _split_dim_sum(blocks, sizes, ins, outs, width, threads, a.itemsize, pack)
+    with np.errstate(over="ignore"):
+        return out.astype(a.dtype, copy=False)
 
 
 # ---- small inputs: the same order, replayed as a straight-line program -----------------------------------
@@ -200,14 +219,14 @@ _ZERO_SLOT = 0                  # slot 0 holds 0.0; the inputs follow
 
 
 @functools.lru_cache(maxsize=256)
-def _plan(sizes, ins, outs, width):
+def _plan(sizes, ins, outs, width, pack=1):
     """(number of inputs, [(dst, a, b)...], output slots) for a layout's serial sum."""
     n = int(np.prod(sizes, dtype=np.int64))
     leaves = np.empty(n, dtype=object)
     leaves[:] = [_Traced(1 + i) for i in range(n)]
     _Traced.ops, _Traced.next_slot = [], 1 + n
     try:
-        result = _serial_sum(leaves.reshape(sizes[::-1]), list(sizes), list(ins), list(outs), width)
+        result = _serial_sum(leaves.reshape(sizes[::-1]), list(sizes), list(ins), list(outs), width, pack)
         # The additions of 0 were left out: 0 + x is x, except that it turns -0.0 into +0.0. A sum is -0.0
         # only when all its terms are, and every one of torch's sums starts from 0, so one + 0 at the end
         # of each result restores exactly that.
@@ -231,7 +250,7 @@ def _kept(a, dims):
     return int(np.prod([n for d, n in enumerate(a.shape) if d not in dims], dtype=np.int64))
 
 
-def _split_dim_sum(blocks, sizes, ins, outs, width, threads, itemsize):
+def _split_dim_sum(blocks, sizes, ins, outs, width, threads, itemsize, pack=1):
     """parallel_dim_reduction: the outermost kept dim with >= threads entries is cut into one range per
     thread (whole 128-byte runs when that dim is contiguous); each range is reduced on its own."""
     nd = len(sizes)
@@ -261,24 +280,27 @@ def _split_dim_sum(blocks, sizes, ins, outs, width, threads, itemsize):
         sub[dim] = end - begin
         part = blocks[(slice(None),) * axis + (slice(begin, end),)]
         shape = [n for n, o in zip(sub, outs) if o != 0][::-1]
-        pieces.append(_serial_sum(part, sub, ins, outs, width).reshape(shape))
+        pieces.append(_serial_sum(part, sub, ins, outs, width, pack).reshape(shape))
     kept_axis = [d for d in range(nd) if outs[d] != 0][::-1].index(dim)
     return np.concatenate(pieces, axis=kept_axis).reshape(int(np.prod(kept, dtype=np.int64)))
 
 
-def _two_pass_sum(flat, sizes, ins, outs, width, threads):
+def _two_pass_sum(flat, sizes, ins, outs, width, threads, pack=1):
     """A full reduction on several threads: each takes one range of the walk; the thread sums are added."""
     n = flat.size
     used = min(threads, -(-n // GRAIN_SIZE))
     chunk = -(-n // used)
-    sums = [_range_sum(flat, begin, min(n, begin + chunk), sizes, ins, outs, width)
+    sums = [_range_sum(flat, begin, min(n, begin + chunk), sizes, ins, outs, width, pack)
             for begin in range(0, n, chunk)]
+    if pack == 2:       # each thread's slot of the buffer is a float16 (its one block stored there, rounded)
+        with np.errstate(over="ignore"):
+            sums = [np.float32(np.float16(s)) for s in sums]
     sums += [flat.dtype.type(0)] * (threads - len(sums))
     total = running_sum(np.array(sums, dtype=flat.dtype))
     return np.array([total], dtype=flat.dtype)
 
 
-def _range_sum(flat, begin, end, sizes, ins, outs, width):
+def _range_sum(flat, begin, end, sizes, ins, outs, width, pack):
     """The kernel over the linear range [begin, end) of the walk: DimCounter's partial and full blocks."""
     size0 = sizes[0]
     size1 = sizes[1] if len(sizes) > 1 else 1
@@ -294,7 +316,7 @@ def _range_sum(flat, begin, end, sizes, ins, outs, width):
             rows = min(size1 - i1, (end - pos) // size0)
             take = rows * size0
             blk = flat[pos:pos + take].reshape(rows, size0)
-        cols = _column_sums(blk, ins[0], in1 if blk.shape[0] > 1 else 0, width)
+        cols = _column_sums(blk, ins[0], in1 if blk.shape[0] > 1 else 0, width, pack)
         pieces.append(cols)
         pos += take
     return running_sum(np.concatenate(pieces))
@@ -312,13 +334,13 @@ def torch_mean(a, dims):
 
 
 # ---- the entry points of ops/reductions.py: the dtype decides the order ---------------------------------
-# float32/float64 sums and means take torch's CPU order, so their last bits match torch's; other
-# dtypes are exact (integers) or rounded once from float32 anyway.
-TORCH_ORDER = (np.dtype(np.float32), np.dtype(np.float64))
+# float16/float32/float64 sums and means take torch's CPU order, so their last bits match torch's; other
+# dtypes are exact (integers) or complex (NumPy's order).
+TORCH_ORDER = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 
 
 def sum_in(a, dims, keepdim, dt):
-    """a summed over dims in dtype dt; in torch's order (after casting, as torch does) for float32/64."""
+    """a summed over dims in dtype dt; in torch's order (after casting, as torch does) for float16/32/64."""
     if np.dtype(dt) in TORCH_ORDER:
         x = a if a.dtype == dt else a.astype(dt)
         return torch_sum(x, dims).reshape(reduced_shape(a.shape, dims, keepdim))
@@ -333,10 +355,13 @@ def _contiguous(r):
 
 def mean_in(a, dims, keepdim, dt):
     """The sum over dims divided by its count in the result dtype (torch's CPU mean is exactly that)."""
+    if np.dtype(dt) == np.float16:
+        # mean_out: a float16 mean is the float32 sum of the input cast to float32, divided there, then cast
+        with np.errstate(over="ignore"):
+            r = torch_mean(a.astype(np.float32), dims).astype(np.float16)
+        return r.reshape(reduced_shape(a.shape, dims, keepdim))
     if np.dtype(dt) in TORCH_ORDER:
         x = a if a.dtype == dt else a.astype(dt)
         return torch_mean(x, dims).reshape(reduced_shape(a.shape, dims, keepdim))
     n = math.prod(a.shape[d] for d in dims)
-    if a.dtype == np.float16:   # half precision sums in float32 (as torch)
-        return _contiguous((a.sum(axis=dims, keepdims=keepdim, dtype=np.float32) / n).astype(np.float16))
     return _contiguous(a.sum(axis=dims, keepdims=keepdim, dtype=dt) / n)

@@ -133,3 +133,68 @@ def test_dtype_argument_casts_then_norms(p):
     b = _values((37, 5), np.float32, seed=3)
     _check(b, _layouts(2), [("float64", lambda t: t.norm(p, dtype=t.double().dtype)),
                             ("float64 dim", lambda t: t.norm(p, dim=0, dtype=t.double().dtype))])
+
+
+# ---- float16 sum and mean: float accumulation (SumKernel.cpp's cast loads; sum_out's float acc buffer) ---------
+def _cancelling(shape, dtype, seed):
+    """float16 values whose float sums round differently in different orders: large values that cancel, and
+    small ones."""
+    rng = np.random.default_rng(seed)
+    big = rng.choice([-1.0, 1.0], shape) * rng.integers(1, 64, shape) * 512.0
+    small = rng.standard_normal(shape) * 2.0 ** rng.integers(-14, -4, shape)
+    return np.where(rng.random(shape) < 0.5, big, small).astype(dtype)
+
+
+def _sum_calls(ndim):
+    calls = [("sum()", lambda t: t.sum()), ("mean()", lambda t: t.mean())]
+    dim_sets = [d for d in range(ndim)] + list(itertools.combinations(range(ndim), 2))
+    for dim, keep in itertools.product(dim_sets, (False, True)):
+        calls.append((f"sum({dim}, keepdim={keep})", lambda t, d=dim, k=keep: t.sum(d, keepdim=k)))
+        calls.append((f"mean({dim}, keepdim={keep})", lambda t, d=dim, k=keep: t.mean(d, keepdim=k)))
+    return calls
+
+
+@pytest.mark.parametrize("values", [_values, _cancelling], ids=["normal", "cancelling"])
+def test_float16_sum_and_mean_of_1d_sizes(values):
+    for n in SIZES:
+        _check(values((n,), np.float16, n), _layouts(1), _sum_calls(1))
+
+
+@pytest.mark.parametrize("values", [_values, _cancelling], ids=["normal", "cancelling"])
+@pytest.mark.parametrize("shape", SHAPES + [(1, 40), (40, 3, 2), (7, 33, 3)], ids=str)
+def test_float16_sum_and_mean_of_every_dim_and_layout(shape, values):
+    _check(values(shape, np.float16, 5), _layouts(len(shape)), _sum_calls(len(shape)))
+
+
+@threads_as_torch
+def test_float16_sum_and_mean_above_grain_size():
+    """A 1-D float16 sum on several threads rounds each thread's sum to float16 before adding them."""
+    for n in (32767, 32768, 40000, 65537):
+        _check(_cancelling((n,), np.float16, n), _layouts(1), _sum_calls(1)[:2])
+    for shape in [(300, 200), (2, 40000), (40000, 2)]:
+        _check(_cancelling(shape, np.float16, 1), _layouts(2), [c for c in _sum_calls(2) if "keepdim=True" not in c[0]])
+
+
+@pytest.mark.parametrize("shapes", [((3, 100, 1), (100, 7)), ((17,), (300, 9, 17)), ((1,), (40000,))], ids=str)
+def test_float16_broadcast_grads_sum_in_torchs_order(shapes):
+    arrays = [_cancelling(s, np.float16, k) for k, s in enumerate(shapes)]
+    weight = _cancelling(np.broadcast_shapes(*shapes), np.float16, 9)
+    grads = {}
+    for m in (torch, reference):
+        a, b = (m.tensor(x, requires_grad=True) for x in arrays)
+        (a * b).backward(m.tensor(weight))
+        grads[m.__name__] = (a.grad.numpy().tobytes(), b.grad.numpy().tobytes())
+    assert grads["reference"] == grads["torch"]
+
+
+@pytest.mark.parametrize("vectors", [1, 2, 3, 5], ids=str)
+def test_float16_vector_load_adds_its_two_halves_lane_by_lane(vectors):
+    """A vector of 2W halves is loaded as two float vectors: lane i gets x[i] + x[i + W]. Here that cancels the
+    large values exactly and keeps a small one, which adding neighbours (x[2i] + x[2i + 1]) in float would lose."""
+    width = _iteration.lanes(4)
+    a = np.zeros(vectors * 2 * width + 3, np.float16)
+    for v in range(vectors):
+        base = v * 2 * width
+        a[base], a[base + 1], a[base + width] = 2.0 ** 15, 2.0 ** -14, -(2.0 ** 15)
+    _check(a, _layouts(1)[:1], _sum_calls(1))
+    _check(np.stack([a, -a]), _layouts(2), _sum_calls(2))
