@@ -5,8 +5,7 @@ reference/_api.py attaches.
 """
 from .._device import backend_of
 from .._tensor import Tensor, wrap, wrap_any
-from .accumulate_grad import accumulate
-from .engine import run_backward
+from .engine import accumulate, run_backward
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .grad_mode import state as grad_mode
 from .node import AccumulateGrad, Node, grad_accumulator
