@@ -11,6 +11,7 @@ from .autograd import register_hook, tensor_backward, tensor_numpy, views
 from .autograd.function import refuse_stale_inputs
 from .ops import compare, convert, elementwise, fast, index_put, indexing, linalg, reductions, shape, unary
 from .ops import concat as _concat
+from .ops import pow as _pow
 from .ops._common import as_number
 from .ops.out import OUT_RULES, with_out
 
@@ -55,7 +56,7 @@ Tensor.backward = tensor_backward
 Tensor.numpy = tensor_numpy  # torch refuses numpy() of a tensor that requires grad only while grad mode is on
 Tensor.register_hook = register_hook
 
-# ---- arithmetic (ops/elementwise.py) ----------------------------------------------------------------------
+# ---- arithmetic (ops/elementwise.py, ops/pow.py) ----------------------------------------------------------
 Tensor.add = op(elementwise.add)
 Tensor.add_ = quiet(elementwise.add_)
 Tensor.sub = Tensor.subtract = op(elementwise.sub)
@@ -64,21 +65,21 @@ Tensor.mul = Tensor.multiply = op(elementwise.mul)
 Tensor.mul_ = quiet(elementwise.mul_)
 Tensor.div = Tensor.divide = Tensor.true_divide = op(elementwise.div)
 Tensor.div_ = quiet(elementwise.div_)
-Tensor.pow = op(elementwise.pow)
-Tensor.pow_ = quiet(elementwise.pow_)
+Tensor.pow = op(_pow.pow)
+Tensor.pow_ = quiet(_pow.pow_)
 Tensor.__add__ = Tensor.__radd__ = fast.add_operator   # the tutorial's hottest calls: see ops/fast.py
 Tensor.__mul__ = Tensor.__rmul__ = fast.mul_operator
 Tensor.__sub__ = _operator(elementwise.sub)
 Tensor.__rsub__ = _operator(elementwise.rsub)
 Tensor.__truediv__ = _operator(elementwise.div)
 Tensor.__rtruediv__ = _operator(elementwise.rdiv)
-Tensor.__pow__ = _operator(elementwise.pow)
-Tensor.__rpow__ = _operator(elementwise.rpow)
+Tensor.__pow__ = _operator(_pow.pow)
+Tensor.__rpow__ = _operator(_pow.rpow)
 Tensor.__iadd__ = quiet(elementwise.add_)
 Tensor.__isub__ = quiet(elementwise.sub_)
 Tensor.__imul__ = quiet(elementwise.mul_)
 Tensor.__itruediv__ = quiet(elementwise.div_)
-Tensor.__ipow__ = quiet(elementwise.pow_)
+Tensor.__ipow__ = quiet(_pow.pow_)
 
 # ---- unary math (ops/unary.py) ------------------------------------------------------------------------------
 Tensor.neg = Tensor.negative = Tensor.__neg__ = op(unary.neg)
@@ -254,7 +255,7 @@ multiply = _function(elementwise.mul, "multiply")
 div = _function(elementwise.div, "div")
 divide = _function(elementwise.div, "divide")
 true_divide = _function(elementwise.div, "true_divide")
-pow = _function(elementwise.pow, "pow")
+pow = _function(_pow.pow, "pow")
 neg = _function(unary.neg, "neg")
 negative = _function(unary.neg, "negative")
 abs = _function(unary.abs, "abs")
