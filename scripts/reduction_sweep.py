@@ -157,22 +157,22 @@ def cases(rng, max_size, big):
 
 
 def run(seeds, max_size=5000, big=False, verbose=True):
-    """Sweep; returns (number of cases, {(op, dtype): mismatches}, the first few mismatches)."""
-    count, bad, examples = 0, {}, []
+    """Sweep; returns ({(op, dtype): cases}, {(op, dtype): mismatches}, the first few mismatches)."""
+    count, bad, examples = {}, {}, []
     for seed in seeds:
         rng = np.random.default_rng(seed)
         for shape, dtype, a, lay_label, layout, call_label, call in cases(rng, max_size, big):
-            count += 1
             problem = compare(a, layout, call)
             op = call_label.split("(")[0]
             key = (op, np.dtype(dtype).name)
+            count[key] = count.get(key, 0) + 1
             bad.setdefault(key, 0)
             if problem:
                 bad[key] += 1
                 if len(examples) < 20:
                     examples.append(f"seed {seed} {np.dtype(dtype).name}{shape} {lay_label} {call_label}: {problem}")
         if verbose:
-            print(f"seed {seed}: {count} cases so far, {sum(bad.values())} mismatches", flush=True)
+            print(f"seed {seed}: {sum(count.values())} cases so far, {sum(bad.values())} mismatches", flush=True)
     return count, bad, examples
 
 
@@ -189,10 +189,10 @@ def main():
           f"sizes up to {args.max_size}"
           f"{' and above GRAIN_SIZE' if args.big else ''}")
     count, bad, examples = run(range(args.first_seed, args.first_seed + args.seeds), args.max_size, args.big)
-    print(f"\n{count} cases in {time.time() - start:.0f} s")
-    print("| op | dtype | mismatches |\n|---|---|---:|")
+    print(f"\n{sum(count.values())} cases in {time.time() - start:.0f} s")
+    print("| op | dtype | cases | mismatches |\n|---|---|---:|---:|")
     for (op, dt), n in sorted(bad.items()):
-        print(f"| {op} | {dt} | {n} |")
+        print(f"| {op} | {dt} | {count[op, dt]} | {n} |")
     for line in examples:
         print("  " + line)
     total = sum(bad.values())
