@@ -15,7 +15,7 @@ from ._layout import empty_laid_out, like_strides
 from ._tensor import Tensor, check_grad_dtype, wrap
 from .ops.convert import wrap_copy
 from .ops.out import factory_with_out
-from .ops.shape import size_args
+from .ops.view_making import size_args
 from .rng import capability
 from .rng.fma import fma32, fma64
 

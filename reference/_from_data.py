@@ -13,7 +13,8 @@ from ._dtypes import FROM_NUMPY
 from ._fp import quiet
 from ._storage import Storage
 from ._tensor import Size, Tensor, _new
-from .ops.shape import AliasBackward0, make_view
+from .ops.shape import AliasBackward0
+from .ops.view_making import make_view
 
 _warned_readonly = [False]
 

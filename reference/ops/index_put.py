@@ -17,7 +17,8 @@ from ._common import (_C_NAMES, as_number, checked_scalar, device_mismatch, has_
                       refuse_partial_overlap)
 from .convert import CopyBackwards, FillBackward3
 from .indexing import _adv_tuple, _check_bounds, _gather_shape, _index_tensors, _keeps_dim, _normalise, _region, _steps
-from .shape import expand, fmt_shape, view
+from .shape import expand, view
+from .view_making import fmt_shape
 
 
 class IndexPutBackward0(Node):

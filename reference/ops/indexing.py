@@ -17,7 +17,8 @@ from ..autograd.grad_mode import state as grad_mode
 from ..autograd.node import Node
 from ..autograd.views import MULTI_OUTPUT_VIEW
 from ._common import torch_layout
-from .shape import AliasBackward0, SelectBackward0, compute_stride, make_view, slice_dim, unsqueeze
+from .shape import AliasBackward0, SelectBackward0, slice_dim, unsqueeze
+from .view_making import compute_stride, make_view
 
 
 class UnbindBackward0(SelectBackward0):
