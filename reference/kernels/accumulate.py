@@ -342,9 +342,16 @@ TORCH_ORDER = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 def sum_in(a, dims, keepdim, dt):
     """a summed over dims in dtype dt; in torch's order (after casting, as torch does) for float16/32/64."""
     if np.dtype(dt) in TORCH_ORDER:
+        a = _host(a)
         x = a if a.dtype == dt else a.astype(dt)
         return torch_sum(x, dims).reshape(reduced_shape(a.shape, dims, keepdim))
     return _contiguous(a.sum(axis=dims, keepdims=keepdim, dtype=dt))
+
+
+def _host(a):
+    """a as a NumPy array: torch's order is replayed on the host (ops/reductions.py's _reduce takes the result
+    back to a device input's device)."""
+    return a if isinstance(a, np.ndarray) else a.get()
 
 
 def _contiguous(r):
@@ -355,13 +362,14 @@ def _contiguous(r):
 
 def mean_in(a, dims, keepdim, dt):
     """The sum over dims divided by its count in the result dtype (torch's CPU mean is exactly that)."""
-    if np.dtype(dt) == np.float16:
-        # mean_out: a float16 mean is the float32 sum of the input cast to float32, divided there, then cast
-        with np.errstate(over="ignore"):
-            r = torch_mean(a.astype(np.float32), dims).astype(np.float16)
-        return r.reshape(reduced_shape(a.shape, dims, keepdim))
     if np.dtype(dt) in TORCH_ORDER:
-        x = a if a.dtype == dt else a.astype(dt)
-        return torch_mean(x, dims).reshape(reduced_shape(a.shape, dims, keepdim))
+        a = _host(a)
+        if np.dtype(dt) == np.float16:
+            # mean_out: a float16 mean is the float32 sum of the input cast to float32, divided there, then cast
+            with np.errstate(over="ignore"):
+                r = torch_mean(a.astype(np.float32), dims).astype(np.float16)
+        else:
+            r = torch_mean(a if a.dtype == dt else a.astype(dt), dims)
+        return r.reshape(reduced_shape(a.shape, dims, keepdim))
     n = math.prod(a.shape[d] for d in dims)
     return _contiguous(a.sum(axis=dims, keepdims=keepdim, dtype=dt) / n)

@@ -3,6 +3,9 @@ size class (0-dim, empty, 1, around the vector widths, above GRAIN_SIZE), layout
 every expected value in the same run; nothing is hard-coded."""
 import itertools
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -198,3 +201,33 @@ def test_float16_vector_load_adds_its_two_halves_lane_by_lane(vectors):
         a[base], a[base + 1], a[base + width] = 2.0 ** 15, 2.0 ** -14, -(2.0 ** 15)
     _check(a, _layouts(1)[:1], _sum_calls(1))
     _check(np.stack([a, -a]), _layouts(2), _sum_calls(2))
+
+
+_DEVICE_SCRIPT = """
+import sys
+import numpy as np, torch
+sys.path.insert(0, "tests/reference/emulated_device")
+import backend  # noqa: F401 - every reference tensor now lives on the strict CuPy stand-in
+import reference
+rng = np.random.default_rng(0)
+problems = []
+for dt in (np.float16, np.float32, np.float64):
+    for shape in [(300,), (40000,), (33, 65), (2, 40000), (3, 4, 5)]:
+        a = rng.standard_normal(shape).astype(dt)
+        for label, call in [("sum", lambda t: t.sum()), ("mean", lambda t: t.mean()), ("sum0", lambda t: t.sum(0)),
+                            ("mean-1", lambda t: t.mean(-1, keepdim=True)), ("norm1", lambda t: t.norm(1)),
+                            ("norm3d0", lambda t: t.norm(3, dim=0)), ("norm2", lambda t: t.norm())]:
+            want = call(torch.from_numpy(a)).numpy()
+            got = np.asarray(call(reference.tensor(a)).numpy())
+            if want.tobytes() != got.tobytes() or want.shape != got.shape:
+                problems.append(f"{np.dtype(dt).name}{shape} {label}")
+print("problems:", problems)
+"""
+
+
+def test_sums_and_norms_on_the_strict_device_stand_in():
+    """Device arrays are taken to the host for torch's order and come back (tests/reference/emulated_device)."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    done = subprocess.run([sys.executable, "-c", _DEVICE_SCRIPT], cwd=root, capture_output=True, text=True,
+                          timeout=300, env=dict(os.environ, PYTHONPATH=root))
+    assert done.returncode == 0 and "problems: []" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
