@@ -1,6 +1,7 @@
 """Vector norms of every p equal torch's CPU results bit for bit (kernels/norm_order.py): float16/32/64, every
-size class (0-dim, empty, 1, around the vector widths, above GRAIN_SIZE), layout and dim set. torch computes
-every expected value in the same run; nothing is hard-coded."""
+size class (0-dim, empty, 1, around the vector widths, above GRAIN_SIZE), layout and dim set; so do float16
+sums and means (kernels/accumulate.py). torch computes every expected value in the same run; nothing is
+hard-coded."""
 import itertools
 import math
 import os
