@@ -30,12 +30,17 @@ def _cached_capability(override):
 
 @functools.lru_cache(maxsize=None)
 def torch_threads():
-    """at::get_num_threads() of a fresh torch: OMP_NUM_THREADS / MKL_NUM_THREADS, else physical cores."""
+    """at::get_num_threads() of a fresh torch: OMP_NUM_THREADS / MKL_NUM_THREADS, at most the usable cores (torch
+    2.13 gives 2 threads for OMP_NUM_THREADS=3 on a 2-core machine), else the physical cores."""
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         value = os.environ.get(var, "")
         if value.isdigit() and int(value) > 0:
-            return int(value)
+            return min(int(value), _usable_cores())
     return _physical_cores()
+
+
+def _usable_cores():
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _physical_cores():
@@ -53,7 +58,7 @@ def _physical_cores():
                     current = {}
     except OSError:
         pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    usable = _usable_cores()
     return min(len(cores), usable) if cores else usable
 
 
