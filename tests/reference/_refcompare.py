@@ -70,3 +70,14 @@ def check(fn, message=True, rtol=1e-6, atol=1e-6):
         return
     assert r[0] == "ok", f"torch returned {t[1]!r}; reference raised {r[1]}: {r[2]!r}"
     assert_same(as_plain(t[1]), as_plain(r[1]), rtol, atol)
+
+
+def broadcast_grads(arrays, weight):
+    """{module name: the bytes of a.grad and b.grad} after (a * b).backward(weight) in torch and in reference:
+    the grads of broadcast inputs, which torch sums in its own order."""
+    grads = {}
+    for m in (torch, reference):
+        a, b = (m.tensor(x, requires_grad=True) for x in arrays)
+        (a * b).backward(m.tensor(weight))
+        grads[m.__name__] = (a.grad.numpy().tobytes(), b.grad.numpy().tobytes())
+    return grads

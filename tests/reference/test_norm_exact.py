@@ -15,6 +15,8 @@ import torch
 import reference
 from reference.kernels import iteration as _iteration
 
+from _refcompare import broadcast_grads
+
 PS = [1, 3, 0.5, -1, 2.5, -0.5, 0, 2, math.inf, -math.inf]
 DTYPES = [np.float16, np.float32, np.float64]
 DTYPE_IDS = ["float16", "float32", "float64"]
@@ -183,11 +185,7 @@ def test_float16_sum_and_mean_above_grain_size():
 def test_float16_broadcast_grads_sum_in_torchs_order(shapes):
     arrays = [_cancelling(s, np.float16, k) for k, s in enumerate(shapes)]
     weight = _cancelling(np.broadcast_shapes(*shapes), np.float16, 9)
-    grads = {}
-    for m in (torch, reference):
-        a, b = (m.tensor(x, requires_grad=True) for x in arrays)
-        (a * b).backward(m.tensor(weight))
-        grads[m.__name__] = (a.grad.numpy().tobytes(), b.grad.numpy().tobytes())
+    grads = broadcast_grads(arrays, weight)
     assert grads["reference"] == grads["torch"]
 
 

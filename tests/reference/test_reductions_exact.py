@@ -13,6 +13,8 @@ from torch.torch_version import TorchVersion
 import reference
 from reference.kernels import accumulate as _accumulate, iteration as _iteration
 
+from _refcompare import broadcast_grads
+
 _SWEEP_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "reduction_sweep.py")
 _spec = importlib.util.spec_from_file_location("reduction_sweep", _SWEEP_PATH)
 sweep = importlib.util.module_from_spec(_spec)
@@ -128,9 +130,5 @@ def test_broadcast_input_grads_sum_in_torchs_order(shapes, dtype):
     rng = np.random.default_rng(0)
     arrays = [rng.standard_normal(s).astype(dtype) for s in shapes]
     weight = rng.standard_normal(np.broadcast_shapes(*shapes)).astype(dtype)
-    grads = {}
-    for m in (torch, reference):
-        a, b = (m.tensor(x, requires_grad=True) for x in arrays)
-        (a * b).backward(m.tensor(weight))
-        grads[m.__name__] = (a.grad.numpy().tobytes(), b.grad.numpy().tobytes())
+    grads = broadcast_grads(arrays, weight)
     assert grads["reference"] == grads["torch"]
