@@ -163,6 +163,14 @@ def result_type(*operands):
     return _combine(dim_res, _combine(zero_res, wrapped_res))
 
 
+def type_string(dt, host=True):
+    """How torch's C++ errors name a tensor's type: torch.FloatTensor (torch.cuda.FloatTensor on a GPU); bool has no
+    legacy tensor type there and is named by its dispatch key, CPUBoolType."""
+    if dt is bool_:
+        return ("CPU" if host else "CUDA") + "BoolType"
+    return ("torch." if host else "torch.cuda.") + dt.legacy_name
+
+
 def can_cast(from_, to):
     """torch.can_cast: no float->int, complex->real or non-bool->bool downgrade of category."""
     if from_.category == COMPLEX and to.category != COMPLEX:

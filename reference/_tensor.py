@@ -242,7 +242,8 @@ class Tensor(metaclass=_TensorMeta):
     def requires_grad(self, flag):
         if not isinstance(flag, bool):
             raise TypeError(f"requires_grad must be a bool, got {type(flag).__name__}")
-        if self.grad_fn is not None and flag:  # unlike requires_grad_(True), the setter refuses it, tersely
+        # torch's C++ is_leaf() reads the stored grad_fn here: a stale view's is not regenerated (or refused)
+        if self._fn is not None and flag:  # unlike requires_grad_(True), the setter refuses it, tersely
             raise RuntimeError("you can only change requires_grad flags of leaf variables.")
         self._set_requires_grad(flag, "only Tensors of floating point and complex dtype can require gradients")
 
@@ -252,7 +253,7 @@ class Tensor(metaclass=_TensorMeta):
         return self
 
     def _set_requires_grad(self, flag, dtype_msg):
-        if self.grad_fn is not None:
+        if self._fn is not None:
             if not flag:
                 raise RuntimeError(_NONLEAF_FLAG)
             return

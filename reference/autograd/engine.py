@@ -152,12 +152,14 @@ def accumulate(t, g, steal=False, owners=()):
     cur = t._grad
     owner = _owner_of(g, owners) if steal and owners else None
     if steal and cur is None and not t._retains and _stealable(t, g):
-        # a view of a user's gradient= tensor stays one: later accumulations write its memory and bump its version
-        # (as torch's new_grad.detach(): the owner's memory and version counter, no history)
-        if owner is None:
+        # torch's new_grad.detach(): g's memory and version counter, no history. A view of a user's gradient= tensor
+        # stays one (later accumulations write its memory and bump its version); a view of a buffer of the backward
+        # pass (cat's grad narrowed per input) keeps that buffer as its storage, and its offset in it.
+        root = _root_array(g)
+        if owner is None and root is g:
             t._grad = wrap(g, t.dtype, t._st.be)
         else:
-            t._grad = owner.detach()
+            t._grad = (owner if owner is not None else wrap(root, t.dtype, t._st.be)).detach()
             t._grad._a = g
     elif t._retains:
         # torch's retain_grad hook stores a contiguous clone of the first grad, then grad + new one (a new

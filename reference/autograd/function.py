@@ -47,7 +47,7 @@ def record(out, inputs, node, args=(), states=None, kept=()):
     if states is None:
         states = [_state(t) for t in inputs]
     if node.requiring_only:
-        linked = [i for i, s in enumerate(states) if s[0] is not None]
+        linked = [i for i, t in enumerate(inputs) if getattr(t, "_rg", False)]
         inputs, states = tuple(inputs[i] for i in linked), [states[i] for i in linked]
     node.next_functions = tuple((s[0], 0) for s in states[:len(inputs)])
     node._meta = [None if s[0] is None else (t._a.shape, t._a.dtype) for t, s in zip(inputs, states)]

@@ -2,7 +2,7 @@
 holding its forward and backward a few lines apart (see reference/ops/). This file has the base class
 and the leaf accumulator; reference/autograd/function.py links nodes into the graph.
 """
-import re
+from .._dtypes import type_string
 
 __all__ = ["Node", "AccumulateGrad", "grad_accumulator", "set_grad_fn"]
 
@@ -89,18 +89,21 @@ def set_grad_fn(t, fn):
     t._fn = fn
 
 
+def short_name(fn):
+    """A node as torch's errors name it: SqueezeBackward1 is "Squeeze1", ViewBackward0 "View"."""
+    op, _, overload = fn.name().rpartition("Backward")
+    return op + ("" if overload == "0" else overload)
+
+
 def describe_saved(check):
     """torch's text for a saved tensor in the 'modified by an inplace operation' error."""
     st, _version, shape, dt, fn, is_view, ref = check
     if ref is not None and not is_view and ref() is not None:
         fn = ref()._fn  # a saved input is named by its grad_fn now (CopySlices after a write through a view)
     dims = ", ".join(str(n) for n in shape)
-    if dt.name == "bool":  # torch has no legacy tensor type for bool and falls back to the dispatch key's name
-        text = f"[{'CPU' if st.be.is_host else 'CUDA'}BoolType [{dims}]]"
-    else:
-        text = f"[{'torch.' if st.be.is_host else 'torch.cuda.'}{dt.legacy_name} [{dims}]]"
+    text = f"[{type_string(dt, st.be.is_host)} [{dims}]]"
     if fn is not None:
         # torch regenerates a modified view's grad_fn as AsStridedBackward0 before it reports it.
-        name = "AsStrided" if is_view else re.sub(r"Backward[0-9]*$", "", fn.name())
+        name = "AsStrided" if is_view else short_name(fn)
         text += f", which is output 0 of {name},"
     return text

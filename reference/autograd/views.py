@@ -7,7 +7,7 @@ first when the write is recorded; `regenerate_view_fn` does the second when a st
 import numpy as np
 
 from .._tensor import sync_views
-from .node import Node, grad_accumulator, set_grad_fn
+from .node import Node, grad_accumulator, set_grad_fn, short_name
 
 __all__ = ["NO_GRAD_VIEW", "MULTI_OUTPUT_VIEW", "grad_fn", "refuse_view_rebase", "rebase_view",
            "regenerate_view_fn", "CopySlices", "AsStridedBackward0"]
@@ -45,8 +45,7 @@ def refuse_view_rebase(view, indirect):
     if fn is None:  # torch: a view without history was made in no_grad mode (or of a tensor without history)
         head = f"A view was created in no_grad mode and {what} modified inplace with grad mode enabled."
     else:
-        op, _, overload = fn.name().rpartition("Backward")  # torch names SqueezeBackward1 "Squeeze1", ViewBackward0 "View"
-        name = f"Output {view.__dict__.get('_output_nr', 0)} of {op}{'' if overload == '0' else overload}"
+        name = f"Output {view.__dict__.get('_output_nr', 0)} of {short_name(fn)}"
         if meta == NO_GRAD_VIEW:  # made with grad mode on, of a view made in no_grad mode (propagated meta)
             head = (f"{name} is a view of a view which was created in no_grad mode and {what} modified inplace "
                     f"with grad mode enabled.")

@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 
 from .. import _dtypes
-from .._dtypes import FLOAT
+from .._dtypes import FLOAT, type_string
 from .._tensor import Tensor, view_of
 from ..autograd.function import check_inplace, inplace, recording
 from ..autograd.node import Node
@@ -151,7 +151,7 @@ def setitem(self, index, value):
         if v.shape != target_shape and not (adv is not None and fill):  # torch views the value without its leading 1s
             v = v.reshape(_strip_ones(v.shape))
         if v.ndim > len(target_shape) and any(n != 1 for n in v.shape[:v.ndim - len(target_shape)]):
-            raise RuntimeError(f"expand(torch.{value.dtype.legacy_name}{{{fmt_shape(v.shape)}}}, "
+            raise RuntimeError(f"expand({type_string(value.dtype, self._st.be.is_host)}{{{fmt_shape(v.shape)}}}, "
                                f"size={fmt_shape(target_shape)}): the number of sizes provided "
                                f"({len(target_shape)}) must be greater or equal to the number of dimensions in the "
                                f"tensor ({v.ndim})")

@@ -96,3 +96,19 @@ def test_keepdim_sum_grad_is_a_view_of_the_users_gradient():
         g.add_(1)
         return _grad_state(x), g._version
     check(fn)
+
+
+@pytest.mark.parametrize("make", ["cat", "stack", "cat_gradient"])
+def test_a_taken_over_view_of_a_backward_buffer_keeps_its_storage(make):
+    # cat's and stack's backward narrow one grad buffer per input: torch's AccumulateGrad takes each view over as
+    # it is, so b.grad sits at an offset in a storage the size of the whole buffer
+    def fn(torch):
+        a, b = torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+        if make == "cat":
+            (torch.cat([a, b]) * 2).sum().backward()
+        elif make == "stack":
+            (torch.stack([a, b]) * 3).sum().backward()
+        else:
+            torch.cat([a, b]).backward(torch.arange(4.0))
+        return [(g.storage_offset(), g.untyped_storage().nbytes(), g._version, g.tolist()) for g in (a.grad, b.grad)]
+    check(fn)

@@ -106,3 +106,45 @@ def test_unary_and_reduction_results_keep_torchs_strides(how, dt):
                                 "relu_"])
 def test_bool_unary_kernels(op):
     check(lambda t: getattr(t.tensor([True, False]), op)())
+
+
+def test_requires_grad_reads_the_stored_grad_fn_of_a_stale_view():
+    # torch's requires_grad_ and the setter ask C++'s is_leaf(), which does not regenerate a view's grad_fn
+    def fn(t):
+        v0 = t.ones(4, requires_grad=True)
+        with t.no_grad():
+            v5 = v0.t()
+            v0[...] = 2
+            v5.requires_grad_()
+            v5.requires_grad = True
+        return v5.requires_grad, repr(v5)
+    check(fn)
+
+
+def test_not_implemented_links_an_input_that_requires_grad_without_an_accumulator():
+    def fn(t):
+        v0 = t.ones(2, 2, requires_grad=True)
+        with t.no_grad():
+            v9 = v0.t()  # requires grad through its base, has no accumulator
+            with t.enable_grad():
+                v13 = v9 // 2
+        return type(v13.grad_fn).__name__, [f is None for f, _ in v13.grad_fn.next_functions]
+    check(fn)
+
+
+def test_saved_tensor_error_names_the_node_with_its_overload():
+    def fn(t):
+        v0 = t.ones(2, 3, requires_grad=True)
+        v2 = v0 + 2
+        v4 = v0 * v2
+        v2.fill_(2)
+        v4.sum().backward()
+    check(fn)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "float32", "int64"])
+def test_setitem_expand_error_names_the_type_as_torch_does(dtype):
+    def fn(t):
+        x = t.zeros(2, 3, dtype=getattr(t, dtype))
+        x[0] = t.ones(2, 3, dtype=getattr(t, dtype))
+    check(fn)
