@@ -4,6 +4,9 @@ value in the same run."""
 import importlib.util
 import operator
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -132,3 +135,15 @@ def test_broadcast_input_grads_sum_in_torchs_order(shapes, dtype):
     weight = rng.standard_normal(np.broadcast_shapes(*shapes)).astype(dtype)
     grads = broadcast_grads(arrays, weight)
     assert grads["reference"] == grads["torch"]
+
+
+@pytest.mark.parametrize("extra", [0, 1, 6])
+def test_the_thread_count_is_torchs_even_past_the_usable_cores(extra):
+    # a reduction of 32768 elements or more splits into one range per thread: the count must be torch's
+    n = len(os.sched_getaffinity(0)) + extra if hasattr(os, "sched_getaffinity") else 1 + extra
+    code = ("import torch; from reference.kernels.iteration import torch_threads; "
+            "print(torch_threads(), torch.get_num_threads())")
+    env = dict(os.environ, OMP_NUM_THREADS=str(n), PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    ours, torchs = out.stdout.split()
+    assert ours == torchs, f"OMP_NUM_THREADS={n}: reference assumes {ours} threads, torch uses {torchs}"
