@@ -19,8 +19,9 @@ from .ops.out import OUT_RULES, with_out
 def op(fn):
     """A differentiable op: `quiet`, and when its own checks fail, torch's order (its autograd layer reads the
     inputs' grad_fn before the kernel checks anything: see autograd.function.refuse_stale_inputs). Ops without
-    a derivative (comparisons, argmax ...), those that check their arguments first (indexing, casts) and in-place
-    ops (autograd's check_inplace of self comes first, in `inplace`) are plain `quiet`."""
+    a derivative (comparisons, argmax ...), those that check their arguments first (indexing, casts, composite
+    ops such as reshape, flatten, narrow) and in-place ops (autograd's check_inplace of self comes first, in
+    `inplace`) are plain `quiet`."""
     return quiet(fn, on_error=refuse_stale_inputs)
 
 
@@ -178,20 +179,20 @@ Tensor.any = quiet(reductions.any)
 # ---- shapes and views (ops/shape.py), indexing (ops/indexing.py, ops/index_put.py) --------------------------
 Tensor.view = op(shape.view)
 Tensor.view_as = op(shape.view_as)
-Tensor.reshape = op(shape.reshape)
-Tensor.reshape_as = op(shape.reshape_as)
-Tensor.flatten = op(shape.flatten)
-Tensor.unflatten = op(shape.unflatten)
+Tensor.reshape = quiet(shape.reshape)
+Tensor.reshape_as = quiet(shape.reshape_as)
+Tensor.flatten = quiet(shape.flatten)
+Tensor.unflatten = quiet(shape.unflatten)
 Tensor.t = op(shape.t)
 Tensor.T = property(op(shape.T))
-Tensor.mT = property(op(shape.mT))
+Tensor.mT = property(quiet(shape.mT))
 Tensor.transpose = Tensor.swapaxes = Tensor.swapdims = op(shape.transpose)
 Tensor.permute = op(shape.permute)
 Tensor.unsqueeze = op(shape.unsqueeze)
 Tensor.squeeze = op(shape.squeeze)
 Tensor.expand = op(shape.expand)
 Tensor.expand_as = op(shape.expand_as)
-Tensor.narrow = op(shape.narrow)
+Tensor.narrow = quiet(shape.narrow)
 Tensor.clone = op(shape.clone)
 Tensor.contiguous = op(shape.contiguous)
 Tensor.select = op(indexing.select)
@@ -235,14 +236,15 @@ Tensor.normal_ = quiet(_random.normal_)
 
 
 # ---- torch.<name> functions ---------------------------------------------------------------------------------
-_NO_DERIVATIVE = {"eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater", "ge", "greater_equal",
-                  "logical_not", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor", "equal", "allclose",
-                  "isnan", "argmax", "argmin", "all", "any"}
+# plain `quiet` (see op): no derivative, or a composite op whose own checks come first (reshape, flatten ...)
+_PLAIN = {"eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater", "ge", "greater_equal",
+          "logical_not", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor", "equal", "allclose", "isnan",
+          "argmax", "argmin", "all", "any", "reshape", "flatten", "unflatten", "narrow"}
 
 
 def _function(fn, name):
     """torch.<name>: fn with torch's out= keyword where torch has one (see ops/out.py)."""
-    plain = name in _NO_DERIVATIVE or name.endswith("_")  # an in-place op checks its self first (check_inplace)
+    plain = name in _PLAIN or name.endswith("_")  # an in-place op checks its self first (check_inplace)
     return (quiet if plain else op)(with_out(fn, name) if name in OUT_RULES else fn)
 
 

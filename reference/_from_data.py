@@ -2,7 +2,6 @@
 `as_tensor`, `from_numpy` (shares the array's memory), pickling, and the legacy constructors
 (Tensor(2, 3), FloatTensor([[1, 2]])). The factories they share checks with are in reference/_creation.py.
 """
-import warnings
 
 import numpy as np
 
@@ -13,6 +12,7 @@ from ._dtypes import FROM_NUMPY
 from ._fp import quiet
 from ._storage import Storage
 from ._tensor import Size, Tensor, _new
+from ._warn import warn
 from .ops.shape import AliasBackward0
 from .ops.view_making import make_view
 
@@ -108,9 +108,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     """A new tensor copied from data: a number, nested lists/tuples, a NumPy array or a tensor."""
     be = backend_for(device if device is not None else (data.device if isinstance(data, Tensor) else None))
     if isinstance(data, Tensor):
-        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
-                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
-                      UserWarning, stacklevel=2)
+        warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).")
         dt = _dt(dtype, data.dtype)
         arr = be.from_host(data._st.be.to_host(data._a)).astype(dt.np, copy=True)
         return _finish(arr, dt, be, requires_grad)
@@ -193,10 +192,10 @@ def from_numpy(ndarray):
                          "to reallocate the memory.")
     if not ndarray.flags.writeable and not _warned_readonly[0]:
         _warned_readonly[0] = True  # torch warns once per process
-        warnings.warn("The given NumPy array is not writable, and PyTorch does not support non-writable tensors. "
+        warn("The given NumPy array is not writable, and PyTorch does not support non-writable tensors. "
                       "This means writing to this tensor will result in undefined behavior. You may want to copy the "
                       "array to protect its data or make it writable before converting it to a tensor. This type of "
-                      "warning will be suppressed for the rest of this program.", UserWarning, stacklevel=2)
+                      "warning will be suppressed for the rest of this program.")
     if ndarray.dtype.byteorder not in "=|":
         raise TypeError("given numpy array has byte order different from the native byte order. Conversion between "
                         "byte orders is currently not supported.")

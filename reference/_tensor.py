@@ -5,13 +5,13 @@ are read off it, elementwise ops are one array call, and writes through any view
 This module sits below autograd and the ops: every method that needs them (the ops, grad_fn, backward,
 register_hook, the legacy constructor) is attached in reference/_api.py, one line per method.
 """
-import warnings
 import weakref
 
 from . import _dtypes
 from ._dtypes import FROM_NUMPY
 from ._printing import format_tensor
 from ._storage import Storage
+from ._warn import warn
 
 __all__ = ["Tensor", "Size"]
 
@@ -276,7 +276,7 @@ class Tensor(metaclass=_TensorMeta):
         # torch's getter looks at the stored grad_fn only: no refresh of a view written in place (which
         # raises for a no_grad view), and no warning once a grad is there
         if self._fn is not None and not self._retains and self._grad is None:
-            warnings.warn(_NONLEAF_GRAD, UserWarning, stacklevel=2)
+            warn(_NONLEAF_GRAD)
         return self._grad
 
     @grad.setter

@@ -2,6 +2,8 @@
 incoming grads, and undoes broadcasting in one place (`_fit`) instead of in every backward rule. It ends in
 `accumulate`, torch's AccumulateGrad, which makes a leaf's .grad.
 """
+import heapq
+import itertools
 import sys
 
 import numpy as np
@@ -90,10 +92,15 @@ def run_backward(roots, keep_graph, wrap, capture=None, owners=()):
     grads = {}
     for n, g in roots:
         grads[n] = grads[n] + g if n in grads else g
-    ready = [n for n in dict.fromkeys(n for n, _ in roots) if not deps.get(n)]
-    # A node runs once all its consumers ran, so its grad is complete.
+    # A node runs once all its consumers ran, so its grad is complete. Of the ready nodes, torch's engine runs the one
+    # made last first (its sequence number; leaves' accumulators first of all): that order decides which error a
+    # broken graph raises first and in which order grads add up.
+    ready, order = [], itertools.count()
+    for n in dict.fromkeys(n for n, _ in roots):
+        if not deps.get(n):
+            heapq.heappush(ready, (-n._seq, next(order), n))
     while ready:
-        node = ready.pop()
+        node = heapq.heappop(ready)[2]
         g = grads.pop(node, None)
         if g is not None and (node._pre_hooks or node._retain is not None):
             g = _run_hooks(node, g, wrap)
@@ -133,7 +140,7 @@ def run_backward(roots, keep_graph, wrap, capture=None, owners=()):
             left = deps[nxt] - 1
             deps[nxt] = left
             if not left:
-                ready.append(nxt)
+                heapq.heappush(ready, (-nxt._seq, next(order), nxt))
         outs = gi = None  # hold no grad past its node: a leaf may take over one nobody holds (see above)
 
 

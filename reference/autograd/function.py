@@ -18,7 +18,7 @@ from .grad_mode import state as grad_mode
 from .node import grad_accumulator, set_grad_fn
 from .views import grad_fn, rebase_view, refuse_view_rebase
 
-__all__ = ["recording", "record", "inplace", "check_inplace", "refuse_stale_inputs"]
+__all__ = ["recording", "record", "inplace", "check_inplace", "refuse_stale_inputs", "primitive"]
 
 
 def recording(*inputs):
@@ -148,6 +148,16 @@ def refuse_stale_inputs(args):
             grad_fn(t)
         except RuntimeError as refusal:
             raise refusal from None  # torch's error, not one raised while handling the op's
+
+
+def primitive(fn, *args):
+    """fn(*args), an autograd op that a composite op (reshape, which checks its own arguments first) hands over
+    to: it reads its inputs' grad_fn before its own checks, as an op of the public API does (_api.op)."""
+    try:
+        return fn(*args)
+    except Exception:
+        refuse_stale_inputs(args)
+        raise
 
 
 def check_inplace(t, *others, through_view=False):

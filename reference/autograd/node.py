@@ -2,9 +2,15 @@
 holding its forward and backward a few lines apart (see reference/ops/). This file has the base class
 and the leaf accumulator; reference/autograd/function.py links nodes into the graph.
 """
+import itertools
+import math
+
 from .._dtypes import type_string
 
 __all__ = ["Node", "AccumulateGrad", "grad_accumulator", "set_grad_fn"]
+
+
+_SEQUENCE = itertools.count()
 
 
 class _NodeMeta(type):
@@ -32,6 +38,7 @@ class Node(metaclass=_NodeMeta):
     _checks = ()          # (storage, version, what describe_saved names) of every saved tensor
     _pre_hooks = ()
     _retain = None        # the non-leaf output tensor that asked for retain_grad()
+    _seq = -1             # torch's sequence number: the engine runs the latest-made ready node first
     one_input = False     # True when torch's node has no edge for a Python-number operand
     requiring_only = False  # True when torch links only the inputs that require grad (its NotImplemented node)
 
@@ -62,6 +69,8 @@ class Node(metaclass=_NodeMeta):
 class AccumulateGrad(Node):
     """The sink for a leaf tensor: adds incoming grads into `variable.grad`."""
 
+    _seq = math.inf  # torch's UINT64_MAX: a leaf takes its grad as soon as it is ready
+
     def __init__(self, variable):
         self.variable = variable
 
@@ -81,6 +90,8 @@ def grad_accumulator(t):
 def set_grad_fn(t, fn):
     """Give t (a tensor that already had a history: written in place, or a view regenerated) the grad_fn fn.
     torch moves a retain_grad() to the new grad_fn, so .grad is the gradient of t's new value."""
+    if "_seq" not in fn.__dict__:
+        fn._seq = next(_SEQUENCE)  # when it joins the graph: after the nodes of its inputs, as torch numbers them
     old = t._fn
     if t._retains and old is not fn:
         if old is not None and old._retain is t:

@@ -4,13 +4,13 @@ index_put_ for tensor indices), with torch's checks in torch's order before anyt
 The index is read as t[...] reads it (ops/indexing.py): basic indices select a region, a view of t, and
 tensor/list/bool indices pick elements of that region.
 """
-import warnings
 
 import numpy as np
 
 from .. import _dtypes
 from .._dtypes import FLOAT, type_string
 from .._tensor import Tensor, view_of
+from .._warn import warn
 from ..autograd.function import check_inplace, inplace, recording
 from ..autograd.node import Node
 from ._common import (_C_NAMES, as_number, checked_scalar, device_mismatch, has_internal_overlap, refuse_overlap,
@@ -197,9 +197,11 @@ def setitem(self, index, value):
         if adv is None:
             refuse_overlap(target._a)  # a basic index writes through copy_/fill_ of the region
         elif has_internal_overlap(self._a):
-            warnings.warn("Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor before "
-                          "performing this operation. This also applies to advanced indexing e.g. tensor[indices] = "
-                          "tensor", UserWarning, stacklevel=4)  # setitem's caller, as before this ran in check
+            # index_put_ warns, then masked_fill_ too if index_put_ handed over to it (`fill`)
+            ops = [("index_put_", "tensor[indices] = tensor")] + ([("masked_fill_", "tensor[mask] = scalar")] if fill else [])
+            for op, example in ops:
+                warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the tensor before "
+                              f"performing this operation. This also applies to advanced indexing e.g. {example}")  # the indexing line: check, inplace, setitem, quiet
     # torch's copy_ into an integer x leaves autograd out, even when the value requires grad; its fill_ and
     # index_put_ do not (the integer x then requires grad)
     others = (src,) if self.dtype.category >= FLOAT or fills else ()

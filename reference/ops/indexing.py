@@ -5,13 +5,13 @@ None an `unsqueeze`), each recording its node; tensor/list/bool indices then gat
 step (IndexBackward0), following NumPy's placement rule for the gathered dims (which torch shares).
 """
 import math
-import warnings
 
 import numpy as np
 
 from .. import _dtypes
 from .._layout import contiguous_strides
 from .._tensor import Tensor, view_of, wrap
+from .._warn import warn
 from ..autograd.function import record
 from ..autograd.grad_mode import state as grad_mode
 from ..autograd.node import Node
@@ -100,8 +100,7 @@ def _advanced(x, t, dim):
     if dt not in (_dtypes.int64, _dtypes.int32, _dtypes.uint8, _dtypes.bool_):  # int8/int16 too, as it says
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     if dt is _dtypes.uint8:  # torch still reads a uint8 index as a mask
-        warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
-                      UserWarning, stacklevel=3)
+        warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.")
         arr = arr.astype(np.bool_)
     if arr.dtype == np.bool_:
         return t._st.be.from_host(arr)  # its shape: _check_bounds
@@ -161,7 +160,7 @@ def _sequence_as_tuple(index):
     if isinstance(index, list) and len(index) < 32:
         for x in index:
             if isinstance(x, (Tensor, list, tuple, range, slice, np.ndarray)) or x is None or x is Ellipsis:
-                warnings.warn(_SEQUENCE_AS_TUPLE, UserWarning, stacklevel=5)  # the indexing line
+                warn(_SEQUENCE_AS_TUPLE)  # the indexing line
                 return tuple(index)
     return index
 

@@ -10,11 +10,11 @@ Factories (zeros(3, out=z)) take out's dtype unless dtype= disagrees (see `facto
 """
 import functools
 import math
-import warnings
 
 from .._dtypes import CPP_NAMES, as_dtype
 from .._fp import quiet
 from .._tensor import Tensor
+from .._warn import warn
 from ..autograd.function import inplace
 from ..autograd.grad_mode import state as grad_mode
 from ._common import check_cast, refuse_overlap, refuse_partial_overlap
@@ -139,24 +139,24 @@ def _factory_with_out(fn, name):
                                f"({out.dtype.c10_name})")
         result = fn(*args, dtype=out.dtype, requires_grad=requires_grad, **kwargs)
         if name in ("arange", "range") and result._a.size != out._a.size and out._a.size:
-            warnings.warn(f"The number of elements in the out tensor of shape {list(out._a.shape)} is {out._a.size} "
+            warn(f"The number of elements in the out tensor of shape {list(out._a.shape)} is {out._a.size} "
                           f"which does not match the computed number of elements {result._a.size}. Note that this "
                           f"may occur as a result of rounding error. The out tensor will be resized to a tensor of "
-                          f"shape ({result._a.size},).", UserWarning, stacklevel=2)
+                          f"shape ({result._a.size},).")
             _resize(out, result._a.shape)
-        write_out(result, out, (), warn=False)  # factories resize out silently
+        write_out(result, out, (), warns=False)  # factories resize out silently
         if requires_grad:
             out.requires_grad_(True)
         return out
     return call
 
 
-def write_out(result, out, inputs, warn=True):
+def write_out(result, out, inputs, warns=True):
     """Copy `result` into `out` under torch's shape and overlap rules; returns out."""
     shape = result._a.shape
     if out._a.shape != shape:
-        if out._a.size and warn:
-            warnings.warn(_RESIZED.format(list(out._a.shape), list(shape)), UserWarning, stacklevel=3)
+        if out._a.size and warns:
+            warn(_RESIZED.format(list(out._a.shape), list(shape)))
         _resize(out, shape)
 
     def check():

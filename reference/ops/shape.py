@@ -5,13 +5,13 @@ shape can be laid over the old strides; `reshape` copies when it cannot. Every v
 backward only rearranges the grad.
 """
 import math
-import warnings
 
 import numpy as np
 
 from .._layout import copy_like
 from .._tensor import Tensor, wrap
-from ..autograd.function import record
+from .._warn import warn
+from ..autograd.function import primitive, record
 from ..autograd.node import Node
 from ._common import inverse_permutation
 from .convert import view_dtype, wrap_copy
@@ -118,7 +118,9 @@ def _view(self, shape, node_cls):
 
 def reshape(self, *shape):
     """view when the layout allows, else a contiguous copy (recorded as UnsafeViewBackward0)."""
-    shape = infer_shape(size_args(shape, "reshape"), self._a.size)
+    if self._a.flags.c_contiguous:  # torch hands a contiguous tensor straight to view(), which checks the shape
+        return primitive(view, self, *shape)
+    shape = infer_shape(size_args(shape, "reshape"), self._a.size)  # a composite op's own check comes first
     if compute_stride(self._a.shape, self.stride(), shape) is not None:
         # torch: a contiguous input is view()ed; a strided one that still fits is a _reshape_alias
         return _view(self, shape, ViewBackward0 if self._a.flags.c_contiguous else ReshapeAliasBackward0)
@@ -152,8 +154,17 @@ def flatten(self, start_dim=0, end_dim=-1):
 def unflatten(self, dim, sizes):
     d = self._dim(dim)
     shp = self._a.shape
-    sizes = infer_shape(tuple(sizes), shp[d])
-    return view(self, shp[:d] + sizes + shp[d + 1:])
+    sizes = tuple(sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        inferred = infer_shape(sizes, shp[d])
+    except RuntimeError as e:
+        if "is invalid for input of size" not in str(e):
+            raise
+        raise RuntimeError(f"unflatten: Provided sizes {fmt_shape(sizes)} don't multiply up to the size of dim {d} "
+                           f"({shp[d]}) in the input tensor") from None
+    return view(self, shp[:d] + inferred + shp[d + 1:])
 
 
 def t(self):
@@ -190,10 +201,10 @@ def permute(self, *dims):
 def T(self):
     n = self._a.ndim
     if n != 2 and n != 0 and n != 1:
-        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+        warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
                       "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
                       "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
-                      "dimensions of a tensor.", UserWarning, stacklevel=3)
+                      "dimensions of a tensor.")
     return permute(self, tuple(range(n - 1, -1, -1)))
 
 

@@ -148,3 +148,87 @@ def test_setitem_expand_error_names_the_type_as_torch_does(dtype):
         x = t.zeros(2, 3, dtype=getattr(t, dtype))
         x[0] = t.ones(2, 3, dtype=getattr(t, dtype))
     check(fn)
+
+
+@pytest.mark.parametrize("make", ["v0.t()", "v0[:, :2]", "v0.view(-1)", "v0.view(3, 2)"])
+@pytest.mark.parametrize("call", ["v.reshape(7)", "v.reshape(-1)", "v.flatten()", "v.flatten(0, 5)", "v.narrow(0, 0, 9)",
+                                  "v.unflatten(0, (4, 4))", "v.reshape_as(t.ones(7))", "t.reshape(v, (7,))"])
+def test_composite_ops_check_their_arguments_before_autograd_reads_grad_fn(make, call):
+    # reshape of a contiguous tensor is its view() (an autograd op: the stale view refuses first); of any other
+    # tensor it checks the shape first, as flatten, narrow and unflatten check theirs
+    def fn(t):
+        v0 = t.ones(2, 3, requires_grad=True)
+        with t.no_grad():
+            v = eval(make)
+            v0.add_(2)
+        return eval(call, {"t": t, "v": v})
+    check(fn)
+
+
+@pytest.mark.parametrize("sizes", [(4, 4), (-1, 4), (), (3,), (2, 3)])
+def test_unflatten_errors(sizes):
+    check(lambda t: t.ones(6, 1).unflatten(0, sizes).shape)
+
+
+@pytest.mark.parametrize("value", ["2", "t.tensor(2.0)", "t.ones(3)"])
+def test_writing_an_expanded_tensor_through_a_mask_warns_as_torch(value):
+    def fn(t):
+        v4 = t.ones(2, 3, requires_grad=True) + 2
+        v12 = v4.expand(2, 2, 3)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            v12[v12 > 0] = eval(value, {"t": t})
+        return [str(w.message).split(" (Triggered")[0] for w in caught]
+    check(fn)
+
+
+def test_the_engine_runs_the_latest_made_ready_node_first():
+    # two broken nodes are ready at once: torch runs the one made last (its sequence number) and raises its error
+    def fn(t):
+        v0 = t.ones(4, requires_grad=True)
+        v4 = v0 - 2
+        v5 = v0.sum()
+        v6 = v4.t()
+        v9 = v5.reshape(-1, 1)
+        v6.clamp_(-1, 1)
+        v4.sum().backward()  # frees ClampBackward1's saved input
+        v9.mul_(v9)
+        v9.add_(v4.sum())
+        v5.sum().backward()  # MulBackward0 (version error) runs before the freed ClampBackward1
+    check(fn)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_grads_from_several_paths_add_up_in_torchs_order(seed):
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    data = [rng.standard_normal(5).astype(np.float32) * 10.0 ** rng.integers(-3, 4, 5) for _ in range(5)]
+    grads = {}
+    for name in ("torch", "reference"):
+        t = __import__(name)
+        x = t.tensor(data[0], requires_grad=True)
+        y = x * t.tensor(data[1])
+        z = y * t.tensor(data[2]) + (y * t.tensor(data[3])).exp() * 0 + y * t.tensor(data[4]) + y.sin() * y
+        z.sum().backward()
+        grads[name] = x.grad.numpy().tobytes()
+    assert grads["reference"] == grads["torch"]
+
+
+WARNING_CALLS = {
+    "uint8 index": lambda t: t.arange(4)[t.tensor([1, 0, 1, 0], dtype=t.uint8)],
+    "uint8 index write": lambda t: t.arange(4).__setitem__(t.tensor([1, 0, 1, 0], dtype=t.uint8), t.tensor([5, 6])),
+    "expanded write": lambda t: t.ones(1, 3).expand(2, 3).__setitem__(t.tensor([[True] * 3] * 2), 2.0),
+    "tensor of a tensor": lambda t: t.tensor(t.ones(2)),
+    "out resized": lambda t: t.add(t.ones(3), 1, out=t.ones(2)),
+    "x.T of 3-d": lambda t: t.ones(2, 3, 4).T,
+    "list as a tuple": lambda t: t.ones(3)[[t.tensor(0)]],
+}
+
+
+@pytest.mark.parametrize("case", sorted(WARNING_CALLS))
+def test_warnings_point_at_the_callers_line(case):
+    import reference
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        WARNING_CALLS[case](reference)
+    assert caught and {w.filename for w in caught} == {__file__}, [(w.filename, str(w.message)[:40]) for w in caught]
