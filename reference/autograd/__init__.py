@@ -4,6 +4,7 @@ It also holds the Tensor methods that run the engine (`Tensor.backward`, `Tensor
 reference/_api.py attaches.
 """
 from .._device import backend_of
+from .._fp import quiet
 from .._tensor import Tensor, wrap, wrap_any
 from .engine import accumulate, run_backward
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -87,6 +88,7 @@ def _no_create_graph(create_graph):
         raise RuntimeError("create_graph=True (higher-order gradients) is not supported by the reference")
 
 
+@quiet  # the gradient= casts too (float32 1e10 into float16 is inf, silently, as in torch)
 def backward_impl(tensors, grad_tensors, retain_graph, create_graph, inputs):
     _no_create_graph(create_graph)
     roots = _roots(tensors, grad_tensors, "backward")
@@ -107,6 +109,7 @@ def backward_impl(tensors, grad_tensors, retain_graph, create_graph, inputs):
             accumulate(t, g)
 
 
+@quiet
 def grad_impl(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):
     _no_create_graph(create_graph)
     roots = _roots(outputs, grad_outputs, "grad")

@@ -90,8 +90,8 @@ def grad_accumulator(t):
 def set_grad_fn(t, fn):
     """Give t (a tensor that already had a history: written in place, or a view regenerated) the grad_fn fn.
     torch moves a retain_grad() to the new grad_fn, so .grad is the gradient of t's new value."""
-    if "_seq" not in fn.__dict__:
-        fn._seq = next(_SEQUENCE)  # when it joins the graph: after the nodes of its inputs, as torch numbers them
+    if fn._seq < 0:  # numbered when it joins the graph: after the nodes of its inputs, as torch numbers them
+        fn._seq = next(_SEQUENCE)
     old = t._fn
     if t._retains and old is not fn:
         if old is not None and old._retain is t:

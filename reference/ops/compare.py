@@ -19,6 +19,7 @@ class NotImplementedNode(Node):
     builtin NotImplemented from operators)."""
 
     requiring_only = True
+    _seq = math.inf  # torch numbers its error nodes as it numbers leaves' accumulators: they run first when ready
 
     def __init__(self, op, ufunc=None):
         self.op, self.ufunc = op, ufunc

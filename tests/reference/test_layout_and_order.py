@@ -232,3 +232,27 @@ def test_warnings_point_at_the_callers_line(case):
         warnings.simplefilter("always")
         WARNING_CALLS[case](reference)
     assert caught and {w.filename for w in caught} == {__file__}, [(w.filename, str(w.message)[:40]) for w in caught]
+
+
+def test_an_error_node_runs_first_when_ready():
+    # torch numbers NotImplemented like a leaf's accumulator (UINT64_MAX): it raises before a sibling branch
+    # reaches its leaf, so that leaf gets no grad
+    def fn(t):
+        v0, v1 = t.zeros(2, 3, requires_grad=True), t.zeros(2, 3, requires_grad=True)
+        v11 = (v0 // v0).t()
+        v11.add_(v1.sum())
+        try:
+            v11.sum().backward()
+        except RuntimeError as e:
+            return str(e), v1.grad
+    check(fn)
+
+
+def test_backward_casts_the_gradient_without_numpy_warnings():
+    def fn(t):
+        v0 = t.ones(4, dtype=t.float16, requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            v0.backward(gradient=t.tensor([1.0, 1.0, 1.0, 1e10]))
+        return v0.grad, [str(w.message) for w in caught]
+    check(fn)
