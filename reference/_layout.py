@@ -209,3 +209,9 @@ def reduced_shape(shape, dims, keepdim):
 def same_window(a, b, be):
     """Do arrays a and b show the same elements in the same order (one is a no-op view of the other)?"""
     return a.shape == b.shape and a.strides == b.strides and be.address(a) == be.address(b)
+
+
+def allocated_contiguous(r):
+    """A reduction's result as torch allocates it: contiguous, with torch's strides for size-1 dims too (NumPy's
+    follows the input's dim order)."""
+    return r.copy(order="C") if getattr(r, "ndim", 0) else r

@@ -157,12 +157,12 @@ def accumulate(t, g, steal=False, owners=()):
     if not isinstance(g, type(t._a)):
         g = t._st.be.from_host(g)  # a device leaf: the engine's broadcast sums replay on the host
     cur = t._grad
-    owner = _owner_of(g, owners) if steal and owners else None
     if steal and cur is None and not t._retains and _stealable(t, g):
         # torch's new_grad.detach(): g's memory and version counter, no history. A view of a user's gradient= tensor
         # stays one (later accumulations write its memory and bump its version); a view of a buffer of the backward
         # pass (cat's grad narrowed per input) keeps that buffer as its storage, and its offset in it.
         root = _root_array(g)
+        owner = next((o for o in owners if _root_array(o._st.base) is root), None)
         if owner is None and root is g:
             t._grad = wrap(g, t.dtype, t._st.be)
         else:
@@ -191,6 +191,7 @@ def accumulate(t, g, steal=False, owners=()):
         cur._a += g
         cur._st.version += 1
 
+
 def _stealable(t, g):
     """torch's obeys_layout_contract for a grad g of this leaf (and an array we may write to): for a dense
     leaf, g has the leaf's strides in every dim of size > 1 and no zero stride in a dim of size 1; for
@@ -209,13 +210,8 @@ def _stealable(t, g):
     return True
 
 
-def _owner_of(g, owners):
-    """The tensor among `owners` whose memory array g is a view of (through NumPy's chain of bases), or None."""
-    root = _root_array(g)
-    return next((t for t in owners if _root_array(t._st.base) is root), None)
-
-
 def _root_array(a):
+    """The array at the end of NumPy's chain of bases: the memory a view of it shares."""
     while a.base is not None:
         a = a.base
     return a

@@ -33,7 +33,7 @@ import math
 import numpy as np
 
 from .iteration import GRAIN_SIZE, blocks_of, lanes, layout_of, num_threads
-from .._layout import reduced_shape
+from .._layout import allocated_contiguous, reduced_shape
 
 _LEVELS = 4                 # multi_row_sum's cascade depth
 _ILP = 4                    # row_sum's interleaved partial sums
@@ -345,19 +345,13 @@ def sum_in(a, dims, keepdim, dt):
         a = _host(a)
         x = a if a.dtype == dt else a.astype(dt)
         return torch_sum(x, dims).reshape(reduced_shape(a.shape, dims, keepdim))
-    return _contiguous(a.sum(axis=dims, keepdims=keepdim, dtype=dt))
+    return allocated_contiguous(a.sum(axis=dims, keepdims=keepdim, dtype=dt))
 
 
 def _host(a):
     """a as a NumPy array: torch's order is replayed on the host (ops/reductions.py's _reduce takes the result
     back to a device input's device)."""
     return a if isinstance(a, np.ndarray) else a.get()
-
-
-def _contiguous(r):
-    """A reduction's result as torch allocates it: contiguous, with torch's strides for size-1 dims too (NumPy's
-    keepdims result follows the input's axis order)."""
-    return r.copy(order="C") if getattr(r, "ndim", 0) else r
 
 
 def mean_in(a, dims, keepdim, dt):
@@ -372,4 +366,4 @@ def mean_in(a, dims, keepdim, dt):
             r = torch_mean(a if a.dtype == dt else a.astype(dt), dims)
         return r.reshape(reduced_shape(a.shape, dims, keepdim))
     n = math.prod(a.shape[d] for d in dims)
-    return _contiguous(a.sum(axis=dims, keepdims=keepdim, dtype=dt) / n)
+    return allocated_contiguous(a.sum(axis=dims, keepdims=keepdim, dtype=dt) / n)

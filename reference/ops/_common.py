@@ -6,7 +6,7 @@ import numpy as np
 from .. import _dtypes
 from .._device import CPU
 from .._dtypes import scalar_dtype
-from .._layout import elementwise_strides, empty_laid_out
+from .._layout import copy_like, elementwise_strides, empty_laid_out
 from .._tensor import Tensor, wrap
 
 NUMBERS = (bool, int, float, complex)
@@ -196,3 +196,13 @@ def inverse_permutation(perm):
     for i, p in enumerate(perm):
         inverse[p] = i
     return tuple(inverse)
+
+
+def cast_operand(t, dt):
+    """t's array in dtype dt. On the CPU, TensorIterator replaces an input that promotion casts by t.to(dt), a copy
+    laid out as empty_like(t) is (copy_like), and lays the result out by that copy; CUDA kernels cast as they read."""
+    if t.dtype is dt:
+        return t._a
+    be = t._st.be
+    arr = t._a.astype(dt.np)
+    return copy_like(arr, t._a, be) if be.is_host else arr

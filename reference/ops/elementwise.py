@@ -14,13 +14,12 @@ from .. import _dtypes
 from ..rng import capability
 from ..rng.fma import fma32, fma64
 from .._dtypes import FLOAT, INT, _combine, scalar_dtype
-from .._layout import copy_like
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import (as_number, broadcast_error, check_cast, check_out_shape, device_mismatch, geometry, has_zero,
-                      invalid_arguments, no_division_kernel, refuse_overlap, refuse_partial_overlap, torch_layout,
-                      wrapped_number)
+from ._common import (as_number, broadcast_error, cast_operand, check_cast, check_out_shape, device_mismatch, geometry,
+                      has_zero, invalid_arguments, no_division_kernel, refuse_overlap, refuse_partial_overlap,
+                      torch_layout, wrapped_number)
 from .unary import reciprocal
 
 
@@ -36,7 +35,7 @@ def operands(a, b, op):
         if a.dtype is b.dtype:
             return a._a, b._a, a.dtype
         dt = _dtypes.result_type(a, b)
-        return _cast(a, dt), _cast(b, dt), dt
+        return cast_operand(a, dt), cast_operand(b, dt), dt
     s = as_number(b)
     if s is None:
         return None
@@ -44,17 +43,8 @@ def operands(a, b, op):
     if dt.category < FLOAT and s.__class__ is int and not _fits(s, dt):
         # torch wraps an out-of-range integer scalar into the dtype; a NumPy scalar, as CuPy takes no host array
         s = np.array(s).astype(dt.np)[()]
-    return _cast(a, dt), s, dt
+    return cast_operand(a, dt), s, dt
 
-
-def _cast(t, dt):
-    """t's array in dtype dt. On the CPU, TensorIterator replaces an input that promotion casts by t.to(dt), a copy
-    laid out as empty_like(t) is (copy_like), and lays the result out by that copy; CUDA kernels cast as they read."""
-    if t.dtype is dt:
-        return t._a
-    be = t._st.be
-    arr = t._a.astype(dt.np)
-    return copy_like(arr, t._a, be) if be.is_host else arr
 
 
 def prepared(a, b, op):

@@ -16,7 +16,7 @@ from ..autograd.function import record
 from ..autograd.node import Node
 from ..kernels.accumulate import mean_in, sum_in
 from ..kernels.norm_order import torch_norm
-from .._layout import reduced_shape
+from .._layout import allocated_contiguous, reduced_shape
 from ._reduce_dims import dims_of, expand, spread
 from .elementwise import _binary
 
@@ -262,12 +262,6 @@ MaxBackward0 = type("MaxBackward0", (_IndexedBackward,), {})
 MinBackward0 = type("MinBackward0", (_IndexedBackward,), {})
 
 
-def _allocated(r):
-    """A reduction's result as torch allocates it: contiguous, with torch's strides for size-1 dims too (NumPy's
-    follows the input's dim order)."""
-    return r.copy(order="C") if getattr(r, "ndim", 0) else r
-
-
 def _extreme(input, dim, keepdim, other, is_max):
     name = "max" if is_max else "min"
     if other is not None:
@@ -284,8 +278,8 @@ def _extreme(input, dim, keepdim, other, is_max):
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     arg = (np.argmax if is_max else np.argmin)(x, axis=d if x.ndim else None, keepdims=keepdim)
     node = (MaxBackward0 if is_max else MinBackward0)(d if x.ndim else None, keepdim, arg, x.shape)
-    values = record(wrap(_allocated(node.forward(x)), input.dtype, be), (input,), node, (x,))
-    indices = wrap(_allocated(arg.astype(np.int64, copy=False)), _dtypes.int64, be)
+    values = record(wrap(allocated_contiguous(node.forward(x)), input.dtype, be), (input,), node, (x,))
+    indices = wrap(allocated_contiguous(arg.astype(np.int64, copy=False)), _dtypes.int64, be)
     return (MaxResult if is_max else MinResult)((values, indices))
 
 
@@ -307,7 +301,7 @@ def _amax(input, dim, keepdim, is_max):
     dims = tuple(range(input.ndim)) if dim is None or dim == () else dims_of(input, dim, "amax")
     node = (AmaxBackward0 if is_max else AminBackward0)(np.max if is_max else np.min, dims, keepdim)
     be = input._st.be
-    return record(wrap(_allocated(node.forward(input._a)), input.dtype, be), (input,), node, (input._a,))
+    return record(wrap(allocated_contiguous(node.forward(input._a)), input.dtype, be), (input,), node, (input._a,))
 
 
 def amax(input, dim=(), keepdim=False):
@@ -328,7 +322,7 @@ def _arg(input, dim, keepdim, fn):
             r = np.reshape(r, (1,) * x.ndim)
     else:
         r = fn(x, axis=input._dim(dim), keepdims=keepdim) if x.ndim else fn(x)
-    return wrap(_allocated(r.astype(np.int64, copy=False)), _dtypes.int64, input._st.be)
+    return wrap(allocated_contiguous(r.astype(np.int64, copy=False)), _dtypes.int64, input._st.be)
 
 
 def argmax(input, dim=None, keepdim=False):

@@ -7,11 +7,10 @@ import numpy as np
 
 from .. import _dtypes
 from .._dtypes import CPP_NAMES, FLOAT
-from .._layout import copy_like
 from .._tensor import wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import check_cast, checked_scalar, geometry, refuse_overlap, torch_layout
+from ._common import cast_operand, check_cast, checked_scalar, geometry, refuse_overlap, torch_layout
 
 
 class NegBackward0(Node):
@@ -172,10 +171,9 @@ def _run(node, a, floating):
     x, dt, be = a._a, a.dtype, a._st.be
     if floating and dt.category < FLOAT:
         dt = _dtypes.get_default_dtype()
-        x = x.astype(dt.np)
         # the result follows the strides TensorIterator sees: on the CPU those of its copy a.to(dt) (empty_like's
         # layout), on CUDA the input's own (astype re-strided expanded dims either way)
-        x = copy_like(x, a._a, be) if be.is_host else x
+        x = cast_operand(a, dt)
         return record(wrap(torch_layout(node.forward(x), be, (geometry(x if be.is_host else a._a),)), dt, be), (a,),
                       node, (x,))
     r = node.forward(x)
