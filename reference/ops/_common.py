@@ -28,11 +28,15 @@ def as_number(value):
     return None
 
 
-def invalid_arguments(op, args, signatures):
-    """torch's TypeError for a call that matches none of an op's signatures."""
+def invalid_arguments(op, args, signatures, explained=()):
+    """torch's TypeError for a call that matches none of an op's signatures. `explained`: the signatures torch
+    explains the mismatch of (it marks every argument as invalid there, as remainder(2, 3) shows)."""
     got = ", ".join(type(a).__name__ for a in args)
+    marked = ", ".join(f"!{type(a).__name__}!" for a in args)
     return TypeError(f"{op}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
-                     + "".join(f" * ({s})\n" for s in signatures))
+                     + "".join(f" * ({s})\n" + (f"      didn't match because some of the arguments have invalid "
+                                                 f"types: ({marked})\n" if s in explained else "")
+                               for s in signatures))
 
 
 def no_division_kernel(kernel, dt):

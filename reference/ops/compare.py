@@ -162,7 +162,18 @@ le = _nograd(np.less_equal, "le", _dtypes.bool_)
 gt = _nograd(np.greater, "gt", _dtypes.bool_)
 ge = _nograd(np.greater_equal, "ge", _dtypes.bool_)
 floor_divide = _division(_nograd(np.floor_divide, "floor_divide", node=True), "div_floor", numbers=True)
-remainder = _division(_nograd(np.remainder, "remainder", node=True, derivative=_remainder_node), "remainder")
+_remainder = _division(_nograd(np.remainder, "remainder", node=True, derivative=_remainder_node), "remainder")
+
+
+def remainder(input, other):
+    """input % other, elementwise, with the sign of `other` (Python's %); one side may be a number."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        number_first = "Number self, Tensor other"
+        raise invalid_arguments("remainder", (input, other), ("Tensor input, Tensor other, *, Tensor out = None",
+                                                              number_first,
+                                                              "Tensor input, Number other, *, Tensor out = None"),
+                                explained=(number_first,))
+    return _remainder(input, other)
 bitwise_and = _integral_only(_nograd(np.bitwise_and, "bitwise_and"), "bitwise_and")
 bitwise_or = _integral_only(_nograd(np.bitwise_or, "bitwise_or"), "bitwise_or")
 bitwise_xor = _integral_only(_nograd(np.bitwise_xor, "bitwise_xor"), "bitwise_xor")

@@ -12,7 +12,7 @@ from .._dtypes import INT
 from .._tensor import Tensor, wrap
 from ..autograd.function import record
 from ..autograd.node import Node
-from ._common import as_number, geometry, torch_layout
+from ._common import as_number, geometry, invalid_arguments, torch_layout
 from .elementwise import _binary, _binary_, _src, prepared
 
 
@@ -70,6 +70,10 @@ class PowBackward2(Node):
 def pow(input, exponent):
     """input ** exponent; a Python number as `input` gives PowBackward2 (grad w.r.t. the exponent)."""
     if not isinstance(input, Tensor):
+        if not isinstance(exponent, Tensor):
+            raise invalid_arguments("pow", (input, exponent), ("Tensor input, Tensor exponent, *, Tensor out = None",
+                                                              "Number self, Tensor exponent, *, Tensor out = None",
+                                                              "Tensor input, Number exponent, *, Tensor out = None"))
         return rpow(exponent, input)
     if isinstance(exponent, Tensor):
         if _dtypes.result_type(input, exponent) is _dtypes.bool_:
