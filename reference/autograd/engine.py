@@ -24,6 +24,8 @@ _MODIFIED = ("one of the variables needed for gradient computation has been modi
              "{what} is at version {now}; expected version {then} instead. Hint: enable anomaly detection to find "
              "the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, "
              "check_nan=False).")
+_DETACHED = ("Trying to use a saved tensor that has been detached in-place, i.e. with .detach_().This is not "
+             "supported, please use out-of-place `.detach()` instead")
 
 
 def _fit(g, meta):
@@ -57,6 +59,9 @@ def _check_saved(node):
     if node.saved is None:
         raise RuntimeError(_FREED)
     for check in node._checks:
+        # torch's SavedVariable::unpack: a saved input that had a grad_fn and lost it (detach_) comes first
+        if check[4] is not None and check[6] is not None and check[6]._fn is None:
+            raise RuntimeError(_DETACHED)
         if check[0].version != check[1]:
             raise RuntimeError(_MODIFIED.format(what=describe_saved(check), now=check[0].version, then=check[1]))
 

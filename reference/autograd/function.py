@@ -11,8 +11,6 @@ An op in reference/ops/ computes its result (often with its Node's `forward`) an
 node declares (`saved_inputs`, `saves_result`) with the version counters of the tensors they belong to,
 and links one edge per input. An in-place op calls `inplace`, which runs torch's sequence in torch's order.
 """
-import weakref
-
 from .._tensor import Tensor, sync_views, wrap
 from .grad_mode import state as grad_mode
 from .node import grad_accumulator, set_grad_fn
@@ -75,8 +73,9 @@ def _save(node, inputs, args, out, states, kept=()):
 
     A saved input that only the grads of absent edges read (`node.saved_for`) is neither kept nor checked:
     torch saves it only when a gradient that needs it will be computed, so a later in-place write to it is
-    no error. A saved input is checked through the tensor itself (weakly held), as torch's error names the
-    input's grad_fn at the time of the error; a saved result keeps the node that made it."""
+    no error. A saved input is checked through the tensor itself, which torch's SavedVariable holds too: its error
+    names the input's grad_fn at the time of the error, and a saved input that lost its grad_fn (detach_) fails;
+    a saved result keeps the node that made it (holding the result would be a cycle, in torch as here)."""
     saved, checks = [], []
     edges, needs = node.next_functions, node.saved_for
     for i in node.saved_inputs:
@@ -88,13 +87,13 @@ def _save(node, inputs, args, out, states, kept=()):
         t = inputs[i] if i < len(inputs) else None
         if hasattr(t, "_st"):
             checks.append((t._st, states[i][2], t._a.shape, t.dtype, states[i][1], t._base is not None,
-                           weakref.ref(t)))
+                           t))
     if node.saves_result:
         saved.append(out._a)
         checks.append((out._st, out._st.version, out._a.shape, out.dtype, node, out._base is not None, None))
     for t in kept:
         saved.append(t._a)
-        checks.append((t._st, t._st.version, t._a.shape, t.dtype, t.grad_fn, t._base is not None, weakref.ref(t)))
+        checks.append((t._st, t._st.version, t._a.shape, t.dtype, t.grad_fn, t._base is not None, t))
     node.saved = tuple(saved)
     node._checks = checks
 

@@ -64,6 +64,7 @@ class Node(metaclass=_NodeMeta):
         """Drop saved arrays after a backward without retain_graph (torch frees them too)."""
         if self.saved != ():
             self.saved = None
+            self._checks = ()  # and the saved inputs themselves
 
 
 class AccumulateGrad(Node):
@@ -108,9 +109,9 @@ def short_name(fn):
 
 def describe_saved(check):
     """torch's text for a saved tensor in the 'modified by an inplace operation' error."""
-    st, _version, shape, dt, fn, is_view, ref = check
-    if ref is not None and not is_view and ref() is not None:
-        fn = ref()._fn  # a saved input is named by its grad_fn now (CopySlices after a write through a view)
+    st, _version, shape, dt, fn, is_view, t = check
+    if t is not None and not is_view:
+        fn = t._fn  # a saved input is named by its grad_fn now (CopySlices after a write through a view)
     dims = ", ".join(str(n) for n in shape)
     text = f"[{type_string(dt, st.be.is_host)} [{dims}]]"
     if fn is not None:
