@@ -164,10 +164,11 @@ def result_type(*operands):
 
 
 def type_string(dt, host=True):
-    """How torch's C++ errors name a tensor's type: torch.FloatTensor (torch.cuda.FloatTensor on a GPU); bool has no
-    legacy tensor type there and is named by its dispatch key, CPUBoolType."""
-    if dt is bool_:
-        return ("CPU" if host else "CUDA") + "BoolType"
+    """How torch's C++ errors name a tensor's type: torch.FloatTensor (torch.cuda.FloatTensor on a GPU). Bool and
+    the complex dtypes have no legacy tensor type there and are named by dispatch key: CPUBoolType,
+    CPUComplexFloatType (Python's tensor.type() still says torch.BoolTensor)."""
+    if dt is bool_ or dt.is_complex:
+        return ("CPU" if host else "CUDA") + dt.c10_name + "Type"
     return ("torch." if host else "torch.cuda.") + dt.legacy_name
 
 

@@ -17,8 +17,8 @@ from ._common import (_C_NAMES, as_number, checked_scalar, device_mismatch, has_
                       refuse_partial_overlap)
 from .convert import CopyBackwards, FillBackward3
 from .indexing import _adv_tuple, _check_bounds, _gather_shape, _index_tensors, _keeps_dim, _normalise, _region, _steps
-from .shape import expand, view
-from .view_making import fmt_shape
+from .shape import expand, expand_geometry, view
+from .view_making import fmt_shape, strided
 
 
 class IndexPutBackward0(Node):
@@ -87,6 +87,20 @@ def _check_write(self, value, steps, through_view):
 def _strip_ones(shape):
     """A shape without its leading 1s (torch's slicePrefix1sSize)."""
     return shape[next((i for i, n in enumerate(shape) if n != 1), len(shape)):]
+
+
+def _refuse_copy_overlap(value, target):
+    """copy_'s assert_no_partial_overlap(target, value), with value viewed without its leading 1s as torch's
+    setitem hands it to copy_ (expanded to the region's shape): x[:] = x[None] is the same memory in the same
+    order, x[::2] = x of a (1, 3) x is not (the strides of the size-1 dim differ), though both write the same
+    elements."""
+    if not value._st.same_block(target._st):
+        return
+    shape = target._a.shape
+    if value._a.shape != shape:  # copy_to: value viewed without its leading 1s, then expanded to the region
+        stripped = view_of(value, value._a.reshape(_strip_ones(value._a.shape)))
+        value = view_of(value, strided(stripped, None, *expand_geometry(stripped, shape)))
+    refuse_partial_overlap(value, target)
 
 
 def _makes_view(steps, shape):
@@ -196,6 +210,8 @@ def setitem(self, index, value):
     def check():  # the write's own rules, after autograd's
         if adv is None:
             refuse_overlap(target._a)  # a basic index writes through copy_/fill_ of the region
+            if src is not None and not fills:
+                _refuse_copy_overlap(value, target)
         elif has_internal_overlap(self._a):
             # index_put_ warns, then masked_fill_ too if index_put_ handed over to it (`fill`)
             ops = [("index_put_", "tensor[indices] = tensor")] + ([("masked_fill_", "tensor[mask] = scalar")] if fill else [])

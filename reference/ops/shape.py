@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from .._dtypes import type_string
 from .._layout import copy_like
 from .._tensor import Tensor, wrap
 from .._warn import warn
@@ -242,46 +243,52 @@ def squeeze(self, dim=None):
 
 def expand(self, *sizes):
     """Broadcast size-1 dims to bigger sizes without copying (stride 0); -1 keeps a size."""
-    sizes = size_args(sizes, "expand")
+    shape, strides = expand_geometry(self, size_args(sizes, "expand"))
+    return make_view(self, strided(self, None, shape, strides), ExpandBackward0())
+
+
+def expand_geometry(self, sizes):
+    """The sizes and element strides of self.expand(sizes), after expand's checks."""
     shp, st = self._a.shape, self.stride()
     n_new = len(sizes) - len(shp)
     if n_new < 0:
-        raise RuntimeError(f"expand(torch.FloatTensor{{{fmt_shape(shp)}}}, size={fmt_shape(sizes)}): the number of "
+        raise RuntimeError(f"expand({type_string(self.dtype, self._st.be.is_host)}{{{fmt_shape(shp)}}}, "
+                           f"size={fmt_shape(sizes)}): the number of "
                            f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions in "
                            f"the tensor ({len(shp)})")
     if not shp and any(n < 0 for n in sizes):
         _numel_overflow(sizes)
-    shape, strides = [], []
-    for i, want in enumerate(sizes):
-        j = i - n_new
+    # torch's inferExpandGeometry, from the last dim: a new leading dim of size 1 gets the stride that would step
+    # over the dims after it (ones(3).expand(1, 3) has strides (3, 1)); a broadcast dim gets 0
+    shape, strides = [0] * len(sizes), [0] * len(sizes)
+    for i in range(len(sizes) - 1, -1, -1):
+        want, j = sizes[i], i - n_new
         if j < 0:
-            if want < 0:
+            if want == -1:
                 raise RuntimeError(f"The expanded size of the tensor ({want}) isn't allowed in a leading, "
                                    f"non-existing dimension {i}")
-            shape.append(want)
-            strides.append(0)
-            continue
-        have = shp[j]
-        if want == -1:
-            want = have
+            have, stride = 1, shape[i + 1] * strides[i + 1] if i + 1 < len(sizes) else 0
+        else:
+            have, stride = shp[j], st[j]
+            if want == -1:
+                want = have
         if have != want:
             if have != 1:
                 raise RuntimeError(f"The expanded size of the tensor ({want}) must match the existing size "
                                    f"({have}) at non-singleton dimension {i}.  Target sizes: {fmt_shape(sizes)}.  "
                                    f"Tensor sizes: {fmt_shape(shp)}")
-            shape.append(want)
-            strides.append(0)
-        else:
-            shape.append(have)
-            strides.append(st[j])
-    return make_view(self, strided(self, None, tuple(shape), tuple(strides)), ExpandBackward0())
+            stride = 0
+        shape[i], strides[i] = want, stride
+    if any(n < 0 for n in shape):  # another negative size is no error of its own: torch then counts the elements
+        _numel_overflow(shape)
+    return tuple(shape), tuple(strides)
 
 
 def _numel_overflow(sizes):
-    """torch expands a 0-dim tensor without checking the sizes: a negative one reaches the element count, which
-    it multiplies as uint64 (-1 is 2**64 - 1) and refuses past int64. The product can still come out fine (a 0
-    among the sizes), leaving torch a tensor with a negative size, which a NumPy array cannot be: the size
-    check below refuses those."""
+    """torch expands a 0-dim tensor without checking the sizes, and any tensor's new size-1 dims to a negative size
+    but -1: a negative size reaches the element count, which it multiplies as uint64 (-1 is 2**64 - 1) and
+    refuses past int64. The product can still come out fine (a 0 among the sizes), leaving torch a tensor with
+    a negative size, which a NumPy array cannot be: the reference refuses those (a known divergence)."""
     prod, overflow = 1, False
     for n in sizes:
         prod *= n % 2 ** 64
@@ -289,6 +296,8 @@ def _numel_overflow(sizes):
         prod %= 2 ** 64
     if overflow or prod >= 2 ** 63:
         raise RuntimeError("numel: integer multiplication overflow")
+    raise RuntimeError(f"expand: the reference cannot make a tensor of sizes {fmt_shape(sizes)}, with a negative "
+                       "size (torch makes one, holding no elements)")
 
 
 def expand_as(self, other):
