@@ -8,7 +8,6 @@ import sys
 
 import numpy as np
 
-from .._fp import quiet
 from .._layout import empty_laid_out, is_dense
 from .._tensor import wrap
 from ..kernels.accumulate import TORCH_ORDER, sum_in
@@ -76,9 +75,9 @@ def _run_hooks(node, g, wrap):
     return g
 
 
-@quiet
 def run_backward(roots, keep_graph, wrap, capture=None, owners=()):
-    """roots: list of (node, grad array). `wrap(array)` makes a Tensor for hooks.
+    """roots: list of (node, grad array). `wrap(array)` makes a Tensor for hooks. Its callers (backward_impl,
+    grad_impl) run it `quiet`.
 
     With `capture` (a dict keyed by nodes) the grads reaching those nodes are stored there and no
     leaf's .grad is touched: that is autograd.grad. `owners`: the user's gradient= tensors (see accumulate).
@@ -167,7 +166,7 @@ def accumulate(t, g, steal=False, owners=()):
         # stays one (later accumulations write its memory and bump its version); a view of a buffer of the backward
         # pass (cat's grad narrowed per input) keeps that buffer as its storage, and its offset in it.
         root = _root_array(g)
-        owner = next((o for o in owners if _root_array(o._st.base) is root), None)
+        owner = next((o for o in owners if _root_array(o._st.base) is root), None) if owners else None
         if owner is None and root is g:
             t._grad = wrap(g, t.dtype, t._st.be)
         else:
@@ -205,6 +204,8 @@ def _stealable(t, g):
     if not (isinstance(g, type(a)) and g.dtype == a.dtype and g.shape == a.shape
             and getattr(g.flags, "writeable", True)):  # CuPy's flags have no writeable
         return False
+    if g.strides == a.strides and 0 not in g.strides and a.flags.c_contiguous:
+        return True  # the common case, decided without the loop below: a contiguous leaf, a grad laid out as it
     strides = t.stride()
     if not is_dense(a.shape, strides):
         return g.flags.c_contiguous

@@ -169,17 +169,20 @@ def torch_sum(a, dims):
     blocks = blocks_of(a, perm, sizes)
     blocks = blocks.astype(np.float32) if pack == 2 else blocks
     width = lanes(blocks.itemsize)
-    threads = num_threads()
     if a.size <= _TRACED_MAX:
         out = _run(_plan(tuple(sizes), tuple(ins), tuple(outs), width, pack), blocks, blocks.dtype)
-    elif a.size < GRAIN_SIZE or threads == 1:
+    elif a.size < GRAIN_SIZE or num_threads() == 1:
         out = _serial_sum(blocks, sizes, ins, outs, width, pack)
     elif all(s == 0 for s in outs):
-        out = _two_pass_sum(blocks.reshape(-1), sizes, ins, outs, width, threads, pack)
+        out = _two_pass_sum(blocks.reshape(-1), sizes, ins, outs, width, num_threads(), pack)
     else:
-        out = _split_dim_sum(blocks, sizes, ins, outs, width, threads, a.itemsize, pack)
-    with np.errstate(over="ignore"):
+        out = _split_dim_sum(blocks, sizes, ins, outs, width, num_threads(), a.itemsize, pack)
+    if pack == 1:
         return out.astype(a.dtype, copy=False)
+    # np.errstate costs a microsecond, a third of a small sum: only float16 needs it, whose float32 sums round
+    # into float16 here and may overflow
+    with np.errstate(over="ignore"):
+        return out.astype(a.dtype)
 
 
 # ---- small inputs: the same order, replayed as a straight-line program -----------------------------------
