@@ -4,6 +4,8 @@ each, so `grep 'Tensor.add_'` finds it), and every torch.<name> function (with o
 This is the top of the import order (dtypes / device / storage -> tensor -> autograd -> ops -> factories
 -> this table -> __init__). Each method runs with NumPy's float warnings off (`quiet`), as torch never warns.
 """
+import functools
+
 from . import _creation, _dtypes, _from_data, _random
 from ._fp import quiet
 from ._tensor import Tensor
@@ -12,6 +14,7 @@ from .autograd.function import refuse_stale_inputs
 from .ops import compare, convert, elementwise, fast, index_put, indexing, linalg, reductions, shape, unary
 from .ops import concat as _concat
 from .ops import pow as _pow
+from .ops.arguments import not_a
 from .ops._common import as_number
 from .ops.out import OUT_RULES, with_out
 
@@ -242,10 +245,31 @@ _PLAIN = {"eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "grea
           "argmax", "argmin", "all", "any", "reshape", "flatten", "unflatten", "narrow"}
 
 
+# the functions whose first argument may be something other than a tensor (a number, or a sequence of tensors);
+# a comparison refuses a number there with its own error
+_ANY_FIRST = {"add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide", "pow",
+              "floor_divide", "remainder", "eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater",
+              "ge", "greater_equal", "cat", "concat", "concatenate", "stack"}
+
+
 def _function(fn, name):
-    """torch.<name>: fn with torch's out= keyword where torch has one (see ops/out.py)."""
+    """torch.<name>: fn with torch's out= keyword where torch has one (see ops/out.py), and torch's argument
+    errors as a function call words them (ops/arguments.py: its positions count the input)."""
     plain = name in _PLAIN or name.endswith("_")  # an in-place op checks its self first (check_inplace)
-    return (quiet if plain else op)(with_out(fn, name) if name in OUT_RULES else fn)
+    body = (quiet if plain else op)(with_out(fn, name) if name in OUT_RULES else fn)
+    tensor_first = name not in _ANY_FIRST
+
+    @functools.wraps(body)
+    def function(*args, **kwargs):
+        if tensor_first and args and not isinstance(args[0], Tensor):
+            raise not_a(name, "input", 0, args[0]).as_function
+        try:
+            return body(*args, **kwargs)
+        except TypeError as e:
+            if hasattr(e, "as_function"):
+                raise e.as_function from None
+            raise
+    return function
 
 
 add = _function(elementwise.add, "add")

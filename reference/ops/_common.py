@@ -28,17 +28,6 @@ def as_number(value):
     return None
 
 
-def invalid_arguments(op, args, signatures, explained=()):
-    """torch's TypeError for a call that matches none of an op's signatures. `explained`: the signatures torch
-    explains the mismatch of (it marks every argument as invalid there, as remainder(2, 3) shows)."""
-    got = ", ".join(type(a).__name__ for a in args)
-    marked = ", ".join(f"!{type(a).__name__}!" for a in args)
-    return TypeError(f"{op}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
-                     + "".join(f" * ({s})\n" + (f"      didn't match because some of the arguments have invalid "
-                                                 f"types: ({marked})\n" if s in explained else "")
-                               for s in signatures))
-
-
 def no_division_kernel(kernel, dt):
     """torch has no floor/trunc division or remainder kernel for bool and complex dtypes."""
     if dt is _dtypes.bool_ or dt.is_complex:
@@ -51,8 +40,12 @@ def wrapped_number(a, b):
     if isinstance(a, Tensor) or isinstance(b, Tensor) or as_number(b) is None:
         return a
     n = as_number(a)
-    if n is None:
-        return a
+    return a if n is None else number_tensor(n)
+
+
+def number_tensor(n):
+    """A Python number as the 0-dim CPU tensor torch makes of it: of the number's own dtype (int64, the default
+    float, ...)."""
     dt = scalar_dtype(n)
     return wrap(np.array(n, dtype=dt.np), dt, CPU)
 

@@ -8,8 +8,9 @@ from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import (broadcast_error, check_cast, check_out_shape, geometry, has_zero, invalid_arguments,
+from ._common import (broadcast_error, check_cast, check_out_shape, geometry, has_zero,
                       no_division_kernel, refuse_overlap, refuse_partial_overlap, torch_layout, wrapped_number)
+from .arguments import invalid_arguments
 from .elementwise import _src, prepared
 
 
@@ -131,7 +132,7 @@ def _division(fn, kernel, numbers=False):
     def checked(input, other):
         if numbers:
             input = wrapped_number(input, other)
-        prep = prepared(input, other, kernel)
+        prep = prepared(input, other, fn.__name__)
         dt = prep[2]
         no_division_kernel(kernel, dt)
         if dt.category < FLOAT and has_zero(prep[1]):

@@ -9,7 +9,9 @@ from .._layout import copy_like, same_window
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import _C_NAMES, as_number, check_out_shape, checked_scalar, refuse_overlap, refuse_partial_overlap
+from ._common import (_C_NAMES, as_number, check_out_shape, checked_scalar, number_tensor, refuse_overlap,
+                      refuse_partial_overlap)
+from .arguments import invalid_combination, not_a
 
 
 class ToCopyBackward0(Node):
@@ -113,7 +115,9 @@ class CopyBackwards(Node):
 def copy_(self, src, non_blocking=False):
     """Write src (broadcast, cast to self's dtype, from any device) into self; returns self."""
     if not isinstance(src, Tensor):
-        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+        if as_number(src) is None:
+            raise not_a("copy_", "other", 1, src)
+        src = number_tensor(as_number(src))  # torch's binding takes a number as a 0-dim tensor
     # torch leaves autograd out of a copy into an integer self (it cannot require grad), even from a src that does
     others = (src,) if self.dtype.category >= _dtypes.FLOAT else ()
     return inplace(self, others, CopyBackwards(), lambda old: (old, _here(src, self)), lambda: _check_copy(self, src))
@@ -174,7 +178,7 @@ def fill_(self, value):
         return inplace(self, (value,), FillBackward3(), lambda old: (old, v))  # torch: even an integer self
     v = as_number(value)
     if v is None:
-        raise TypeError(f"fill_(): argument 'value' (position 1) must be Number, not {type(value).__name__}")
+        raise invalid_combination("fill_", self, value)
     v = _fill_value(v, self)
     return inplace(self, (), FillBackward2(), lambda old: (old, v))
 

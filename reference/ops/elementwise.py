@@ -18,8 +18,9 @@ from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
 from ._common import (as_number, broadcast_error, cast_operand, check_cast, check_out_shape, device_mismatch, geometry,
-                      has_zero, invalid_arguments, no_division_kernel, refuse_overlap, refuse_partial_overlap,
+                      has_zero, no_division_kernel, refuse_overlap, refuse_partial_overlap,
                       torch_layout, wrapped_number)
+from .arguments import SIGNATURES, invalid_arguments, invalid_combination, not_a
 from .unary import reciprocal
 
 
@@ -79,7 +80,12 @@ def scalar_result(dt, s):
 
 
 def bad_operand(op, a, b):
-    return TypeError(f"{op}(): argument 'other' must be Tensor or Number, not {type(b).__name__}")
+    """torch's argument parser error for an operand that is neither a tensor nor a number."""
+    if not isinstance(a, Tensor) and as_number(a) is None:
+        return not_a(op, "input", 0, a)
+    if op.rstrip("_") in SIGNATURES:
+        return invalid_combination(op, a, b)
+    return not_a(op, "other", 1, b)
 
 
 class AddBackward0(Node):

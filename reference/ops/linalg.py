@@ -6,6 +6,7 @@ from .._tensor import Tensor, wrap
 from ..autograd.function import record
 from ..autograd.node import Node
 from ._common import device_mismatch
+from .arguments import not_a
 from .shape import UnsafeViewBackward0
 
 
@@ -61,9 +62,9 @@ class BmmBackward0(Node):
         return np.matmul(g, np.swapaxes(b, -1, -2)), np.matmul(np.swapaxes(a, -1, -2), g)
 
 
-def _check(a, b, op):
+def _check(a, b, op, name):
     if not isinstance(b, Tensor):
-        raise TypeError(f"{op}(): argument 'mat2' (position 1) must be Tensor, not {type(b).__name__}")
+        raise not_a(op, name, 1, b)
     if a._st.be is not b._st.be:
         raise device_mismatch(a, b)
     _check_dtypes(a, b)
@@ -83,7 +84,7 @@ def _run(node_cls, a, b):
 def mm(input, mat2):
     """Matrix product of two 2-D tensors (torch checks the shapes before the dtypes)."""
     if not isinstance(mat2, Tensor):
-        raise TypeError(f"mm(): argument 'mat2' (position 1) must be Tensor, not {type(mat2).__name__}")
+        raise not_a("mm", "mat2", 1, mat2)
     if input._st.be is not mat2._st.be:
         raise device_mismatch(input, mat2)
     if input._a.ndim != 2:
@@ -98,7 +99,7 @@ def mm(input, mat2):
 
 
 def mv(input, vec):
-    _check(input, vec, "mv")
+    _check(input, vec, "mv", "vec")
     if input._a.ndim != 2 or vec._a.ndim != 1 or input._a.shape[1] != vec._a.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input._a.shape[0] if input._a.ndim else 0}), mat "
                            f"({'x'.join(map(str, input._a.shape))}), vec ({vec._a.shape[0] if vec._a.ndim else 0})")
@@ -107,7 +108,7 @@ def mv(input, vec):
 
 def dot(input, other):
     if not isinstance(other, Tensor):
-        raise TypeError(f"dot(): argument 'tensor' (position 2) must be Tensor, not {type(other).__name__}")
+        raise not_a("dot", "tensor", 1, other)
     if input._st.be is not other._st.be:
         raise device_mismatch(input, other)
     if input._a.ndim != 1 or other._a.ndim != 1:
@@ -134,7 +135,7 @@ def _unsafe_view(t):
 def matmul(input, other):
     """`@`: dot for vectors, mv / mm for matrices, batched matmul (broadcasting) above that."""
     if not isinstance(other, Tensor):
-        raise TypeError(f"matmul(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+        raise not_a("matmul", "other", 1, other)
     da, db = input._a.ndim, other._a.ndim
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
@@ -146,7 +147,7 @@ def matmul(input, other):
         return mm(input.unsqueeze(0), other).squeeze(0)
     if da == 2 and db == 2:
         return mm(input, other)
-    _check(input, other, "matmul")
+    _check(input, other, "matmul", "other")
     a = input.unsqueeze(0) if da == 1 else input
     b = other.unsqueeze(-1) if db == 1 else other
     if a._a.shape[-1] != b._a.shape[-2]:

@@ -12,7 +12,8 @@ from .._dtypes import INT
 from .._tensor import Tensor, wrap
 from ..autograd.function import record
 from ..autograd.node import Node
-from ._common import as_number, geometry, invalid_arguments, torch_layout
+from ._common import as_number, geometry, torch_layout
+from .arguments import invalid_arguments
 from .elementwise import _binary, _binary_, _src, prepared
 
 

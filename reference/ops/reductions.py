@@ -18,6 +18,7 @@ from ..kernels.accumulate import mean_in, sum_in
 from ..kernels.norm_order import torch_norm
 from .._layout import allocated_contiguous, reduced_shape
 from ._reduce_dims import dims_of, expand, spread
+from .arguments import not_a
 from .elementwise import _binary
 
 
@@ -354,9 +355,9 @@ MinimumBackward0 = type("MinimumBackward0", (MaximumBackward0,), {"take_max": Fa
 
 def _tensors_only(op, input, other):
     """maximum/minimum take no number for either operand (torch's argument parser refuses it)."""
-    for name, pos, v in (("input", 1, input), ("other", 2, other)):
+    for name, pos, v in (("input", 0, input), ("other", 1, other)):
         if not isinstance(v, Tensor):
-            raise TypeError(f"{op}(): argument '{name}' (position {pos}) must be Tensor, not {type(v).__name__}")
+            raise not_a(op, name, pos, v)
 
 
 def maximum(input, other):

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from .. import _dtypes
 from .._dtypes import type_string
 from .._layout import copy_like
 from .._tensor import Tensor, wrap
@@ -15,6 +16,7 @@ from .._warn import warn
 from ..autograd.function import primitive, record
 from ..autograd.node import Node
 from ._common import inverse_permutation
+from .arguments import not_a
 from .convert import view_dtype, wrap_copy
 from .view_making import compute_stride, fmt_shape, infer_shape, make_view, size_args, strided
 
@@ -100,7 +102,7 @@ class SliceBackward0(SelectBackward0):
 # ---- public ops ----------------------------------------------------------------------------------
 def view(self, *shape):
     """Same memory, new shape; raises when the strides do not allow it (use reshape then)."""
-    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer, tuple, list, Tensor)):
+    if len(shape) == 1 and isinstance(shape[0], _dtypes.dtype):
         return view_dtype(self, shape[0])
     return _view(self, infer_shape(size_args(shape, "view"), self._a.size), ViewBackward0)
 
@@ -119,9 +121,10 @@ def _view(self, shape, node_cls):
 
 def reshape(self, *shape):
     """view when the layout allows, else a contiguous copy (recorded as UnsafeViewBackward0)."""
+    sizes = size_args(shape, "reshape", "shape")  # the argument parser's check comes first
     if self._a.flags.c_contiguous:  # torch hands a contiguous tensor straight to view(), which checks the shape
-        return primitive(view, self, *shape)
-    shape = infer_shape(size_args(shape, "reshape"), self._a.size)  # a composite op's own check comes first
+        return primitive(view, self, *sizes)
+    shape = infer_shape(sizes, self._a.size)  # a composite op's own check comes first
     if compute_stride(self._a.shape, self.stride(), shape) is not None:
         # torch: a contiguous input is view()ed; a strided one that still fits is a _reshape_alias
         return _view(self, shape, ViewBackward0 if self._a.flags.c_contiguous else ReshapeAliasBackward0)
@@ -132,11 +135,11 @@ def reshape(self, *shape):
 
 
 def view_as(self, other):
-    return view(self, other._a.shape)
+    return view(self, _tensor_arg("view_as", other)._a.shape)
 
 
 def reshape_as(self, other):
-    return reshape(self, other._a.shape)
+    return reshape(self, _tensor_arg("reshape_as", other)._a.shape)
 
 
 def flatten(self, start_dim=0, end_dim=-1):
@@ -187,7 +190,7 @@ def permute(self, *dims):
     """Reorder dims (a view)."""
     if not dims:
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
-    dims = size_args(dims, "permute")
+    dims = size_args(dims, "permute", "dims")
     n = self._a.ndim
     if len(dims) != n:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
@@ -301,7 +304,13 @@ def _numel_overflow(sizes):
 
 
 def expand_as(self, other):
-    return expand(self, other._a.shape)
+    return expand(self, _tensor_arg("expand_as", other)._a.shape)
+
+
+def _tensor_arg(op, other):
+    if not isinstance(other, Tensor):
+        raise not_a(op, "other", 1, other)
+    return other
 
 
 def clone(self, *, memory_format=None, contiguous=False):

@@ -10,6 +10,7 @@ from .._tensor import Tensor, view_of
 from ..autograd.function import record
 from ..autograd.grad_mode import state as grad_mode
 from ..autograd.views import NO_GRAD_VIEW
+from .arguments import invalid_arguments, not_a
 
 
 # ---- building a view with torch's exact strides ------------------------------------------------
@@ -105,18 +106,22 @@ def fmt_shape(shape):
 
 
 
-def size_args(args, op):
-    """(2, 3), ((2, 3),), ([2, 3],) and (Size,) all mean the shape (2, 3)."""
+def size_args(args, op, name="size"):
+    """(2, 3), ((2, 3),), ([2, 3],) and (Size,) all mean the shape (2, 3). `name`: the argument's name in torch's
+    errors (reshape's 'shape', permute's 'dims')."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         args = tuple(args[0])
     elif len(args) == 1 and not isinstance(args[0], (int, np.integer, Tensor)):
-        raise TypeError(f"{op}(): argument 'size' (position 1) must be tuple of ints, not {type(args[0]).__name__}")
+        if op == "view":  # view(dtype) is the other overload
+            both = ("torch.dtype dtype", "tuple of ints size")
+            raise invalid_arguments(op, args, both, explained=both)
+        raise not_a(op, name, 1, args[0], "tuple of ints")
     out = []
     for n in args:
         if isinstance(n, Tensor) and n.numel() == 1:
             n = int(n.item())
         if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
-            raise TypeError(f"{op}(): argument 'size' (position 1) must be tuple of ints, but found element of type "
-                            f"{type(n).__name__} at pos {len(out)}")
+            raise TypeError(f"{op}(): argument '{name}' failed to unpack the object at pos {len(out) + 1} with error "
+                            f"\"type must be tuple of ints,but got {type(n).__name__}\"")
         out.append(int(n))
     return tuple(out)
