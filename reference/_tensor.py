@@ -85,6 +85,15 @@ def wrap(a, dtype, be):
     return t
 
 
+def _real_part(v, c_type):
+    """float() or int() of a complex element: torch converts one without an imaginary part, and no other."""
+    if isinstance(v, complex):
+        if v.imag:
+            raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
+        return v.real
+    return v
+
+
 def contiguous_strides(a, xp):
     """An empty array with torch's contiguous strides (NumPy gives new empty arrays zero strides), so that its
     views (t(), permute ...) derive their strides from them as torch's do."""
@@ -406,10 +415,10 @@ class Tensor(metaclass=_TensorMeta):
         return bool(self.item())
 
     def __float__(self):
-        return float(self._scalar_for(float))
+        return float(_real_part(self._scalar_for(float), "double"))
 
     def __int__(self):
-        return int(self._scalar_for(int))
+        return int(_real_part(self._scalar_for(int), "int64_t"))
 
     def __complex__(self):
         return complex(self._scalar_for(complex))

@@ -34,6 +34,8 @@ def _fit(g, meta):
     if g.shape != shape:
         g = _sum_to(g, shape)
     if g.dtype != dt:
+        if g.dtype.kind == "c" and np.dtype(dt).kind != "c":
+            g = g.real  # a real input of an op with a complex result gets the real part (torch's handle_r_to_c)
         g = g.astype(dt)
     return g
 
@@ -125,7 +127,10 @@ def run_backward(roots, keep_graph, wrap, capture=None, owners=()):
         if g is not None:
             if node.saved is None or node._checks:
                 _check_saved(node)
-            outs = node.backward(g)
+            if g.dtype.kind == "c" and node.holomorphic:
+                outs = tuple(None if o is None else o.conj() for o in node.backward(g.conj()))
+            else:
+                outs = node.backward(g)
             if not keep_graph:
                 node.release()
         meta = node._meta

@@ -41,6 +41,10 @@ class Node(metaclass=_NodeMeta):
     _seq = -1             # torch's sequence number: the engine runs the latest-made ready node first
     one_input = False     # True when torch's node has no edge for a Python-number operand
     requiring_only = False  # True when torch links only the inputs that require grad (its NotImplemented node)
+    # backward is written for real numbers, g * f'(x); for a complex grad the engine turns it into torch's
+    # convention, g * conj(f'(z)) (the conjugate Wirtinger derivative), as conj(backward(conj(g))). A node whose
+    # backward already is torch's complex formula (abs: g * z / |z|) sets this False.
+    holomorphic = True
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {id(self):#x}>"

@@ -68,15 +68,18 @@ def _remainder_node(input, other):
     return RemainderBackward1() if isinstance(other, Tensor) else RemainderBackward0()
 
 
-def _nograd(ufunc, op, out_dtype=None, node=False, derivative=None):
+def _nograd(ufunc, op, out_dtype=None, node=False, derivative=None, ordered=False):
     """A binary op with no derivative: compare in the promoted dtype, return out_dtype (or promoted); with
     `node`, a floating result of an input that requires grad records torch's NotImplemented node.
-    `derivative(input, other)`: the op's node, when it has one for these operands (remainder)."""
+    `derivative(input, other)`: the op's node, when it has one for these operands (remainder). `ordered`: an
+    order comparison, which torch has no complex kernel for."""
     def fn(input, other):
         if out_dtype is _dtypes.bool_ and not isinstance(input, Tensor):  # no comparison takes a number first
             raise invalid_arguments(op, (input, other), ("Tensor input, Tensor other, *, Tensor out = None",
                                                          "Tensor input, Number other, *, Tensor out = None"))
         x, y, dt, t = prepared(input, other, op)
+        if ordered and dt.is_complex:
+            raise NotImplementedError(f"\"{op}_cpu\" not implemented for '{dt.c10_name}'")
         try:
             r = ufunc(x, y)
         except ValueError:
@@ -96,7 +99,7 @@ def _nograd(ufunc, op, out_dtype=None, node=False, derivative=None):
     return fn
 
 
-def _nograd_(ufunc, op, divides=None, derivative=None):
+def _nograd_(ufunc, op, divides=None, derivative=None, ordered=False):
     """The in-place form: the result, computed in the promoted dtype, is cast into self.
     `divides`: the kernel's name for floor division / remainder, which have no bool kernel and whose integer
     division by zero raises, as the out-of-place form (see _division); they record a node as it does (a
@@ -117,6 +120,8 @@ def _nograd_(ufunc, op, divides=None, derivative=None):
                 no_division_kernel(divides, dt)
                 if dt.category < FLOAT and self._a.size and has_zero(y):
                     raise RuntimeError("ZeroDivisionError")
+            if ordered and dt.is_complex:
+                raise NotImplementedError(f"\"{op[:-1]}_cpu\" not implemented for '{dt.c10_name}'")
         # a comparison records nothing, yet autograd's checks see `other` too: a no_grad view of self is refused
         # when only `other` requires grad
         if node is None:
@@ -158,10 +163,10 @@ def _integral_only(fn, op):
 
 eq = _nograd(np.equal, "eq", _dtypes.bool_)
 ne = _nograd(np.not_equal, "ne", _dtypes.bool_)
-lt = _nograd(np.less, "lt", _dtypes.bool_)
-le = _nograd(np.less_equal, "le", _dtypes.bool_)
-gt = _nograd(np.greater, "gt", _dtypes.bool_)
-ge = _nograd(np.greater_equal, "ge", _dtypes.bool_)
+lt = _nograd(np.less, "lt", _dtypes.bool_, ordered=True)
+le = _nograd(np.less_equal, "le", _dtypes.bool_, ordered=True)
+gt = _nograd(np.greater, "gt", _dtypes.bool_, ordered=True)
+ge = _nograd(np.greater_equal, "ge", _dtypes.bool_, ordered=True)
 floor_divide = _division(_nograd(np.floor_divide, "floor_divide", node=True), "div_floor", numbers=True)
 _remainder = _division(_nograd(np.remainder, "remainder", node=True, derivative=_remainder_node), "remainder")
 
@@ -205,10 +210,10 @@ def isnan(input):
 
 eq_ = _nograd_(np.equal, "eq_")
 ne_ = _nograd_(np.not_equal, "ne_")
-lt_ = _nograd_(np.less, "lt_")
-le_ = _nograd_(np.less_equal, "le_")
-gt_ = _nograd_(np.greater, "gt_")
-ge_ = _nograd_(np.greater_equal, "ge_")
+lt_ = _nograd_(np.less, "lt_", ordered=True)
+le_ = _nograd_(np.less_equal, "le_", ordered=True)
+gt_ = _nograd_(np.greater, "gt_", ordered=True)
+ge_ = _nograd_(np.greater_equal, "ge_", ordered=True)
 floor_divide_ = _nograd_(np.floor_divide, "floor_divide_", divides="div_floor")
 remainder_ = _nograd_(np.remainder, "remainder_", divides="remainder", derivative=_remainder_node)
 

@@ -272,9 +272,13 @@ def _extreme(input, dim, keepdim, other, is_max):
         if x.size == 0:
             raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                                f"Specify the reduction dim with the 'dim' argument.")
+        if input.dtype.is_complex:
+            raise NotImplementedError(f"\"{name}_all\" not implemented for '{input.dtype.c10_name}'")
         node = (MaxBackward1 if is_max else MinBackward1)(np.max if is_max else np.min)
         return record(wrap(node.forward(x), input.dtype, be), (input,), node, (x,))
     d = input._dim(dim)
+    if input.dtype.is_complex:
+        raise RuntimeError(f"{name}(): does not support complex input")
     if x.ndim and x.shape[d] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     arg = (np.argmax if is_max else np.argmin)(x, axis=d if x.ndim else None, keepdims=keepdim)
@@ -299,6 +303,9 @@ def min(input, dim=None, keepdim=False, *, other=None):
 
 
 def _amax(input, dim, keepdim, is_max):
+    if input.dtype.is_complex:
+        kernel = "max_values_cpu" if is_max else "min_values_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.c10_name}'")
     dims = tuple(range(input.ndim)) if dim is None or dim == () else dims_of(input, dim, "amax")
     node = (AmaxBackward0 if is_max else AminBackward0)(np.max if is_max else np.min, dims, keepdim)
     be = input._st.be
@@ -316,6 +323,8 @@ def amin(input, dim=(), keepdim=False):
 def _arg(input, dim, keepdim, fn):
     if input.dtype is _dtypes.bool_:
         raise RuntimeError(f"{fn.__name__}(): does not support bool input")
+    if input.dtype.is_complex:
+        raise RuntimeError(f"{fn.__name__}(): does not support complex input")
     x = input._a
     if dim is None:
         r = fn(x.reshape(-1))
@@ -360,13 +369,20 @@ def _tensors_only(op, input, other):
             raise not_a(op, name, pos, v)
 
 
+def _no_complex(op, input, other):
+    if input.dtype.is_complex or other.dtype.is_complex:
+        raise RuntimeError(f"{op} not implemented for complex tensors.")
+
+
 def maximum(input, other):
     _tensors_only("maximum", input, other)
+    _no_complex("maximum", input, other)
     return _binary(input, other, np.maximum, MaximumBackward0, "maximum")
 
 
 def minimum(input, other):
     _tensors_only("minimum", input, other)
+    _no_complex("minimum", input, other)
     return _binary(input, other, np.minimum, MinimumBackward0, "minimum")
 
 

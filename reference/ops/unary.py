@@ -53,6 +53,7 @@ class SqrtBackward0(Node):
 
 class AbsBackward0(Node):
     saved_inputs = (0,)
+    holomorphic = False  # g * sign(x): for a complex x NumPy's sign is x / |x|, torch's formula as it stands
 
     def forward(self, a):
         return np.abs(a)
@@ -177,6 +178,8 @@ def _run(node, a, floating):
         return record(wrap(torch_layout(node.forward(x), be, (geometry(x if be.is_host else a._a),)), dt, be), (a,),
                       node, (x,))
     r = node.forward(x)
+    if dt.is_complex and r.dtype.kind == "f":  # abs of a complex tensor is real, as in torch
+        dt = dt.to_real()
     if not (x.flags.c_contiguous and 1 not in x.shape):  # NumPy's strides differ from torch's (size-1 dims too)
         r = torch_layout(r, be, (geometry(x),))
     return record(wrap(r, dt, be), (a,), node, (x,))
@@ -201,48 +204,57 @@ def _unary(name, node_cls, floating=False, check=None):
 
     def op_(self):
         if check:
-            check(self)
+            check(self, inplace=True)
         return _run_(node_cls(), self, floating)
     op.__name__, op_.__name__ = name, name + "_"
     op.__doc__ = f"Elementwise {name}."
     return op, op_
 
 
-def _no_bool_kernel(kernel):
-    """A check that refuses a bool input, as torch has no such kernel (abs_cpu, floor_vml_cpu ...)."""
-    def check(t):
-        if t.dtype is _dtypes.bool_:
-            raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+def _refuse(bool_=None, complex_=None, complex_inplace=None):
+    """A check refusing the input dtypes torch has no kernel for, with torch's error: each rule is
+    (exception type, message), the message naming the dtype as {dt} ('Bool', 'ComplexFloat')."""
+    def check(t, inplace=False):
+        dt = t.dtype
+        rule = bool_ if dt is _dtypes.bool_ else (complex_inplace if inplace and complex_inplace else complex_) \
+            if dt.is_complex else None
+        if rule is not None:
+            raise rule[0](rule[1].format(dt=dt.c10_name))
     return check
 
 
-def _no_bool_relu(t):
-    if t.dtype is _dtypes.bool_:
-        raise RuntimeError("Boolean inputs not supported for relu")
+def _no_kernel(kernel):
+    return NotImplementedError, f"\"{kernel}\" not implemented for '{{dt}}'"
 
 
-def _no_bool_neg(t):
-    if t.dtype is _dtypes.bool_:
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+_CLAMP_COMPLEX = (NotImplementedError, "clamp is not supported for complex types")
+_NEG_BOOL = (RuntimeError, "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
 
-
-neg, neg_ = _unary("neg", NegBackward0, check=_no_bool_neg)
+neg, neg_ = _unary("neg", NegBackward0, check=_refuse(bool_=_NEG_BOOL))
 exp, exp_ = _unary("exp", ExpBackward0, floating=True)
 log, log_ = _unary("log", LogBackward0, floating=True)
 sqrt, sqrt_ = _unary("sqrt", SqrtBackward0, floating=True)
-abs, abs_ = _unary("abs", AbsBackward0, check=_no_bool_kernel("abs_cpu"))
+abs, abs_ = _unary("abs", AbsBackward0, check=_refuse(
+    bool_=_no_kernel("abs_cpu"), complex_inplace=(RuntimeError, "In-place abs is not supported for complex tensors.")))
 sin, sin_ = _unary("sin", SinBackward0, floating=True)
 cos, cos_ = _unary("cos", CosBackward0, floating=True)
 tanh, tanh_ = _unary("tanh", TanhBackward0, floating=True)
 sigmoid, sigmoid_ = _unary("sigmoid", SigmoidBackward0, floating=True)
-relu, relu_ = _unary("relu", ReluBackward0, check=_no_bool_relu)
+relu, relu_ = _unary("relu", ReluBackward0, check=_refuse(bool_=(RuntimeError, "Boolean inputs not supported for relu"),
+                                                          complex_=_CLAMP_COMPLEX))
 reciprocal, reciprocal_ = _unary("reciprocal", ReciprocalBackward0, floating=True)
-floor, floor_ = _unary("floor", FloorBackward0, check=_no_bool_kernel("floor_vml_cpu"))
-ceil, ceil_ = _unary("ceil", CeilBackward0, check=_no_bool_kernel("ceil_vml_cpu"))
-round, round_ = _unary("round", RoundBackward0, check=_no_bool_kernel("round_vml_cpu"))
-trunc, trunc_ = _unary("trunc", TruncBackward0, check=_no_bool_kernel("trunc_vml_cpu"))
-sign, sign_ = _unary("sign", SignBackward0)
+floor, floor_ = _unary("floor", FloorBackward0, check=_refuse(
+    bool_=_no_kernel("floor_vml_cpu"), complex_=(NotImplementedError, "floor is not supported for complex inputs")))
+ceil, ceil_ = _unary("ceil", CeilBackward0, check=_refuse(
+    bool_=_no_kernel("ceil_vml_cpu"), complex_=(NotImplementedError, "ceil is not supported for complex inputs")))
+round, round_ = _unary("round", RoundBackward0, check=_refuse(bool_=_no_kernel("round_vml_cpu"),
+                                                              complex_=_no_kernel("round_vml_cpu")))
+trunc, trunc_ = _unary("trunc", TruncBackward0, check=_refuse(
+    bool_=_no_kernel("trunc_vml_cpu"), complex_=(NotImplementedError, "trunc is not supported for complex inputs")))
+sign, sign_ = _unary("sign", SignBackward0, check=_refuse(complex_=(
+    NotImplementedError, "Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn "
+                         "instead.")))
 
 
 def positive(input):
@@ -255,6 +267,8 @@ def _clamp_bounds(input, min, max):
     float bounds is float), no bool kernel, and each bound converted to that dtype with its checks."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if input.dtype.is_complex:
+        raise _CLAMP_COMPLEX[0](_CLAMP_COMPLEX[1])
     bounds = [b for b in (min, max) if b is not None and not hasattr(b, "dtype")]
     dt = _dtypes.result_type(input, *bounds) if bounds else input.dtype
     if dt is _dtypes.bool_:
