@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from .. import _dtypes
+from ..kernels.half_alpha import half_add_scaled
 from ..rng import capability
 from ..rng.fma import fma32, fma64
 from .._dtypes import FLOAT, INT, _combine, scalar_dtype
@@ -160,11 +161,13 @@ class DivBackward0(Node):
 
 def add_scaled(a, b, alpha):
     """a + alpha * b as torch's CPU kernel rounds it: alpha in the result dtype (integers wrap) and, for
-    floats, one fused multiply-add (vec::fmadd) where torch's build fuses; float16 goes through float32."""
+    floats, one fused multiply-add (vec::fmadd) where torch's build fuses; float16 as kernels/half_alpha.py."""
     dt = np.result_type(a, b)
     if dt.kind in "iub":
         return a + b * np.array(alpha).astype(dt)[()]
     on_host = all(isinstance(v, (np.ndarray, np.generic, int, float)) for v in (a, b))  # no device arrays
+    if dt == np.float16 and on_host:
+        return half_add_scaled(a, b, alpha)
     if dt.kind != "f" or not capability.fuses_multiply_add() or not on_host \
             or not (type(a) is np.ndarray or type(b) is np.ndarray):
         return a + b * alpha
