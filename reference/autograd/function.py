@@ -88,6 +88,8 @@ def _save(node, inputs, args, out, states, kept=()):
         if hasattr(t, "_st"):
             checks.append((t._st, states[i][2], t._a.shape, t.dtype, states[i][1], t._base is not None,
                            t))
+    if node.unpack_reversed:
+        checks.reverse()
     if node.saves_result:
         saved.append(out._a)
         checks.append((out._st, out._st.version, out._a.shape, out.dtype, node, out._base is not None, None))

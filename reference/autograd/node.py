@@ -45,6 +45,9 @@ class Node(metaclass=_NodeMeta):
     # convention, g * conj(f'(z)) (the conjugate Wirtinger derivative), as conj(backward(conj(g))). A node whose
     # backward already is torch's complex formula (abs: g * z / |z|) sets this False.
     holomorphic = True
+    # torch unpacks saved inputs in the alphabetical order of their argument names (other_ before self_), so when
+    # both were written in place, the error names the second input: such nodes set this True
+    unpack_reversed = False
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {id(self):#x}>"

@@ -53,6 +53,7 @@ class RemainderBackward0(Node):
 class RemainderBackward1(Node):
     """out = a % b, both tensors: a's grad passes through, b's is -grad * (a // b) (ATen's formula)"""
 
+    unpack_reversed = True  # torch checks `other` (mat2, exponent) before `self`
     saved_inputs = (0, 1)
     forward = RemainderBackward0.forward
 

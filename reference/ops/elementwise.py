@@ -133,6 +133,7 @@ class RsubBackward1(Node):
 class MulBackward0(Node):
     """out = a * b"""
 
+    unpack_reversed = True  # torch checks `other` (mat2, exponent) before `self`
     saved_inputs = (0, 1)
     saved_for = {0: (1,), 1: (0,)}  # torch saves a only for b's grad and b only for a's
 
@@ -147,6 +148,7 @@ class MulBackward0(Node):
 class DivBackward0(Node):
     """out = a / b"""
 
+    unpack_reversed = True  # torch checks `other` (mat2, exponent) before `self`
     saved_inputs = (0, 1)
     saved_for = {0: (1,), 1: (0, 1)}  # torch saves a only for b's grad, b for either grad
 

@@ -11,7 +11,7 @@ from .. import _dtypes
 from .._dtypes import FLOAT, type_string
 from .._tensor import Tensor, view_of
 from .._warn import warn
-from ..autograd.function import check_inplace, inplace, recording
+from ..autograd.function import check_inplace, inplace, recording, refuse_stale_inputs
 from ..autograd.node import Node
 from ._common import (_C_NAMES, as_number, checked_scalar, device_mismatch, has_internal_overlap, refuse_overlap,
                       refuse_partial_overlap)
@@ -162,6 +162,9 @@ def setitem(self, index, value):
                 raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                                    f"{self.dtype.c10_name} for the destination and {value.dtype.c10_name} for the "
                                    f"source.")
+        if adv is None and v.shape != target_shape and not (v.ndim == 0 and value.is_cpu):
+            # copy_to views the value (src.view) before anything checks its shape: a stale no_grad view refuses
+            refuse_stale_inputs((value,))
         if v.shape != target_shape and not (adv is not None and fill):  # torch views the value without its leading 1s
             v = v.reshape(_strip_ones(v.shape))
         if v.ndim > len(target_shape) and any(n != 1 for n in v.shape[:v.ndim - len(target_shape)]):

@@ -13,6 +13,7 @@ from .shape import UnsafeViewBackward0
 class MmBackward0(Node):
     """out = a @ b for matrices"""
 
+    unpack_reversed = True  # torch checks `other` (mat2, exponent) before `self`
     saved_inputs = (0, 1)
 
     def forward(self, a, b):

@@ -36,6 +36,7 @@ class PowBackward0(Node):
 class PowBackward1(Node):
     """out = a ** b, both tensors"""
 
+    unpack_reversed = True  # torch checks `other` (mat2, exponent) before `self`
     saved_inputs = (0, 1)
     saves_result = True
 

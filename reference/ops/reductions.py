@@ -346,6 +346,7 @@ def argmin(input, dim=None, keepdim=False):
 class MaximumBackward0(Node):
     """out = max(a, b) elementwise; ties split the grad in half"""
 
+    unpack_reversed = True  # torch checks `other` (mat2, exponent) before `self`
     saved_inputs = (0, 1)
     take_max = True
 

@@ -343,3 +343,32 @@ def test_legacy_constructor_of_a_tensor_is_an_alias():
         t.sum().backward()
         return flags, v0.grad
     check(fn)
+
+
+def _stale_no_grad_view(m):
+    v0 = m.zeros((2, 3))
+    v0.requires_grad_()
+    with m.no_grad():
+        v8 = v0.t()
+        v8.add_(2)
+    return v0, v8
+
+
+STALE_VALUES = {
+    "the leaf itself, other shape": lambda m, v0, v8: v0.__setitem__(Ellipsis, v8),
+    "transposed back": lambda m, v0, v8: (v0 * 1).__setitem__(Ellipsis, v8.t()),
+    "a column into a row": lambda m, v0, v8: (v0 * 1).__setitem__(0, v8[:, 0]),
+    "a 0-dim element": lambda m, v0, v8: (v0 * 1).__setitem__(0, v8[0, 0]),
+    "wrong shape": lambda m, v0, v8: (v0 * 1).__setitem__(0, v8),
+    "a leading 1": lambda m, v0, v8: (v0 * 1).__setitem__(slice(None), v8.t()[None]),
+    "through an index tensor": lambda m, v0, v8: (v0 * 1).__setitem__(m.tensor([0]), v8.t()[0]),
+}
+
+
+@pytest.mark.parametrize("case", list(STALE_VALUES))
+def test_setitem_value_that_is_a_stale_no_grad_view(case):
+    """copy_to views the value before it checks its shape, so the stale view refuses first (sixth thorough run)."""
+    def program(m):
+        v0, v8 = _stale_no_grad_view(m)
+        STALE_VALUES[case](m, v0, v8)
+    check(program)

@@ -119,3 +119,38 @@ def test_a_dropped_input_written_through_a_view_is_named_by_its_grad_fn_now():
         v.add_(1)       # x's grad_fn is CopySlices now, though only the saved input still holds x
         z.sum().backward()
     check(program)
+
+
+BOTH_WRITTEN = {
+    "mul": lambda t, a, b: a * b, "div": lambda t, a, b: a / b, "pow": lambda t, a, b: a.pow(b),
+    "mm": lambda t, a, b: a.mm(b), "matmul": lambda t, a, b: a @ b, "mv": lambda t, a, b: a.mv(b[0]),
+    "dot": lambda t, a, b: a[0].dot(b[0]), "maximum": lambda t, a, b: t.maximum(a, b),
+    "minimum": lambda t, a, b: t.minimum(a, b), "remainder": lambda t, a, b: a.remainder(b),
+    "mul inside exp": lambda t, a, b: (a * b).exp(),
+}
+
+
+@pytest.mark.parametrize("op", list(BOTH_WRITTEN))
+def test_both_saved_inputs_written_names_the_one_torch_checks_first(op):
+    """torch unpacks saved inputs in its argument names' order (other_ before self_): Node.unpack_reversed."""
+    def program(torch):
+        x = torch.ones(2, 2, requires_grad=True)
+        y = torch.ones(2, 2, requires_grad=True)
+        a, b = x * 1, y * 1
+        out = BOTH_WRITTEN[op](torch, a, b)
+        a.sub_(1)
+        b.div_(1)
+        out.sum().backward()
+    check(program)
+
+
+def test_a_saved_view_of_a_written_base_is_named_as_strided():
+    def program(torch):  # the sixth thorough run's inplace_versions program
+        v2 = torch.tensor([[], []], dtype=torch.float32, requires_grad=True)
+        v7 = v2 / 2
+        v9 = v7.view_as(v7)
+        v10 = torch.mul(v7, v9)
+        v14 = v10.view(-1, 2)
+        v7.add_(2)
+        v14.sum().backward()
+    check(program)
