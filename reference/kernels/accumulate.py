@@ -32,7 +32,8 @@ import math
 
 import numpy as np
 
-from .iteration import GRAIN_SIZE, blocks_of, lanes, layout_of, num_threads
+from ..rng import capability
+from .iteration import GRAIN_SIZE, blocks_of, lanes, layout_of, layout_of_shape, num_threads
 from .._layout import allocated_contiguous, reduced_shape
 
 _LEVELS = 4                 # multi_row_sum's cascade depth
@@ -159,6 +160,9 @@ def torch_sum(a, dims):
     """torch.sum(a, dims) on the CPU for a float16/32/64 array: flat results in the kept dims' C order."""
     if a.size == 0:
         return np.zeros_like(a, shape=_kept(a, dims))
+    if a.size <= _TRACED_MAX and a.dtype != np.float16:  # the small case below, its plan found in one lookup
+        perm, shape, plan = _small_plan(a.shape, a.strides, a.itemsize, dims, capability._override)
+        return _run(plan, a.transpose(perm).reshape(shape), a.dtype)
     perm, sizes, ins, outs = layout_of(a, dims)
     pack = 2 if a.dtype == np.float16 else 1
     if pack == 2 and len(sizes) >= 2 and outs[0] == outs[1] == 0:
@@ -234,16 +238,45 @@ def _plan(sizes, ins, outs, width, pack=1):
         # only when all its terms are, and every one of torch's sums starts from 0, so one + 0 at the end
         # of each result restores exactly that.
         outs = [_Traced.record(r.slot, _ZERO_SLOT).slot for r in result.reshape(-1)]
-        return n, tuple(_Traced.ops), tuple(outs)
+        ops = tuple(_Traced.ops)
+        return n, ops, tuple(outs), _compiled(ops, outs)
     finally:
         _Traced.ops = None
 
 
-def _run(plan, blocks, dtype):
-    n, ops, results = plan
+def _compiled(ops, outs):
+    """The program as one straight-line Python function of the buffer, returning the results: the additions
+    _replay makes, without its loop (unpacking each step costs more than the addition). Built once per plan."""
+    body = "".join(f"    b[{dst}] = b[{x}] + b[{y}]\n" for dst, x, y in ops)
+    namespace = {}
+    exec(f"def replay(b):\n{body}    return [{', '.join(f'b[{r}]' for r in outs)}]\n", namespace)  # noqa: S102
+    return namespace["replay"]
+
+
+@functools.lru_cache(maxsize=1024)
+def _small_plan(shape, byte_strides, itemsize, dims, _capability):
+    """(axes, shape, plan): the walk's blocks of an array of this layout (blocks_of) and the program that sums
+    them. `_capability` is in the key because the vector width is."""
+    perm, sizes, ins, outs = layout_of_shape(shape, byte_strides, itemsize, dims)
+    return tuple(perm[::-1]), tuple(sizes[::-1]), _plan(tuple(sizes), tuple(ins), tuple(outs), lanes(itemsize), 1)
+
+
+def _buffer(plan, blocks, dtype):
+    """Slot 0 is 0.0, the inputs follow in walk order, then one slot per addition. array('f') rounds every
+    float32 result it stores."""
     zero = bytes(dtype.itemsize)
-    # slot 0 is 0.0, the inputs follow in walk order, then one slot per addition
-    buf = array.array("f" if dtype == np.float32 else "d", zero + blocks.tobytes() + zero * len(ops))
+    return array.array("f" if dtype == np.float32 else "d", zero + blocks.tobytes() + zero * len(plan[1]))
+
+
+def _run(plan, blocks, dtype):
+    """The plan's sums of these blocks (its compiled program: the fast path)."""
+    return np.array(plan[3](_buffer(plan, blocks, dtype)), dtype)
+
+
+def _replay(plan, blocks, dtype):
+    """The same sums, the program read step by step (the readable path; tests check the two agree)."""
+    _, ops, results, _ = plan
+    buf = _buffer(plan, blocks, dtype)
     for dst, a, b in ops:
         buf[dst] = buf[a] + buf[b]
     return np.array([buf[r] for r in results], dtype)

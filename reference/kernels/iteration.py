@@ -115,9 +115,9 @@ def blocks_of(a, perm, sizes):
 
 def layout_of(a, dims):
     """iteration_layout of array a reduced over dims (cached per shape, strides and dims)."""
-    return _cached_layout(a.shape, a.strides, a.itemsize, dims)
+    return layout_of_shape(a.shape, a.strides, a.itemsize, dims)
 
 
 @functools.lru_cache(maxsize=1024)
-def _cached_layout(shape, byte_strides, itemsize, dims):
+def layout_of_shape(shape, byte_strides, itemsize, dims):
     return iteration_layout(shape, [s // itemsize for s in byte_strides], [d in dims for d in range(len(shape))])

@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 
 import reference as torch
+from reference.kernels import accumulate
+from reference.kernels.iteration import blocks_of, lanes, layout_of
 from reference.ops import elementwise, fast
 
 PAIRS = [(fast.add_operator, torch.add), (fast.mul_operator, torch.mul)]
@@ -64,3 +66,20 @@ def test_tensor_operators_are_the_fast_paths():
 
 def test_public_functions_are_the_readable_paths():
     assert inspect.unwrap(torch.add) is elementwise.add and inspect.unwrap(torch.mul) is elementwise.mul
+
+
+# ---- kernels/accumulate.py: a small sum's compiled program against the same program read step by step -------
+SMALL_SUMS = [((4, 3), (0, 1)), ((4, 3), (0,)), ((4, 3), (1,)), ((12,), (0,)), ((7, 9), (1,)), ((256,), (0,)),
+              ((3, 5, 7), (0, 2)), ((16, 16), (0,)), ((2, 3, 4), (1,))]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,dims", SMALL_SUMS, ids=str)
+def test_compiled_small_sum_equals_its_replay(shape, dims, dtype):
+    a = np.random.default_rng(len(shape)).standard_normal(shape).astype(dtype)
+    for x in (a, a.T.copy().T):  # C order, and the same values in another layout
+        perm, sizes, ins, outs = layout_of(x, dims)
+        blocks = blocks_of(x, perm, sizes)
+        plan = accumulate._plan(tuple(sizes), tuple(ins), tuple(outs), lanes(x.itemsize), 1)
+        fast_bits = accumulate._run(plan, blocks, blocks.dtype).view(np.uint8)
+        assert np.array_equal(fast_bits, accumulate._replay(plan, blocks, blocks.dtype).view(np.uint8))
