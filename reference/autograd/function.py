@@ -11,6 +11,7 @@ An op in reference/ops/ computes its result (often with its Node's `forward`) an
 node declares (`saved_inputs`, `saves_result`) with the version counters of the tensors they belong to,
 and links one edge per input. An in-place op calls `inplace`, which runs torch's sequence in torch's order.
 """
+from .._dtypes import FLOAT
 from .._tensor import Tensor, sync_views, wrap
 from .grad_mode import state as grad_mode
 from .node import grad_accumulator, set_grad_fn
@@ -34,12 +35,16 @@ def record(out, inputs, node, args=(), states=None, kept=()):
 
     `inputs` are the op's operands (tensors, or None/numbers, which get no edge); `args` are the arrays the
     node's forward read, one per input, of which backward keeps the ones `node.saved_inputs` names.
-    `states`: the inputs' `_state`s when they were read before out was written (see `inplace`).
+    `states`: the inputs' `_state`s when they were read before out was written (only `inplace` passes them:
+    out is then written in place, and may be of any dtype; a new output must be floating or complex).
     `kept`: tensors backward reads that are no operands (the index tensors of x[idx]): saved as torch saves
     them, so writing one in place fails the backward, and freed with the rest after it.
     """
     if not recording(*inputs):
         return out
+    if states is None and out.dtype.category < FLOAT:
+        # torch's set_history of an op's new output (an in-place write, which passes `states`, rebases instead)
+        raise RuntimeError(f"Autograd not support dtype: {out.dtype.c10_name}")
     if node.one_input:
         inputs = inputs[:1]
     if states is None:

@@ -103,6 +103,11 @@ def _refuse_copy_overlap(value, target):
     refuse_partial_overlap(value, target)
 
 
+def _warn_expanded(op, example):
+    warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the tensor before performing this "
+         f"operation. This also applies to advanced indexing e.g. {example}")
+
+
 def _makes_view(steps, shape):
     """Whether torch's basic indexing writes through a new view: any step but a slice keeping a whole dim
     (torch returns the tensor itself for those, so x[...] = v and x[:] = v write into x directly)."""
@@ -124,14 +129,21 @@ def setitem(self, index, value):
     steps, region, adv_dims = _steps(self, items, positions)
     adv = _adv_tuple(region.ndim, adv_dims) if adv_dims else None
     through_view = _makes_view(steps, self._a.shape)
+    if through_view:  # the basic indices make a view of self first, which reads self's grad_fn
+        refuse_stale_inputs((self,))
     if adv is not None:  # index_put_ checks the in-place rules before any check of its arguments
         _check_write(self, value, steps, through_view)
         # one mask (the only index tensor) and a one-element CPU value: torch's index_put_ hands over to
         # masked_fill_(mask, value.item()), which casts the value and skips index_put_'s own checks below
         fill = len(adv_dims) == 1 and next(iter(adv_dims.values())).dtype == np.bool_ and \
             (not isinstance(value, Tensor) or (value._a.size == 1 and value.is_cpu))
+        expanded = has_internal_overlap(self._a)
+        if expanded:  # index_put_ warns first thing, then masked_fill_ (if handed over) after its mask check
+            _warn_expanded("index_put_", "tensor[indices] = tensor")
         if fill and any(isinstance(x, Tensor) and x.dtype is _dtypes.uint8 for x in items):
             raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+        if fill and expanded:
+            _warn_expanded("masked_fill_", "tensor[mask] = scalar")
         if isinstance(value, Tensor) and value._st.be is self._st.be and not fill:
             # torch's assert_no_overlap(self, value), self being the region the basic indices make; the
             # very tensor written is refused even when empty (get_overlap_status: same TensorImpl -> Full)
@@ -210,19 +222,12 @@ def setitem(self, index, value):
             if src._a.shape != shape:
                 src = expand(src, shape)
 
-    def check():  # the write's own rules, after autograd's
-        if adv is None:
-            refuse_overlap(target._a)  # a basic index writes through copy_/fill_ of the region
-            if src is not None and not fills:
-                _refuse_copy_overlap(value, target)
-        elif has_internal_overlap(self._a):
-            # index_put_ warns, then masked_fill_ too if index_put_ handed over to it (`fill`)
-            ops = [("index_put_", "tensor[indices] = tensor")] + ([("masked_fill_", "tensor[mask] = scalar")] if fill else [])
-            for op, example in ops:
-                warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the tensor before "
-                              f"performing this operation. This also applies to advanced indexing e.g. {example}")  # the indexing line: check, inplace, setitem, quiet
+    def check():  # a basic index writes through copy_/fill_ of the region: their own rules, after autograd's
+        refuse_overlap(target._a)
+        if src is not None and not fills:
+            _refuse_copy_overlap(value, target)
     # torch's copy_ into an integer x leaves autograd out, even when the value requires grad; its fill_ and
     # index_put_ do not (the integer x then requires grad)
     others = (src,) if self.dtype.category >= FLOAT or fills else ()
-    inplace(target, others, node, lambda old: (old, v), check, index=Ellipsis if adv is None else adv,
-            kept=_index_tensors(items) if adv is not None else ())
+    inplace(target, others, node, lambda old: (old, v), check if adv is None else None,
+            index=Ellipsis if adv is None else adv, kept=_index_tensors(items) if adv is not None else ())

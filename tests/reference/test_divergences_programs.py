@@ -372,3 +372,51 @@ def test_setitem_value_that_is_a_stale_no_grad_view(case):
         v0, v8 = _stale_no_grad_view(m)
         STALE_VALUES[case](m, v0, v8)
     check(program)
+
+
+def _integer_requiring_grad(m):
+    v1 = m.tensor([[1, 1, 1], [1, 1, 1]], dtype=m.int64)
+    v1[...] = m.tensor(1.0, requires_grad=True)  # fill_ records FillBackward3 even on an integer tensor
+    return v1
+
+
+INTEGER_OPS = {
+    "t": lambda v: v.t(), "view": lambda v: v.view(3, 2), "getitem": lambda v: v[0], "slice": lambda v: v[:, 1:],
+    "add": lambda v: v + 1, "sum": lambda v: v.sum(), "clone": lambda v: v.clone(), "unbind": lambda v: v.unbind(0),
+    "float": lambda v: v.float(), "mul by a float": lambda v: v * 1.5, "add_": lambda v: v.add_(1),
+    "detach": lambda v: v.detach(), "contiguous": lambda v: v.contiguous(), "backward": lambda v: v.sum().backward(),
+}
+
+
+@pytest.mark.parametrize("op", list(INTEGER_OPS))
+def test_an_integer_tensor_that_requires_grad(op):
+    """An op that would record a node on a new integer output is refused (torch's set_history); an in-place
+    write or a floating result is not (seventh thorough run)."""
+    def program(m):
+        r = INTEGER_OPS[op](_integer_requiring_grad(m))
+        return r if not hasattr(r, "grad_fn") else (r, r.requires_grad, r.grad_fn is None)
+    check(program)
+
+
+def test_expanded_tensor_written_through_a_mask_warns_before_the_shape_check():
+    def program(m):
+        v12 = m.tensor(1.0).expand(2)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                v12[v12 > 0] = m.ones(2, 3)
+            except RuntimeError as e:
+                # torch's C++ warnings end in where they were raised; the text before that is the message
+                return str(e), [str(w.message).split(" (Triggered internally")[0] for w in caught]
+    check(program)
+
+
+def test_a_stale_no_grad_view_written_through_an_index_refuses_first():
+    def program(m):
+        v0 = m.zeros((2, 3))
+        v0.requires_grad_()
+        with m.no_grad():
+            v8 = v0.t()
+            v0.add_(2)
+        v8[0] = v0  # the view v8[0] reads v8's grad_fn before the value's shape is checked
+    check(program)
