@@ -20,6 +20,8 @@ from ..compare import TOLERANCES, dtype_name, is_tensor_like
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 # torch's C++ warnings end with the path of the build machine's source file: not part of the API.
 _TRIGGERED = re.compile(r"\s*\(Triggered internally at [^)]*\)")
+# torch's own assertions name the source file and line they sit at, which move between builds and versions
+_ASSERTED_AT = re.compile(r'(INTERNAL ASSERT FAILED) at "[^"]*":\d+')
 GRAD_FN_DEPTH = 3
 PRINTED_FIELDS = ("dtype", "device", "shape", "requires_grad", "grad_fn")  # how far the grad_fn chain is followed through next_functions
 
@@ -88,7 +90,7 @@ class World:
 
 
 def _normalise(text: str) -> str:
-    return _TRIGGERED.sub("", _ADDRESS.sub(" at 0x...", text))
+    return _ASSERTED_AT.sub(r"\1 at <torch source>", _TRIGGERED.sub("", _ADDRESS.sub(" at 0x...", text)))
 
 
 def builtin_type(error: BaseException) -> str:

@@ -133,6 +133,7 @@ def setitem(self, index, value):
         refuse_stale_inputs((self,))
     if adv is not None:  # index_put_ checks the in-place rules before any check of its arguments
         _check_write(self, value, steps, through_view)
+        refuse_stale_inputs((value,))  # then autograd collects the value's edge
         # one mask (the only index tensor) and a one-element CPU value: torch's index_put_ hands over to
         # masked_fill_(mask, value.item()), which casts the value and skips index_put_'s own checks below
         fill = len(adv_dims) == 1 and next(iter(adv_dims.values())).dtype == np.bool_ and \

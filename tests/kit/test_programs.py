@@ -6,7 +6,7 @@ import torch
 
 from conformance.programs.differential import Divergence, Program
 from conformance.programs.repro import minimise, render, replay
-from conformance.programs.worlds import Step
+from conformance.programs.worlds import Outcome, Step, describe_outcome
 from tests.kit.backends import bugs
 from tests.kit.suite import ForkedRun
 
@@ -66,3 +66,13 @@ def test_a_backend_that_breaks_the_rules_fails_programs_readably(name):
     assert outcome.failed == ["programs::views_no_grad[program-any-cpu]"], outcome.summary()
     assert outcome.kit_errors() == {}, outcome.summary()
     assert "--- repro" in outcome.reports[outcome.failed[0]], outcome.summary()
+
+
+def test_messages_compare_without_torchs_source_locations():
+    """An internal assertion names torch's source file and line, which move between builds; the rest of the
+    message still counts."""
+    at = 'x INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp":998, please report.'
+    moved = 'x INTERNAL ASSERT FAILED at "/opt/torch/engine.cpp":1010, please report.'
+    other = 'y INTERNAL ASSERT FAILED at "/opt/torch/engine.cpp":1010, please report.'
+    assert describe_outcome(Outcome(RuntimeError(at))) == describe_outcome(Outcome(RuntimeError(moved)))
+    assert describe_outcome(Outcome(RuntimeError(at))) != describe_outcome(Outcome(RuntimeError(other)))

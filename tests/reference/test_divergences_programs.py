@@ -420,3 +420,25 @@ def test_a_stale_no_grad_view_written_through_an_index_refuses_first():
             v0.add_(2)
         v8[0] = v0  # the view v8[0] reads v8's grad_fn before the value's shape is checked
     check(program)
+
+
+@pytest.mark.parametrize("gradient", ["integer", "float"])
+def test_backward_from_an_integer_root(gradient):
+    """torch's engine asserts a root's grad is differentiable once cast to the root's dtype (eighth thorough run)."""
+    def program(m):
+        v1 = _integer_requiring_grad(m)
+        v1.backward(m.ones_like(v1) if gradient == "integer" else m.ones(2, 3))
+    check(program)
+
+
+def test_a_stale_no_grad_view_as_index_put_value_refuses_before_the_shape_check():
+    def program(m):  # the eighth thorough run's program
+        v0 = m.zeros((2, 3))
+        v1 = m.tensor([1.0, 1.0, 1.0])
+        v0.requires_grad_()
+        with m.no_grad():
+            v7 = v0.t()
+            v0.add_(2)
+            with m.enable_grad():
+                v1[v1 > 0] = v7
+    check(program)
