@@ -105,6 +105,14 @@ def _save(node, inputs, args, out, states, kept=()):
     node._checks = checks
 
 
+def _saves_input(node, i, inputs):
+    """Whether backward keeps input i: the node declares it, and a grad that reads it has an edge (see _save)."""
+    if i not in node.saved_inputs:
+        return False
+    users = node.saved_for.get(i) if node.saved_for else None
+    return users is None or any(e < len(inputs) and getattr(inputs[e], "_rg", False) for e in users)
+
+
 def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd=True, kept=()):
     """Write `node.forward(*args_of(old values of t))` into t (into `t[index]`), in torch's order:
 
@@ -124,6 +132,10 @@ def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd
         t._a[index] = args[0] if node is None else node.forward(*args)
         t._st.version += 1
         return t
+    inputs = (t,) + tuple(others)
+    if t.dtype.category < FLOAT and _saves_input(node, 0, inputs):
+        # torch saves a clone of the old self, an op of its own whose new output would carry history
+        raise RuntimeError(f"Autograd not support dtype: {t.dtype.c10_name}")
     old = snapshot(t, copy=0 in node.saved_inputs)
     inputs = (old,) + tuple(others)
     # torch links the edges and saves the operands before the write: an operand that the write changes (t

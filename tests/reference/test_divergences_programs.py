@@ -385,6 +385,9 @@ INTEGER_OPS = {
     "add": lambda v: v + 1, "sum": lambda v: v.sum(), "clone": lambda v: v.clone(), "unbind": lambda v: v.unbind(0),
     "float": lambda v: v.float(), "mul by a float": lambda v: v * 1.5, "add_": lambda v: v.add_(1),
     "detach": lambda v: v.detach(), "contiguous": lambda v: v.contiguous(), "backward": lambda v: v.sum().backward(),
+    # an in-place op whose backward keeps the old self clones it, an op with a new integer output (ninth run)
+    "mul_ by itself": lambda v: v.mul_(v), "mul_ by a number": lambda v: v.mul_(2), "pow_": lambda v: v.pow_(2),
+    "abs_": lambda v: v.abs_(), "neg_": lambda v: v.neg_(), "add_ itself": lambda v: v.add_(v),
 }
 
 
