@@ -345,12 +345,14 @@ def test_legacy_constructor_of_a_tensor_is_an_alias():
     check(fn)
 
 
-def _stale_no_grad_view(m):
+def _stale_no_grad_view(m, write_base=False):
+    """A leaf and a view of it made under no_grad, whose memory was then written under no_grad (through the view,
+    or through the base)."""
     v0 = m.zeros((2, 3))
     v0.requires_grad_()
     with m.no_grad():
         v8 = v0.t()
-        v8.add_(2)
+        (v0 if write_base else v8).add_(2)
     return v0, v8
 
 
@@ -416,11 +418,7 @@ def test_expanded_tensor_written_through_a_mask_warns_before_the_shape_check():
 
 def test_a_stale_no_grad_view_written_through_an_index_refuses_first():
     def program(m):
-        v0 = m.zeros((2, 3))
-        v0.requires_grad_()
-        with m.no_grad():
-            v8 = v0.t()
-            v0.add_(2)
+        v0, v8 = _stale_no_grad_view(m, write_base=True)
         v8[0] = v0  # the view v8[0] reads v8's grad_fn before the value's shape is checked
     check(program)
 
