@@ -109,7 +109,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     be = backend_for(device if device is not None else (data.device if isinstance(data, Tensor) else None))
     if isinstance(data, Tensor):
         warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
-                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).")
+             "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).")
         dt = _dt(dtype, data.dtype)
         arr = be.from_host(data._st.be.to_host(data._a)).astype(dt.np, copy=True)
         return _finish(arr, dt, be, requires_grad)
@@ -193,9 +193,9 @@ def from_numpy(ndarray):
     if not ndarray.flags.writeable and not _warned_readonly[0]:
         _warned_readonly[0] = True  # torch warns once per process
         warn("The given NumPy array is not writable, and PyTorch does not support non-writable tensors. "
-                      "This means writing to this tensor will result in undefined behavior. You may want to copy the "
-                      "array to protect its data or make it writable before converting it to a tensor. This type of "
-                      "warning will be suppressed for the rest of this program.")
+             "This means writing to this tensor will result in undefined behavior. You may want to copy the "
+             "array to protect its data or make it writable before converting it to a tensor. This type of "
+             "warning will be suppressed for the rest of this program.")
     if ndarray.dtype.byteorder not in "=|":
         raise TypeError("given numpy array has byte order different from the native byte order. Conversion between "
                         "byte orders is currently not supported.")

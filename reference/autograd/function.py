@@ -82,10 +82,9 @@ def _save(node, inputs, args, out, states, kept=()):
     names the input's grad_fn at the time of the error, and a saved input that lost its grad_fn (detach_) fails;
     a saved result keeps the node that made it (holding the result would be a cycle, in torch as here)."""
     saved, checks = [], []
-    edges, needs = node.next_functions, node.saved_for
+    edges = node.next_functions
     for i in node.saved_inputs:
-        users = needs.get(i) if needs else None
-        if users is not None and all(e >= len(edges) or edges[e][0] is None for e in users):
+        if not _keeps_input(node, i, lambda e: e < len(edges) and edges[e][0] is not None):
             saved.append(None)
             continue
         saved.append(args[i])
@@ -105,12 +104,11 @@ def _save(node, inputs, args, out, states, kept=()):
     node._checks = checks
 
 
-def _saves_input(node, i, inputs):
-    """Whether backward keeps input i: the node declares it, and a grad that reads it has an edge (see _save)."""
-    if i not in node.saved_inputs:
-        return False
+def _keeps_input(node, i, linked):
+    """Whether backward keeps saved input i: unless `node.saved_for` names the grads that read it and none of
+    them is `linked(edge index)` (see _save)."""
     users = node.saved_for.get(i) if node.saved_for else None
-    return users is None or any(e < len(inputs) and getattr(inputs[e], "_rg", False) for e in users)
+    return users is None or any(linked(e) for e in users)
 
 
 def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd=True, kept=()):
@@ -133,7 +131,8 @@ def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd
         t._st.version += 1
         return t
     inputs = (t,) + tuple(others)
-    if t.dtype.category < FLOAT and _saves_input(node, 0, inputs):
+    if t.dtype.category < FLOAT and 0 in node.saved_inputs and \
+            _keeps_input(node, 0, lambda e: e < len(inputs) and getattr(inputs[e], "_rg", False)):
         # torch saves a clone of the old self, an op of its own whose new output would carry history
         raise RuntimeError(f"Autograd not support dtype: {t.dtype.c10_name}")
     old = snapshot(t, copy=0 in node.saved_inputs)

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from .._layout import is_dense
 from .iteration import GRAIN_SIZE, lanes, num_threads
 
 __all__ = ["half_add_scaled"]
@@ -41,7 +42,8 @@ def _vector_loop(a, b, shape):
     start = 0
     whole = [v for v in (a, b) if v.size != 1]
     if whole and not whole[0].flags.c_contiguous and all(
-            v.shape == shape and v.strides == whole[0].strides for v in whole) and _dense(whole[0]):
+            v.shape == shape and v.strides == whole[0].strides for v in whole) \
+            and is_dense(shape, [st // whole[0].itemsize for st in whole[0].strides]):
         # operands laid out alike in another order (transposed): the result takes that layout and the walk runs
         # through memory, in one row
         order = _memory_index(whole[0])
@@ -70,11 +72,6 @@ def _in_vector_steps(i, n, row, step):
     begin = np.maximum(i // row * row, i // chunk * chunk)           # where this element's run of the loop starts
     end = np.minimum((i // row + 1) * row, (i // chunk + 1) * chunk)
     return (i - begin) < (end - begin) // step * step
-
-
-def _dense(v):
-    extent = 1 + sum((m - 1) * s for m, s in zip(v.shape, v.strides)) // v.itemsize
-    return all(s > 0 for s in v.strides) and extent == v.size
 
 
 def _memory_index(v):

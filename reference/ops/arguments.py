@@ -8,7 +8,7 @@ those instead.
 from .._tensor import Tensor
 from ._common import as_number
 
-__all__ = ["not_a", "invalid_arguments", "invalid_combination", "SIGNATURES"]
+__all__ = ["not_a", "tensor_argument", "invalid_arguments", "invalid_combination", "no_overload", "SIGNATURES"]
 
 
 def not_a(op, name, position, value, kind="Tensor"):
@@ -20,6 +20,13 @@ def not_a(op, name, position, value, kind="Tensor"):
     err = error(position)
     err.as_function = error(position + 1)
     return err
+
+
+def tensor_argument(op, name, position, value):
+    """value, when it is a tensor; else not_a's error (see there for `position`)."""
+    if not isinstance(value, Tensor):
+        raise not_a(op, name, position, value)
+    return value
 
 
 def invalid_arguments(op, args, signatures, explained=()):
@@ -57,16 +64,22 @@ SIGNATURES = {
                             f"Tensor input, Number other{_OUT}"), ("Number self, Tensor other",)),
     "floor_divide": ("other", (f"Tensor input, Tensor other{_OUT}", "Tensor input, Number other"),
                      ("Tensor input, Number other",)),
-    "fill_": ("value", ("Tensor input, Tensor value", "Tensor input, Number value"),
+    "fill": ("value", ("Tensor input, Tensor value", "Tensor input, Number value"),
               ("Tensor input, Tensor value", "Tensor input, Number value")),
 }
 
 
 def invalid_combination(op, input, value):
-    """The error of an op of SIGNATURES given a `value` that is neither a Tensor nor a number."""
-    base = op.rstrip("_") if op != "fill_" else op
-    name, functions, explained = SIGNATURES[base]
+    """The error of an op of SIGNATURES (or its in-place form) given a `value` that is neither a Tensor nor a number."""
+    name, functions, explained = SIGNATURES[op.rstrip("_")]
     method = (f"Tensor {name}", f"Number {name}")
     err = invalid_arguments(op, (value,), method, explained=method)
     err.as_function = invalid_arguments(op, (input, value), functions, explained)
     return err
+
+
+def no_overload(op, args):
+    """The error of torch.<op>(*args) for an op of SIGNATURES when no overload takes these arguments at all (two
+    numbers, or a number first for a comparison)."""
+    _, functions, explained = SIGNATURES[op]
+    return invalid_arguments(op, args, functions, explained)

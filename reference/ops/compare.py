@@ -10,7 +10,7 @@ from ..autograd.function import inplace, record
 from ..autograd.node import Node
 from ._common import (broadcast_error, check_cast, check_out_shape, geometry, has_zero,
                       no_division_kernel, refuse_overlap, refuse_partial_overlap, torch_layout, wrapped_number)
-from .arguments import invalid_arguments
+from .arguments import no_overload
 from .elementwise import _src, prepared
 
 
@@ -76,8 +76,7 @@ def _nograd(ufunc, op, out_dtype=None, node=False, derivative=None, ordered=Fals
     order comparison, which torch has no complex kernel for."""
     def fn(input, other):
         if out_dtype is _dtypes.bool_ and not isinstance(input, Tensor):  # no comparison takes a number first
-            raise invalid_arguments(op, (input, other), ("Tensor input, Tensor other, *, Tensor out = None",
-                                                         "Tensor input, Number other, *, Tensor out = None"))
+            raise no_overload(op, (input, other))
         x, y, dt, t = prepared(input, other, op)
         if ordered and dt.is_complex:
             raise NotImplementedError(f"\"{op}_cpu\" not implemented for '{dt.c10_name}'")
@@ -175,11 +174,7 @@ _remainder = _division(_nograd(np.remainder, "remainder", node=True, derivative=
 def remainder(input, other):
     """input % other, elementwise, with the sign of `other` (Python's %); one side may be a number."""
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        number_first = "Number self, Tensor other"
-        raise invalid_arguments("remainder", (input, other), ("Tensor input, Tensor other, *, Tensor out = None",
-                                                              number_first,
-                                                              "Tensor input, Number other, *, Tensor out = None"),
-                                explained=(number_first,))
+        raise no_overload("remainder", (input, other))
     return _remainder(input, other)
 bitwise_and = _integral_only(_nograd(np.bitwise_and, "bitwise_and"), "bitwise_and")
 bitwise_or = _integral_only(_nograd(np.bitwise_or, "bitwise_or"), "bitwise_or")

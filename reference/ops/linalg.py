@@ -2,11 +2,11 @@
 import numpy as np
 
 from .._dtypes import CPP_NAMES
-from .._tensor import Tensor, wrap
+from .._tensor import wrap
 from ..autograd.function import record
 from ..autograd.node import Node
 from ._common import device_mismatch
-from .arguments import not_a
+from .arguments import tensor_argument
 from .shape import UnsafeViewBackward0
 
 
@@ -64,8 +64,7 @@ class BmmBackward0(Node):
 
 
 def _check(a, b, op, name):
-    if not isinstance(b, Tensor):
-        raise not_a(op, name, 1, b)
+    tensor_argument(op, name, 1, b)
     if a._st.be is not b._st.be:
         raise device_mismatch(a, b)
     _check_dtypes(a, b)
@@ -84,8 +83,7 @@ def _run(node_cls, a, b):
 
 def mm(input, mat2):
     """Matrix product of two 2-D tensors (torch checks the shapes before the dtypes)."""
-    if not isinstance(mat2, Tensor):
-        raise not_a("mm", "mat2", 1, mat2)
+    tensor_argument("mm", "mat2", 1, mat2)
     if input._st.be is not mat2._st.be:
         raise device_mismatch(input, mat2)
     if input._a.ndim != 2:
@@ -108,8 +106,7 @@ def mv(input, vec):
 
 
 def dot(input, other):
-    if not isinstance(other, Tensor):
-        raise not_a("dot", "tensor", 1, other)
+    tensor_argument("dot", "tensor", 1, other)
     if input._st.be is not other._st.be:
         raise device_mismatch(input, other)
     if input._a.ndim != 1 or other._a.ndim != 1:
@@ -135,8 +132,7 @@ def _unsafe_view(t):
 
 def matmul(input, other):
     """`@`: dot for vectors, mv / mm for matrices, batched matmul (broadcasting) above that."""
-    if not isinstance(other, Tensor):
-        raise not_a("matmul", "other", 1, other)
+    tensor_argument("matmul", "other", 1, other)
     da, db = input._a.ndim, other._a.ndim
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")

@@ -140,9 +140,9 @@ def _factory_with_out(fn, name):
         result = fn(*args, dtype=out.dtype, requires_grad=requires_grad, **kwargs)
         if name in ("arange", "range") and result._a.size != out._a.size and out._a.size:
             warn(f"The number of elements in the out tensor of shape {list(out._a.shape)} is {out._a.size} "
-                          f"which does not match the computed number of elements {result._a.size}. Note that this "
-                          f"may occur as a result of rounding error. The out tensor will be resized to a tensor of "
-                          f"shape ({result._a.size},).")
+                 f"which does not match the computed number of elements {result._a.size}. Note that this "
+                 f"may occur as a result of rounding error. The out tensor will be resized to a tensor of "
+                 f"shape ({result._a.size},).")
             _resize(out, result._a.shape)
         write_out(result, out, (), warns=False)  # factories resize out silently
         if requires_grad:

@@ -13,7 +13,7 @@ from .._tensor import Tensor, wrap
 from ..autograd.function import record
 from ..autograd.node import Node
 from ._common import as_number, geometry, torch_layout
-from .arguments import invalid_arguments
+from .arguments import no_overload
 from .elementwise import _binary, _binary_, _src, prepared
 
 
@@ -73,9 +73,7 @@ def pow(input, exponent):
     """input ** exponent; a Python number as `input` gives PowBackward2 (grad w.r.t. the exponent)."""
     if not isinstance(input, Tensor):
         if not isinstance(exponent, Tensor):
-            raise invalid_arguments("pow", (input, exponent), ("Tensor input, Tensor exponent, *, Tensor out = None",
-                                                              "Number self, Tensor exponent, *, Tensor out = None",
-                                                              "Tensor input, Number exponent, *, Tensor out = None"))
+            raise no_overload("pow", (input, exponent))
         return rpow(exponent, input)
     if isinstance(exponent, Tensor):
         if _dtypes.result_type(input, exponent) is _dtypes.bool_:

@@ -18,7 +18,7 @@ from ..kernels.accumulate import mean_in, sum_in
 from ..kernels.norm_order import torch_norm
 from .._layout import allocated_contiguous, reduced_shape
 from ._reduce_dims import dims_of, expand, spread
-from .arguments import not_a
+from .arguments import tensor_argument
 from .elementwise import _binary
 
 
@@ -365,9 +365,8 @@ MinimumBackward0 = type("MinimumBackward0", (MaximumBackward0,), {"take_max": Fa
 
 def _tensors_only(op, input, other):
     """maximum/minimum take no number for either operand (torch's argument parser refuses it)."""
-    for name, pos, v in (("input", 0, input), ("other", 1, other)):
-        if not isinstance(v, Tensor):
-            raise not_a(op, name, pos, v)
+    tensor_argument(op, "input", 0, input)
+    tensor_argument(op, "other", 1, other)
 
 
 def _no_complex(op, input, other):

@@ -11,12 +11,12 @@ import numpy as np
 from .. import _dtypes
 from .._dtypes import type_string
 from .._layout import copy_like
-from .._tensor import Tensor, wrap
+from .._tensor import wrap
 from .._warn import warn
 from ..autograd.function import primitive, record
 from ..autograd.node import Node
 from ._common import inverse_permutation
-from .arguments import not_a
+from .arguments import tensor_argument
 from .convert import view_dtype, wrap_copy
 from .view_making import compute_stride, fmt_shape, infer_shape, make_view, size_args, strided
 
@@ -135,11 +135,11 @@ def reshape(self, *shape):
 
 
 def view_as(self, other):
-    return view(self, _tensor_arg("view_as", other)._a.shape)
+    return view(self, tensor_argument("view_as", "other", 1, other)._a.shape)
 
 
 def reshape_as(self, other):
-    return reshape(self, _tensor_arg("reshape_as", other)._a.shape)
+    return reshape(self, tensor_argument("reshape_as", "other", 1, other)._a.shape)
 
 
 def flatten(self, start_dim=0, end_dim=-1):
@@ -206,9 +206,9 @@ def T(self):
     n = self._a.ndim
     if n != 2 and n != 0 and n != 1:
         warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
-                      "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
-                      "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
-                      "dimensions of a tensor.")
+             "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+             "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+             "dimensions of a tensor.")
     return permute(self, tuple(range(n - 1, -1, -1)))
 
 
@@ -304,13 +304,8 @@ def _numel_overflow(sizes):
 
 
 def expand_as(self, other):
-    return expand(self, _tensor_arg("expand_as", other)._a.shape)
+    return expand(self, tensor_argument("expand_as", "other", 1, other)._a.shape)
 
-
-def _tensor_arg(op, other):
-    if not isinstance(other, Tensor):
-        raise not_a(op, "other", 1, other)
-    return other
 
 
 def clone(self, *, memory_format=None, contiguous=False):

@@ -216,8 +216,12 @@ def _refuse(bool_=None, complex_=None, complex_inplace=None):
     (exception type, message), the message naming the dtype as {dt} ('Bool', 'ComplexFloat')."""
     def check(t, inplace=False):
         dt = t.dtype
-        rule = bool_ if dt is _dtypes.bool_ else (complex_inplace if inplace and complex_inplace else complex_) \
-            if dt.is_complex else None
+        if dt is _dtypes.bool_:
+            rule = bool_
+        elif dt.is_complex:
+            rule = complex_inplace if inplace and complex_inplace else complex_
+        else:
+            return
         if rule is not None:
             raise rule[0](rule[1].format(dt=dt.c10_name))
     return check
