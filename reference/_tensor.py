@@ -262,12 +262,12 @@ class Tensor(metaclass=_TensorMeta):
         return self
 
     def _set_requires_grad(self, flag, dtype_msg):
-        if self._fn is not None:
-            if not flag:
-                raise RuntimeError(_NONLEAF_FLAG)
-            return
-        if flag:
+        if self._fn is not None and not flag:
+            raise RuntimeError(_NONLEAF_FLAG)
+        if flag:  # also for a non-leaf, which already requires grad (an integer one can: x[...] = t)
             check_grad_dtype(self.dtype, dtype_msg)
+        if self._fn is not None:
+            return
         base = self._base
         if base is None:
             self._rg = flag

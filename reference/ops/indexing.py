@@ -12,7 +12,7 @@ from .. import _dtypes
 from .._layout import contiguous_strides
 from .._tensor import Tensor, view_of, wrap
 from .._warn import warn
-from ..autograd.function import record
+from ..autograd.function import record, refuse_stale_inputs
 from ..autograd.grad_mode import state as grad_mode
 from ..autograd.node import Node
 from ..autograd.views import MULTI_OUTPUT_VIEW
@@ -172,6 +172,8 @@ def _normalise(t, index):
         if isinstance(index, slice) and index.step is not None:  # torch unpacks the slice before applying it
             _check_step(index.step)
         if t._a.ndim == 0 and isinstance(index, slice):
+            # torch checks this in the slice op, after its autograd layer has read t's grad_fn
+            refuse_stale_inputs((t,))
             raise IndexError("slice() cannot be applied to a 0-dim tensor.")
         if t._a.ndim == 0 and _is_int(index) and not isinstance(index, Tensor):  # torch's applySelect on 0-dim
             if _int_index(index) == 0:

@@ -390,6 +390,9 @@ INTEGER_OPS = {
     # an in-place op whose backward keeps the old self clones it, an op with a new integer output (ninth run)
     "mul_ by itself": lambda v: v.mul_(v), "mul_ by a number": lambda v: v.mul_(2), "pow_": lambda v: v.pow_(2),
     "abs_": lambda v: v.abs_(), "neg_": lambda v: v.neg_(), "add_ itself": lambda v: v.add_(v),
+    # requires_grad_(True) checks the dtype even where it changes nothing (tenth run); the setter refuses a non-leaf
+    "requires_grad_": lambda v: v.requires_grad_(), "requires_grad_(False)": lambda v: v.requires_grad_(False),
+    "requires_grad = True": lambda v: setattr(v, "requires_grad", True),
 }
 
 
@@ -442,4 +445,27 @@ def test_a_stale_no_grad_view_as_index_put_value_refuses_before_the_shape_check(
             v0.add_(2)
             with m.enable_grad():
                 v1[v1 > 0] = v7
+    check(program)
+
+
+SLICES_OF_A_STALE_0_DIM_VIEW = {
+    "getitem": lambda v: v[1:], "setitem": lambda v: v.__setitem__(slice(1, None), 2),
+    "setitem under no_grad": lambda v: v.__setitem__(slice(1, None), 2), "slice in a tuple": lambda v: v[1:, ],
+    "integer": lambda v: v[0], "zero step": lambda v: v[::0], "None": lambda v: v[None],
+}
+
+
+@pytest.mark.parametrize("case", list(SLICES_OF_A_STALE_0_DIM_VIEW))
+def test_slicing_a_stale_0_dim_no_grad_view(case):
+    """A lone slice of a 0-dim tensor is refused by the slice op, after autograd read the stale view's grad_fn;
+    an integer or a tuple is refused by the indexing code before that (tenth thorough run)."""
+    def program(m):
+        v0 = m.tensor(1.0, requires_grad=True) * 1
+        with m.no_grad():
+            v2 = v0.t()
+        v0.zero_()
+        if case.endswith("under no_grad"):
+            with m.no_grad():
+                return SLICES_OF_A_STALE_0_DIM_VIEW[case](v2)
+        return SLICES_OF_A_STALE_0_DIM_VIEW[case](v2)
     check(program)
