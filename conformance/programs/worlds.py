@@ -22,6 +22,8 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _TRIGGERED = re.compile(r"\s*\(Triggered internally at [^)]*\)")
 # torch's own assertions name the source file and line they sit at, which move between builds and versions
 _ASSERTED_AT = re.compile(r'(INTERNAL ASSERT FAILED) at "[^"]*":\d+')
+# some messages (unflatten's wrapped ones) carry torch's C++ stack trace: addresses and paths of one build
+_CPP_TRACE = re.compile(r"\nException raised from .*", re.DOTALL)
 GRAD_FN_DEPTH = 3
 PRINTED_FIELDS = ("dtype", "device", "shape", "requires_grad", "grad_fn")  # how far the grad_fn chain is followed through next_functions
 
@@ -90,6 +92,7 @@ class World:
 
 
 def _normalise(text: str) -> str:
+    text = _CPP_TRACE.sub("", text)
     return _ASSERTED_AT.sub(r"\1 at <torch source>", _TRIGGERED.sub("", _ADDRESS.sub(" at 0x...", text)))
 
 

@@ -163,9 +163,9 @@ def unflatten(self, dim, sizes):
         raise RuntimeError("unflatten: sizes must be non-empty")
     try:
         inferred = infer_shape(sizes, shp[d])
-    except RuntimeError as e:
-        if "is invalid for input of size" not in str(e):
-            raise
+    except RuntimeError as e:  # torch's handle_unflatten_exception tells the errors apart by their text too
+        if "is invalid for input of size" not in str(e):  # (torch appends its C++ stack trace to this one)
+            raise RuntimeError(f"unflatten got an unexpected error:\n{e}") from None
         raise RuntimeError(f"unflatten: Provided sizes {fmt_shape(sizes)} don't multiply up to the size of dim {d} "
                            f"({shp[d]}) in the input tensor") from None
     return view(self, shp[:d] + inferred + shp[d + 1:])

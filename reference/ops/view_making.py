@@ -80,12 +80,14 @@ def compute_stride(oldshape, oldstride, newshape):
 def infer_shape(shape, numel):
     """Resolve one -1 entry; torch's errors for bad sizes."""
     shape = list(shape)
-    holes = [i for i, n in enumerate(shape) if n == -1]
-    if len(holes) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    for n in shape:
-        if n < -1:
-            raise RuntimeError(f"invalid shape dimension {n}")
+    holes = []
+    for i, n in enumerate(shape):  # torch's infer_size: the first bad entry, in order, names the error
+        if n == -1:
+            if holes:
+                raise RuntimeError("only one dimension can be inferred")
+            holes.append(i)
+        elif n < -1:
+            raise RuntimeError(f"invalid shape dimension {n} at index {i} of shape {fmt_shape(shape)}")
     known = math.prod(n for n in shape if n != -1)
     if holes:
         if known == 0 and numel == 0:

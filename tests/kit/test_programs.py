@@ -76,3 +76,15 @@ def test_messages_compare_without_torchs_source_locations():
     other = 'y INTERNAL ASSERT FAILED at "/opt/torch/engine.cpp":1010, please report.'
     assert describe_outcome(Outcome(RuntimeError(at))) == describe_outcome(Outcome(RuntimeError(moved)))
     assert describe_outcome(Outcome(RuntimeError(at))) != describe_outcome(Outcome(RuntimeError(other)))
+
+
+def test_messages_compare_without_torchs_cpp_stack_trace():
+    """unflatten's wrapped errors end in torch's C++ stack trace (frame addresses of one build); the message
+    before it still counts."""
+    def wrapped(message, trace):
+        return RuntimeError(f"unflatten got an unexpected error:\n{message}\nException raised from {trace}")
+    torch_side = wrapped("only one dimension can be inferred", "infer_size_impl at InferSize.h:30\nframe #0: 0x7f")
+    assert describe_outcome(Outcome(torch_side)) == describe_outcome(
+        Outcome(RuntimeError("unflatten got an unexpected error:\nonly one dimension can be inferred")))
+    assert describe_outcome(Outcome(torch_side)) != describe_outcome(
+        Outcome(RuntimeError("unflatten got an unexpected error:\ninvalid shape dimension -2")))
