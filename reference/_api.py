@@ -25,7 +25,14 @@ def op(fn):
     a derivative (comparisons, argmax ...), those that check their arguments first (indexing, casts, composite
     ops such as reshape, flatten, narrow) and in-place ops (autograd's check_inplace of self comes first, in
     `inplace`) are plain `quiet`."""
-    return quiet(fn, on_error=refuse_stale_inputs)
+    return quiet(fn, on_error=_refuse_stale_inputs)
+
+
+def _refuse_stale_inputs(args, exc):
+    """refuse_stale_inputs, unless torch's argument parser refused the call (a TypeError: missing or mistyped
+    arguments), which it does before autograd sees the inputs."""
+    if not isinstance(exc, TypeError):
+        refuse_stale_inputs(args)
 
 
 def _operator(fn, wrapper=op):

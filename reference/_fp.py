@@ -29,8 +29,8 @@ __all__ = ["quiet", "quiet_inline", "IGNORE", "set_state", "reset_state"]
 
 
 def quiet(fn, on_error=None):
-    """fn with NumPy's floating-point warnings off while it runs, and only then. `on_error(args)` runs when fn
-    raises, before the exception goes on (it may raise another one instead)."""
+    """fn with NumPy's floating-point warnings off while it runs, and only then. `on_error(args, exc)` runs when
+    fn raises exc, before the exception goes on (it may raise another one instead)."""
     if getattr(fn, "quiet", False):
         return fn
 
@@ -39,9 +39,9 @@ def quiet(fn, on_error=None):
         token = set_state(IGNORE)
         try:
             return fn(*args, **kwargs)
-        except Exception:
+        except Exception as exc:
             if on_error is not None:
-                on_error(args)
+                on_error(args, exc)
             raise
         finally:
             reset_state(token)

@@ -7,15 +7,10 @@ from .._device import backend_of
 from .._dtypes import FLOAT
 from .._fp import quiet
 from .._tensor import Tensor, wrap, wrap_any
-from .engine import accumulate, run_backward
+from .engine import NOT_DIFFERENTIABLE, accumulate, run_backward
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .grad_mode import state as grad_mode
 from .node import AccumulateGrad, Node, grad_accumulator
-
-# torch's engine asserts (validate_outputs) that a root's grad, cast to the root's dtype, is differentiable: its
-# own internal assertion, worded as the CPU wheel of torch 2.13 words it (the kit compares it without the location)
-_NOT_DIFFERENTIABLE_ROOT = ('isDifferentiableType(grad.scalar_type()) INTERNAL ASSERT FAILED at '
-                            '"/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp":998, please report a bug to PyTorch. ')
 
 __all__ = ["Variable", "backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
 
@@ -77,7 +72,7 @@ def _roots(tensors, grads, op):
             if g.device != t.device:
                 raise RuntimeError(f"invalid gradient at index {i} - expected device {t.device} but got {g.device}")
             if t.dtype.category < FLOAT:  # an integer root (written in place after x[...] = t) reaches the engine
-                raise RuntimeError(_NOT_DIFFERENTIABLE_ROOT)
+                raise RuntimeError(NOT_DIFFERENTIABLE)
             arr = g._a if g.dtype is t.dtype else g._a.astype(t._a.dtype)
         root = t.grad_fn if t.grad_fn is not None else grad_accumulator(t)
         if root is None:  # a view made under no_grad requires grad through its base, yet has no graph edge

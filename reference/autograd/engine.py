@@ -13,7 +13,13 @@ from .._tensor import wrap
 from ..kernels.accumulate import TORCH_ORDER, sum_in
 from .node import AccumulateGrad, describe_saved
 
-__all__ = ["run_backward", "accumulate"]
+__all__ = ["run_backward", "accumulate", "NOT_DIFFERENTIABLE"]
+
+# torch's engine asserts (validate_outputs) that every grad it hands on, cast to its input's dtype, is differentiable:
+# an integer tensor that requires grad (x[...] = t makes one) fails it, as a root or as an input. Its own internal
+# assertion, worded as the CPU wheel of torch 2.13 words it (the kit compares it without the location).
+NOT_DIFFERENTIABLE = ('isDifferentiableType(grad.scalar_type()) INTERNAL ASSERT FAILED at '
+                      '"/__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp":998, please report a bug to PyTorch. ')
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
           "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
@@ -142,6 +148,8 @@ def run_backward(roots, keep_graph, wrap, capture=None, owners=()):
                 shape, dt = meta[i]
                 if gi.shape != shape or (gi.dtype is not dt and gi.dtype != dt):
                     gi = _fit(gi, meta[i])
+                if dt.kind not in "fc":
+                    raise RuntimeError(NOT_DIFFERENTIABLE)
                 if nxt in grads:
                     grads[nxt] = grads[nxt] + gi
                 else:

@@ -82,6 +82,9 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         self.variable = variable
 
+    def name(self):
+        return "torch::autograd::AccumulateGrad"  # torch's C++ node keeps its namespace in name()
+
 
 def grad_accumulator(t):
     """The one AccumulateGrad of a leaf (shared, so graphs show the same node for the same leaf), or None for

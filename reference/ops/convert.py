@@ -57,15 +57,21 @@ def to(self, *args, **kwargs):
     be = self._st.be if dev is None else backend_for(dev)
     if dt is self.dtype and be is self._st.be and not copy:
         return self
+    out = converted(self, dt, be)
+    if dt.category < _dtypes.FLOAT:
+        return out  # an integer or bool result cannot require grad
+    return record(out, (self,), ToCopyBackward0(self._st.be))
+
+
+def converted(self, dt, be):
+    """The copy to() makes (self's values as dt on be, laid out as torch's empty_like), with no history: what a
+    kernel that casts its operands itself computes from (true division of integers)."""
     arr = self._a
     if be is not self._st.be:
         arr = be.from_host(self._st.be.to_host(arr))
     arr = arr.astype(dt.np, copy=arr is self._a)
     arr = copy_like(arr, self._a, be)  # empty_like's layout (a host round trip comes back C-ordered)
-    out = wrap_copy(arr, dt, be)
-    if dt.category < _dtypes.FLOAT:
-        return out  # an integer or bool result cannot require grad
-    return record(out, (self,), ToCopyBackward0(self._st.be))
+    return wrap_copy(arr, dt, be)
 
 
 def wrap_copy(arr, dt, be):

@@ -21,6 +21,7 @@ from ..autograd.node import Node
 from ._common import (as_number, broadcast_error, cast_operand, check_cast, check_out_shape, device_mismatch, geometry,
                       has_zero, no_division_kernel, refuse_overlap, refuse_partial_overlap,
                       torch_layout, wrapped_number)
+from .convert import converted
 from .arguments import SIGNATURES, invalid_arguments, invalid_combination, not_a
 from .unary import reciprocal
 
@@ -161,6 +162,24 @@ class DivBackward0(Node):
         return (None if b is None else g / b), (None if a is None else -g * ((a / b) / b))
 
 
+class DivBackward2(Node):
+    """out = a / b, rounded ('trunc' or 'floor'): a step function, so both grads are zero. torch saves the
+    operands as for true division all the same (its formulas name them), so writing one fails the backward."""
+
+    unpack_reversed = True
+    saved_inputs = (0, 1)
+    saved_for = {0: (1,), 1: (0, 1)}
+
+    def __init__(self, rounding_mode):
+        self.rounding_mode = rounding_mode
+
+    def forward(self, a, b):
+        return rounded_quotient(a, b, self.rounding_mode)
+
+    def backward(self, g):
+        return np.zeros_like(g), np.zeros_like(g)
+
+
 def add_scaled(a, b, alpha):
     """a + alpha * b as torch's CPU kernel rounds it: alpha in the result dtype (integers wrap) and, for
     floats, one fused multiply-add (vec::fmadd) where torch's build fuses; float16 as kernels/half_alpha.py."""
@@ -209,26 +228,28 @@ def _check_broadcast(a, b):
             raise broadcast_error(a._a.shape, b._a.shape) from None
 
 
-def _binary(a, b, ufunc, node_cls, op, *params, layout=None):
-    """`layout`: the arrays whose strides the result follows, when a and b are already promoted copies (div).
+def _binary(a, b, ufunc, node, op, alpha=1, layout=None, inputs=None):
+    """a `op` b by `ufunc` (by `node.forward` when there is none, or an alpha to fuse), recording `node`.
+    `layout`: the arrays whose strides the result follows, when a and b are already promoted copies (div),
+    and `inputs` the operands they were cast from (the node's edges: torch's kernel casts, unrecorded).
     `a` may be a Python number (torch.sub(2, t)): a wrapped number, the op's first operand all the same."""
     x, y, dt, t = prepared(a, b, op)
     be = t._st.be
     _check_broadcast(a, b)
-    node = node_cls(*params)
-    if params and (params[0].__class__ is not int or params[0] != 1):
-        node.alpha = checked_alpha(dt, params[0])
-    r = node.forward(x, y) if params and node.alpha != 1 else be.binary(ufunc, x, y)
+    fused = False
+    if alpha.__class__ is not int or alpha != 1:
+        node.alpha = checked_alpha(dt, alpha)
+        fused = node.alpha != 1
+    r = node.forward(x, y) if ufunc is None or fused else be.binary(ufunc, x, y)
     ax, ay = layout or (_src(a, x), _src(b, y))
-    return record(wrap(_laid_out(r, ax, ay, be), dt, be), (a, b), node, (x, y))
+    return record(wrap(_laid_out(r, ax, ay, be), dt, be), inputs or (a, b), node, (x, y))
 
 
-def _binary_(a, b, ufunc, node_cls, op, *params, first=None, floating=False):
+def _binary_(a, b, node, op, alpha=1, first=None, floating=False):
     """The in-place form: every check runs before the write, so a failed op leaves `a` untouched. `first`: the
     op's own check that torch runs before TensorIterator's (sub_'s bool check), after autograd's check_inplace.
     `floating`: the result is floating even for integer operands (true division)."""
     x, y, dt, _ = prepared(a, b, op)
-    node = node_cls(*params)
 
     def check():  # TensorIterator's checks, in its order: overlap, shape, the result's cast, then alpha
         if first is not None:
@@ -239,8 +260,8 @@ def _binary_(a, b, ufunc, node_cls, op, *params, first=None, floating=False):
             if b._a.shape != a._a.shape:
                 check_out_shape(a._a.shape, b._a.shape)
         check_cast(_dtypes.get_default_dtype() if floating and dt.category < FLOAT else dt, a.dtype)
-        if params and (params[0].__class__ is not int or params[0] != 1):
-            node.alpha = checked_alpha(dt, params[0])
+        if alpha.__class__ is not int or alpha != 1:
+            node.alpha = checked_alpha(dt, alpha)
 
     return inplace(a, (b,), node, lambda old: (old if a.dtype is dt else old.astype(dt.np), y), check)
 
@@ -271,21 +292,21 @@ def _no_bool_sub(a, b):
 # ---- public functions and methods ---------------------------------------------------------------
 def add(input, other, *, alpha=1):
     """input + alpha * other, broadcasting, with torch's type promotion."""
-    return _binary(wrapped_number(input, other), other, np.add, AddBackward0, "add", alpha)
+    return _binary(wrapped_number(input, other), other, np.add, AddBackward0(), "add", alpha)
 
 
 def add_(self, other, *, alpha=1):
-    return _binary_(self, other, np.add, AddBackward0, "add_", alpha)
+    return _binary_(self, other, AddBackward0(), "add_", alpha)
 
 
 def sub(input, other, *, alpha=1):
     input = wrapped_number(input, other)
     _no_bool_sub(input, other)
-    return _binary(input, other, np.subtract, SubBackward0, "sub", alpha)
+    return _binary(input, other, np.subtract, SubBackward0(), "sub", alpha)
 
 
 def sub_(self, other, *, alpha=1):
-    return _binary_(self, other, np.subtract, SubBackward0, "sub_", alpha, first=lambda: _no_bool_sub(self, other))
+    return _binary_(self, other, SubBackward0(), "sub_", alpha, first=lambda: _no_bool_sub(self, other))
 
 
 def rsub(input, other, *, alpha=1):
@@ -304,25 +325,26 @@ def rsub(input, other, *, alpha=1):
 
 def mul(input, other):
     """Elementwise product, broadcasting."""
-    return _binary(wrapped_number(input, other), other, np.multiply, MulBackward0, "mul")
+    return _binary(wrapped_number(input, other), other, np.multiply, MulBackward0(), "mul")
 
 
 def mul_(self, other):
-    return _binary_(self, other, np.multiply, MulBackward0, "mul_")
+    return _binary_(self, other, MulBackward0(), "mul_")
 
 
 def _true_div_operands(a, b):
     """Division always gives a floating result: int / int is float32 (the default dtype). Either operand
-    may be a Python number (torch.div(3, t))."""
+    may be a Python number (torch.div(3, t)). The casts are copies without history: the node's edges are the
+    operands themselves."""
     d = _dtypes.get_default_dtype()
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         if a.dtype.category < FLOAT and b.dtype.category < FLOAT:
-            return a.to(d), b.to(d)
+            return converted(a, d, a._st.be), converted(b, d, b._st.be)
     elif isinstance(a, Tensor):
         if a.dtype.category < FLOAT and not isinstance(b, (float, complex)):
-            return a.to(d), b
+            return converted(a, d, a._st.be), b
     elif isinstance(b, Tensor) and b.dtype.category < FLOAT and not isinstance(a, (float, complex)):
-        return a, b.to(d)
+        return a, converted(b, d, b._st.be)
     return a, b
 
 
@@ -330,25 +352,33 @@ def div(input, other, *, rounding_mode=None):
     """input / other (true division unless rounding_mode is 'trunc' or 'floor')."""
     input = wrapped_number(input, other)
     if rounding_mode is not None:
-        return _rounded_div(input, other, rounding_mode)
+        return _binary(input, other, None, DivBackward2(rounding_mode), _rounding(rounding_mode))
     a, b = _true_div_operands(input, other)
     if all(t.__class__ is not Tensor or t._st.be.is_host for t in (input, other)):
-        return _binary(a, b, np.true_divide, DivBackward0, "div")  # laid out by the cast copies, as _src says
-    return _binary(a, b, np.true_divide, DivBackward0, "div", layout=(_src(input, input), _src(other, other)))
+        # laid out by the cast copies, as _src says
+        return _binary(a, b, np.true_divide, DivBackward0(), "div", inputs=(input, other))
+    return _binary(a, b, np.true_divide, DivBackward0(), "div", layout=(_src(input, input), _src(other, other)),
+                   inputs=(input, other))
 
 
 def div_(self, other, *, rounding_mode=None):
     if rounding_mode is not None:
-        return self.copy_(_rounded_div(self, other, rounding_mode))
+        return _binary_(self, other, DivBackward2(rounding_mode), _rounding(rounding_mode) + "_")
     # int / int is a float in torch, which an integer tensor cannot hold: the cast check refuses it
-    return _binary_(self, other, np.true_divide, DivBackward0, "div_", floating=True)
+    return _binary_(self, other, DivBackward0(), "div_", floating=True)
 
 
-def _rounded_div(a, b, mode):
+def _rounding(mode):
+    """The op name a rounding mode's errors use (div_floor ...); torch's argument check comes first."""
     if mode not in ("trunc", "floor"):
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
-    x, y, dt, t = prepared(a, b, "div")
-    _check_broadcast(a, b)
+    return "div"
+
+
+def rounded_quotient(x, y, mode):
+    """x / y rounded toward zero ('trunc') or down ('floor'), in x's and y's common dtype; the kernel's own
+    checks (no complex kernel, integer division by zero) come after TensorIterator's."""
+    dt = _dtypes.FROM_NUMPY[np.result_type(x, y)]
     if dt.is_complex:
         no_division_kernel(f"div_{mode}", dt)
     if dt.category < FLOAT:
@@ -357,7 +387,7 @@ def _rounded_div(a, b, mode):
         q = np.floor_divide(x, y) if mode == "floor" else np.trunc(np.true_divide(x, y)).astype(dt.np)
     else:
         q = np.floor(x / y) if mode == "floor" else np.trunc(x / y)
-    return wrap(_laid_out(q.astype(dt.np, copy=False), _src(a, x), _src(b, y), t._st.be), dt, t._st.be)
+    return q.astype(dt.np, copy=False)
 
 
 def rdiv(self, other):

@@ -261,14 +261,14 @@ def getitem(self, index):
             adv[dim] = _bool_scalar_index(x, cur)
             dim += 1
         elif isinstance(x, (Tensor, list, tuple, np.ndarray)):
-            arr = _advanced(x, cur, dim)
+            arr = _index_kernel_check(cur, _advanced, x, cur, dim)
             adv[dim] = arr
             dim += arr.ndim if arr.dtype == np.bool_ else 1
         else:
             raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                              f"valid indices (got {type(x).__name__})")
     if adv:
-        adv = _check_bounds(cur, cur._a.shape, adv)
+        adv = _index_kernel_check(cur, _check_bounds, cur, cur._a.shape, adv)
         full = _adv_tuple(cur._a.ndim, adv)
         node = IndexBackward0(full, cur._st.be, cur._a.shape)
         return record(wrap(node.forward(cur._a), cur.dtype, cur._st.be), (cur,), node, (cur._a,),
@@ -276,6 +276,17 @@ def getitem(self, index):
     if cur is self:
         return make_view(self, self._a.view(), AliasBackward0(self._a.shape))
     return cur
+
+
+def _index_kernel_check(t, check, *args):
+    """check(*args), one of the checks torch's index kernel makes (index dtypes, mask shapes, bounds): they come
+    after its autograd layer read t's grad_fn, so a stale no_grad view refuses first. A TypeError is the
+    Python-side conversion of the index, before that."""
+    try:
+        return check(*args)
+    except (IndexError, RuntimeError):
+        refuse_stale_inputs((t,))
+        raise
 
 
 def _index_tensors(items):

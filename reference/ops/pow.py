@@ -78,7 +78,7 @@ def pow(input, exponent):
     if isinstance(exponent, Tensor):
         if _dtypes.result_type(input, exponent) is _dtypes.bool_:
             raise NotImplementedError("\"pow\" not implemented for 'Bool'")
-        return _binary(input, exponent, power, PowBackward1, "pow")
+        return _binary(input, exponent, power, PowBackward1(), "pow")
     x, e, dt, _ = prepared(input, exponent, "pow")
     if dt.category <= INT and e < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -123,5 +123,5 @@ def pow_(self, exponent):
             and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if isinstance(exponent, Tensor):
-        return _binary_(self, exponent, power, PowBackward1, "pow_")
-    return _binary_(self, exponent, power, PowBackward0, "pow_")
+        return _binary_(self, exponent, PowBackward1(), "pow_")
+    return _binary_(self, exponent, PowBackward0(), "pow_")

@@ -377,13 +377,13 @@ def _no_complex(op, input, other):
 def maximum(input, other):
     _tensors_only("maximum", input, other)
     _no_complex("maximum", input, other)
-    return _binary(input, other, np.maximum, MaximumBackward0, "maximum")
+    return _binary(input, other, np.maximum, MaximumBackward0(), "maximum")
 
 
 def minimum(input, other):
     _tensors_only("minimum", input, other)
     _no_complex("minimum", input, other)
-    return _binary(input, other, np.minimum, MinimumBackward0, "minimum")
+    return _binary(input, other, np.minimum, MinimumBackward0(), "minimum")
 
 
 class ProdBackward0(Node):

@@ -469,3 +469,21 @@ def test_slicing_a_stale_0_dim_no_grad_view(case):
                 return SLICES_OF_A_STALE_0_DIM_VIEW[case](v2)
         return SLICES_OF_A_STALE_0_DIM_VIEW[case](v2)
     check(program)
+
+
+STALE_VIEW_CALLS = {
+    "permute() of a 0-dim view": lambda m, v: v[0, 0].permute(),  # the argument parser's TypeError comes first
+    "an index out of range": lambda m, v: v[m.tensor([7])],  # the index kernel's checks come after autograd's
+    "after a slice": lambda m, v: v[0:1, m.tensor([9])], "a float index": lambda m, v: v[m.tensor([1.5])],
+    "a mask of the wrong shape": lambda m, v: v[m.tensor([True])], "two indices": lambda m, v: v[[0], [0, 1, 0]],
+    "an integer out of range": lambda m, v: v[m.tensor([0]), 5],  # Python-side, before autograd
+}
+
+
+@pytest.mark.parametrize("case", list(STALE_VIEW_CALLS))
+def test_which_checks_come_before_a_stale_no_grad_view_refuses(case):
+    """Eleventh thorough run."""
+    def program(m):
+        v0, v8 = _stale_no_grad_view(m, write_base=True)
+        return STALE_VIEW_CALLS[case](m, v8)
+    check(program)
