@@ -27,80 +27,113 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     return tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
 
-# ---- tensor(data) --------------------------------------------------------------------------------------------
-def _scan(obj, depth, shape, found):
-    """Walk nested sequences: fix the shape level by level and collect the scalar kinds seen."""
-    if isinstance(obj, Tensor):
-        if obj._a.size != 1 or obj._a.ndim:
-            if obj._a.ndim == 0 or obj._a.size == 1:
-                pass
-            else:
-                raise ValueError("only one element tensors can be converted to Python scalars")
-        found.add(obj.dtype)
-        obj = None
-    elif isinstance(obj, np.ndarray):
-        _scan(obj.tolist(), depth, shape, found) if obj.ndim else found.add(FROM_NUMPY[obj.dtype])
-        return
-    elif isinstance(obj, (list, tuple)):
-        n = len(obj)
-        if depth == len(shape):
-            shape.append(n)
-        elif depth > len(shape) or shape[depth] != n:
-            raise ValueError(f"expected sequence of length {shape[depth] if depth < len(shape) else 0} at dim "
-                             f"{depth} (got {n})")
-        for x in obj:
-            _scan(x, depth + 1, shape, found)
-        return
-    if isinstance(obj, np.generic) and obj.dtype in FROM_NUMPY and not isinstance(obj, np.bool_):
-        found.add(FROM_NUMPY[obj.dtype])  # a NumPy scalar brings its own dtype, like a 0-dim tensor
-        obj = None
-    if obj is not None:
-        if isinstance(obj, (bool, np.bool_)):
-            found.add(bool)
-        elif isinstance(obj, (int, np.integer)):
-            found.add(int)
-        elif isinstance(obj, (float, np.floating)):
-            found.add(float)
-        elif isinstance(obj, (complex, np.complexfloating)):
-            found.add(complex)
-        else:
-            raise TypeError(f"new(): invalid data type '{type(obj).__name__}'")
-    found.add(("depth", depth))
+# ---- tensor(data): torch's three passes over nested sequences (tensor_new.cpp): the sizes, read down the first
+# items (compute_sizes); the dtype, promoted over every item (infer_scalar_type); then each item stored, checked
+# against the sizes and converted to the dtype (recursive_store). Each pass has its own errors, in that order.
+_MAX_DIMS = 64
+_SEQUENCES = (list, tuple, range, str, bytes, bytearray, np.ndarray)  # what Python's PySequence_Check accepts here
+_SLOW_ARRAYS = ("Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider converting the list "
+                "to a single numpy.ndarray with numpy.array() before converting to a tensor.")
 
 
-def _plain(obj):
-    if isinstance(obj, Tensor):
-        return obj.item()
-    if isinstance(obj, (list, tuple)):
-        return [_plain(x) for x in obj]
-    return obj
+def _type_name(obj):
+    """A type as CPython's tp_name spells it in torch's messages: `dict`, `numpy.bool`."""
+    t = type(obj)
+    return t.__name__ if t.__module__ == "builtins" or t.__flags__ & 512 else f"{t.__module__}.{t.__name__}"
 
 
-def _infer_dtype(found):
-    kinds = {k for k in found if not isinstance(k, tuple)}
-    tensor_dts = [k for k in kinds if isinstance(k, _dtypes.dtype)]
-    if complex in kinds or any(d.is_complex for d in tensor_dts):
-        return _dtypes.default_complex()
-    if float in kinds:
+def _sizes(data):
+    sizes, seq = [], data
+    while isinstance(seq, _SEQUENCES):
+        if isinstance(seq, np.ndarray) and not seq.ndim:
+            raise TypeError("len() of unsized object")
+        sizes.append(len(seq))
+        if len(sizes) > _MAX_DIMS:
+            raise ValueError(f"too many dimensions '{_type_name(seq)}'")
+        if not sizes[-1]:
+            break
+        seq = seq[0]
+    return sizes
+
+
+def _infer(obj):
+    """The dtype torch infers for obj: Python numbers by kind, tensors and NumPy values by their dtype,
+    sequences by promoting their items'."""
+    if isinstance(obj, np.generic) and obj.dtype in FROM_NUMPY:
+        return FROM_NUMPY[obj.dtype]  # before float: np.float64 is a float, and keeps its dtype
+    if isinstance(obj, float):
         return _dtypes.get_default_dtype()
-    if tensor_dts:
-        d = tensor_dts[0]
-        for e in tensor_dts[1:]:
-            d = _dtypes.promote_types(d, e)
-        if int in kinds and d is _dtypes.bool_:
-            return _dtypes.int64
-        return d
-    if int in kinds:
-        return _dtypes.int64
-    if bool in kinds:
+    if isinstance(obj, bool):
         return _dtypes.bool_
-    return _dtypes.get_default_dtype()
+    if isinstance(obj, int):
+        return _dtypes.int64
+    if isinstance(obj, complex):
+        return _dtypes.default_complex()
+    if isinstance(obj, Tensor):
+        return obj.dtype
+    if isinstance(obj, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{_type_name(obj)}'")
+    if isinstance(obj, np.ndarray):
+        return _numpy_dtype(obj)
+    if isinstance(obj, _SEQUENCES):
+        if not len(obj):
+            return _dtypes.get_default_dtype()
+        found = None
+        for item in obj:
+            d = _infer(item)
+            found = d if found is None else _dtypes.promote_types(found, d)
+            if found is _dtypes.complex128:  # nothing promotes past it
+                break
+        return found
+    raise RuntimeError(f"Could not infer dtype of {_type_name(obj)}")
 
 
-def _depth_check(found, shape):
-    depths = {k[1] for k in found if isinstance(k, tuple)}
-    if len(depths) > 1:
+def _store(obj, sizes, dim, dt, out):
+    """Check obj against sizes from dim on and append its items, converted to dt's kind, to out."""
+    if dim == len(sizes):
+        out.append(_scalar(obj, dt))
+        return
+    if isinstance(obj, Tensor) or not hasattr(obj, "__iter__"):
         raise TypeError("not a sequence")
+    items = list(obj)
+    if len(items) != sizes[dim]:
+        raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(items)})")
+    for item in items:
+        _store(item, sizes, dim + 1, dt, out)
+
+
+def _scalar(obj, dt):
+    """One element as torch's store_scalar reads it for dt: an integer or bool dtype takes floats (truncated)
+    and whatever has __index__; a floating one whatever has __float__; a complex one whatever has __complex__."""
+    if isinstance(obj, Tensor):
+        if dt.category >= _dtypes.FLOAT:
+            if obj._a.size != 1:
+                raise ValueError("only one element tensors can be converted to Python scalars")
+            return obj.item()
+        if obj._a.size != 1 or obj.dtype.category >= _dtypes.FLOAT:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return obj.item()
+    if dt.category >= _dtypes.COMPLEX:
+        if isinstance(obj, (complex, float, int, np.number, np.bool_)):
+            return obj
+        raise TypeError(f"must be real number, not {_type_name(obj)}")
+    if dt.category >= _dtypes.FLOAT:
+        if isinstance(obj, (complex, np.complexfloating)) or not hasattr(obj, "__float__") and \
+                not hasattr(obj, "__index__"):
+            raise TypeError(f"must be real number, not {_type_name(obj)}")
+        return obj
+    if isinstance(obj, int) and dt is not _dtypes.bool_ and not -2 ** 63 <= obj < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")  # read as int64 first (a bool takes any int)
+    if isinstance(obj, float) or hasattr(obj, "__index__") and not isinstance(obj, np.bool_):
+        return obj
+    raise TypeError(f"'{_type_name(obj)}' object cannot be interpreted as an integer")
+
+
+def _numpy_dtype(arr):
+    if arr.dtype not in FROM_NUMPY:
+        raise TypeError(f"can't convert np.ndarray of type {arr.dtype.type.__module__}."
+                        f"{arr.dtype.type.__name__}. The only supported types are: {_FROM_NUMPY_TYPES}.")
+    return FROM_NUMPY[arr.dtype]
 
 
 @quiet
@@ -114,30 +147,25 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         arr = be.from_host(data._st.be.to_host(data._a)).astype(dt.np, copy=True)
         return _finish(arr, dt, be, requires_grad)
     if isinstance(data, np.ndarray):
-        if data.dtype not in FROM_NUMPY:
-            raise TypeError(f"can't convert np.ndarray of type {data.dtype.type.__module__}."
-                            f"{data.dtype.type.__name__}. The only supported types are: {_FROM_NUMPY_TYPES}.")
-        dt = _dt(dtype, FROM_NUMPY[data.dtype])
+        dt = _dt(dtype, _numpy_dtype(data))
         return _finish(be.from_host(np.array(data, dtype=dt.np, copy=True)), dt, be, requires_grad)
-    if data is None:
-        raise RuntimeError("Could not infer dtype of NoneType")
-    if isinstance(data, (str, bytes, dict, set)):
-        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
-    shape, found = [], set()
-    _scan(data, 0, shape, found)
-    _depth_check(found, shape)
-    dt = _dt(dtype, _infer_dtype(found))
-    values = _plain(data)
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{_type_name(data)}'")
+    sizes = _sizes(data)
+    dt = _dt(dtype, _infer(data) if dtype is None else None)
+    if isinstance(data, list) and data and isinstance(data[0], np.ndarray):
+        warn(_SLOW_ARRAYS)
+    values = []
+    if 0 not in sizes:  # no element, nothing stored (nor checked)
+        _store(data, sizes, 0, dt, values)
     _check_range(values, dt)
-    if dt.category < _dtypes.FLOAT and not isinstance(values, (bool, int)):
-        arr = np.array(values, dtype=np.float64 if not (complex in found) else np.complex128)
-        arr = arr.astype(dt.np) if complex not in found else arr.real.astype(dt.np)
+    if dt.category < _dtypes.FLOAT and any(not isinstance(v, (bool, int, np.integer, np.bool_)) for v in values):
+        arr = np.array(values, dtype=np.float64).astype(dt.np)  # floats truncate into an integer dtype
     elif dt.np.kind == "u":  # negative Python ints wrap into an unsigned dtype (see _check_range)
         arr = np.array(values, dtype=np.int64).astype(dt.np)
     else:
         arr = np.array(values, dtype=dt.np)
-    if arr.shape != tuple(shape):
-        arr = arr.reshape(shape)
+    arr = arr.reshape(sizes)
     return _finish(be.from_host(arr), dt, be, requires_grad)
 
 

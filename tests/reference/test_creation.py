@@ -38,6 +38,29 @@ def test_tensor_from_tensor_and_ndarray_copies():
 SIZES = [(2, 3), ((2, 3),), ([2, 3],), (0,), (), ((),)]
 
 
+# torch reads nested data in three passes (sizes down the first items, the dtype over every item, then each item
+# stored): which pass refuses bad data decides the error, and each pass reads what the others skip
+BAD_DATA = ["['a']", "[{}]", "[object()]", "[1, 'a']", "[[1], 'a']", "{}", "{1}", "None", "[None]", "[1, None]",
+            "[1, [2]]", "[[1, 2], 3]", "[[1, 2], [3]]", "['ab', 'cd']", "[range(2)]", "range(3)", "[[], [1]]",
+            "[[np.array(1)]]", "[1, t.ones(2)]", "[np.bool_(True), 2]", "[[1, 2], {3: 1, 4: 1}]", "[[1, 2], 'ab']",
+            "[2 ** 63]", "[bytearray(b'a')]", "[1.5, t.tensor(2.0, dtype=t.float64)]", "[t.tensor(3, dtype=t.int8), 1000]",
+            "[t.tensor([1, 2]), [3, 4]]", "[np.array([1.0, 2]), [3, 4]]", "[True, 2]", "[[True], [2.5]]"]
+BAD_DATA_WITH_DTYPE = [("[1.5]", "int64"), ("[1.5]", "bool"), ("[None]", "float32"), ("[None]", "int64"),
+                       ("[1, 'a']", "float32"), ("[1, 'a']", "int64"), ("[t.tensor(1.5)]", "int64"), ("[3j]", "float32"),
+                       ("[3j]", "int64"), ("[np.bool_(True)]", "int64"), ("[np.bool_(True)]", "float32"),
+                       ("[[1, 2], {3, 4}]", "float32"), ("None", "float32"), ("[2 ** 63]", "bool"), ("[-1]", "uint8")]
+
+
+@pytest.mark.parametrize("data", BAD_DATA)
+def test_tensor_of_odd_data(data):
+    check(lambda t: t.tensor(eval(data, {"t": t, "np": np})))
+
+
+@pytest.mark.parametrize("data, dtype", BAD_DATA_WITH_DTYPE, ids=str)
+def test_tensor_of_odd_data_with_a_dtype(data, dtype):
+    check(lambda t: t.tensor(eval(data, {"t": t, "np": np}), dtype=getattr(t, dtype)))
+
+
 @pytest.mark.parametrize("factory", ["zeros", "ones", "empty"])
 @pytest.mark.parametrize("size", SIZES)
 def test_factories_and_size_forms(factory, size):
