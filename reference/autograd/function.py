@@ -114,7 +114,8 @@ def _keeps_input(node, i, linked):
 def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd=True, kept=()):
     """Write `node.forward(*args_of(old values of t))` into t (into `t[index]`), in torch's order:
 
-    1. autograd's check_inplace (not for out=, which torch refuses earlier when anything requires grad);
+    1. autograd's check_inplace and the operands' edges (not for out=, which torch refuses earlier when anything
+    requires grad);
     2. the op's own checks (`check`: TensorIterator's overlap, shape and dtype rules), so that a refused op
     leaves t unchanged; 3. when recording, a snapshot of t's old identity (and values, if backward reads
     them) and the operands' edges; 4. the write and the version bump; 5. when recording, the node, whose
@@ -123,6 +124,7 @@ def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd
     """
     if check_autograd:
         check_inplace(t, *others)
+        refuse_stale_inputs(others)  # then autograd collects the operands' edges, before the kernel checks
     if check is not None:
         check()
     if node is None or not recording(t, *others):

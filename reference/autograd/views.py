@@ -109,6 +109,11 @@ class AsStridedBackward0(Node):
 
     def backward(self, g):
         base_win, view_win = self.geometry.buffers(np.zeros_like(g, shape=self.geometry.base[0]))
+        shape, strides, _ = self.geometry.view
+        repeated = tuple(d for d, (n, s) in enumerate(zip(shape, strides)) if s == 0 and n > 1)
+        if repeated:  # an expanded view shows an element in several places: their grads add up, as torch's do
+            g = g.sum(axis=repeated, keepdims=True)
+            view_win = view_win[tuple(slice(0, 1) if d in repeated else slice(None) for d in range(g.ndim))]
         view_win[...] = g
         return (base_win.copy(),)
 

@@ -135,6 +135,18 @@ def check_out_shape(out_shape, *shapes):
         raise RuntimeError(f"output with shape {list(out_shape)} doesn't match the broadcast shape {list(full)}")
 
 
+def broadcast_shapes(*shapes):
+    """The shape operands broadcast to, folded left to right as TensorIterator does, which names the first pair
+    that fails: the shape so far (tensor a) and the next operand's (tensor b)."""
+    full = shapes[0]
+    for shape in shapes[1:]:
+        try:
+            full = np.broadcast_shapes(full, shape)
+        except ValueError:
+            raise broadcast_error(full, shape) from None
+    return full
+
+
 def broadcast_error(sa, sb, *rest):
     """torch's text for shapes that do not broadcast, naming the first bad dimension from the right."""
     n = max(len(sa), len(sb))

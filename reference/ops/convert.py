@@ -174,14 +174,17 @@ class FillBackward3(Node):
 def fill_(self, value):
     """Set every element to value (a number or a 0-dim tensor); returns self."""
     if isinstance(value, Tensor):
-        if value._a.ndim:
-            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
-                               f"{value._a.ndim} dimensions.")
-        if value._st.be.is_host and not self._st.be.is_host:  # torch: a host value is fill_'s Scalar (checked)
-            v = checked_scalar(value.item(), self.dtype)
-        else:  # torch copy_()s the value in: cast unchecked, as copy_ casts (nan into int64, -1 into uint8 wrap)
-            v = _here(value, self)
-        return inplace(self, (value,), FillBackward3(), lambda old: (old, v))  # torch: even an integer self
+        def check():  # the kernel's, after autograd's checks and edges
+            if value._a.ndim:
+                raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                                   f"{value._a.ndim} dimensions.")
+
+        def args_of(old):
+            if value._st.be.is_host and not self._st.be.is_host:  # torch: a host value is fill_'s Scalar (checked)
+                return old, checked_scalar(value.item(), self.dtype)
+            # torch copy_()s the value in: cast unchecked, as copy_ casts (nan into int64, -1 into uint8 wrap)
+            return old, _here(value, self)
+        return inplace(self, (value,), FillBackward3(), args_of, check)  # torch: even an integer self
     v = as_number(value)
     if v is None:
         raise invalid_combination("fill_", self, value)

@@ -176,8 +176,11 @@ def setitem(self, index, value):
                                    f"{self.dtype.c10_name} for the destination and {value.dtype.c10_name} for the "
                                    f"source.")
         if adv is None and v.shape != target_shape and not (v.ndim == 0 and value.is_cpu):
-            # copy_to views the value (src.view) before anything checks its shape: a stale no_grad view refuses
+            # copy_to views the value (src.view) before anything checks its shape: a stale no_grad view refuses,
+            # and so does an integer value that requires grad (the view would be an integer output with history)
             refuse_stale_inputs((value,))
+            if value.dtype.category < _dtypes.FLOAT and recording(value):
+                raise RuntimeError(f"Autograd not support dtype: {value.dtype.c10_name}")
         if v.shape != target_shape and not (adv is not None and fill):  # torch views the value without its leading 1s
             v = v.reshape(_strip_ones(v.shape))
         if v.ndim > len(target_shape) and any(n != 1 for n in v.shape[:v.ndim - len(target_shape)]):

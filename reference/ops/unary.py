@@ -7,10 +7,11 @@ import numpy as np
 
 from .. import _dtypes
 from .._dtypes import CPP_NAMES, FLOAT
-from .._tensor import wrap
+from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import cast_operand, check_cast, checked_scalar, geometry, refuse_overlap, torch_layout
+from ._common import (broadcast_shapes, cast_operand, check_cast, check_out_shape, checked_scalar, device_mismatch, geometry,
+                      refuse_overlap, torch_layout)
 
 
 class NegBackward0(Node):
@@ -281,8 +282,65 @@ def _clamp_bounds(input, min, max):
     return dt, lo, hi
 
 
+class ClampBackward0(Node):
+    """out = min(max(a, lo), hi) with tensor bounds (either may be None, and all broadcast): a gets the grad
+    where lo <= a <= hi, lo where a < lo < hi, hi where a > hi or hi < lo (the result is hi then)"""
+
+    saved_inputs = (0, 1, 2)
+
+    def forward(self, a, lo, hi):
+        out = a if lo is None else np.maximum(a, lo)
+        return out if hi is None else np.minimum(out, hi)
+
+    def backward(self, g):
+        a, lo, hi = self.saved
+        zero = np.zeros_like(g)
+        if lo is None:
+            return np.where(a <= hi, g, zero), None, np.where(a > hi, g, zero)
+        if hi is None:
+            return np.where(a >= lo, g, zero), np.where(a < lo, g, zero), None
+        return (np.where((a >= lo) & (a <= hi), g, zero), np.where((a < lo) & (lo < hi), g, zero),
+                np.where((a > hi) | (hi < lo), g, zero))
+
+
+def _tensor_bounds(op, input, min, max):
+    """torch's clamp.Tensor overload, taken when a bound is a tensor: then both are (or None), else no overload
+    fits. Returns the result dtype, after the checks torch makes before TensorIterator's."""
+    if any(b is not None and not isinstance(b, Tensor) for b in (min, max)):
+        got = ", ".join(type(b).__name__ for b in (min, max) if b is not None)
+        marked = ", ".join(f"!{type(b).__name__}!" for b in (min, max) if b is not None)
+        why = f"      didn't match because some of the arguments have invalid types: ({marked})\n"
+        err = TypeError(f"{op}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                        f" * (Tensor min = None, Tensor max = None)\n{why} * (Number min = None, Number max = None)\n"
+                        f"{why}")
+        err.as_function = TypeError(
+            f"clamp() received an invalid combination of arguments - got (Tensor, {got}), but expected one of:\n"
+            f" * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
+            f" * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n")
+        raise err
+    bounds = [b for b in (min, max) if b is not None]
+    for b in bounds:
+        if b._st.be is not input._st.be:
+            raise device_mismatch(input, b)
+    if input.dtype.is_complex:
+        raise _CLAMP_COMPLEX[0](_CLAMP_COMPLEX[1])
+    return _dtypes.result_type(input, *bounds)
+
+
+def _bound_arrays(dt, min, max):
+    return tuple(None if b is None else b._a if b.dtype is dt else b._a.astype(dt.np) for b in (min, max))
+
+
 def clamp(input, min=None, max=None):
-    """Limit every element to [min, max] (either bound may be None)."""
+    """Limit every element to [min, max] (either bound may be None; numbers or tensors, which broadcast)."""
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        dt = _tensor_bounds("clamp", input, min, max)
+        broadcast_shapes(*(t._a.shape for t in (input, min, max) if t is not None))
+        x = input._a if input.dtype is dt else cast_operand(input, dt)
+        lo, hi = _bound_arrays(dt, min, max)
+        node = ClampBackward0()
+        r = torch_layout(node.forward(x, lo, hi), input._st.be, tuple(geometry(v) for v in (x, lo, hi) if v is not None))
+        return record(wrap(r, dt, input._st.be), (input, min, max), node, (x, lo, hi))
     dt, lo, hi = _clamp_bounds(input, min, max)
     if dt is not input.dtype:  # only integer/bool inputs promote here, and those carry no graph
         input = input.to(dt)
@@ -290,6 +348,15 @@ def clamp(input, min=None, max=None):
 
 
 def clamp_(self, min=None, max=None):
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        dt = _tensor_bounds("clamp_", self, min, max)
+        lo, hi = _bound_arrays(dt, min, max)
+
+        def check():  # TensorIterator's, in its order: overlap, shape, the result's cast
+            refuse_overlap(self._a)
+            check_out_shape(self._a.shape, *(b._a.shape for b in (min, max) if b is not None))
+            check_cast(dt, self.dtype)
+        return inplace(self, (min, max), ClampBackward0(), lambda old: (old.astype(dt.np, copy=False), lo, hi), check)
     dt, lo, hi = _clamp_bounds(self, min, max)
     if dt is not self.dtype and not _dtypes.can_cast(dt, self.dtype):
         raise RuntimeError(f"result type {dt.c10_name} can't be cast to the desired output type "

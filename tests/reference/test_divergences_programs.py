@@ -487,3 +487,59 @@ def test_which_checks_come_before_a_stale_no_grad_view_refuses(case):
         v0, v8 = _stale_no_grad_view(m, write_base=True)
         return STALE_VIEW_CALLS[case](m, v8)
     check(program)
+
+
+@pytest.mark.parametrize("view", ["v0.expand(2, 2, 3)", "v0[:, None].expand(2, 2, 3)", "v0[0].expand(3, 3)",
+                                  "v0.unsqueeze(0).expand(4, 2, 3)", "v0[:, ::2]"])
+@pytest.mark.parametrize("grad_mode", [False, True])
+def test_an_expanded_view_regenerated_after_a_write_adds_up_its_grads(view, grad_mode):
+    """Its AsStridedBackward0 sums the grads of the places that show one element (twelfth thorough run)."""
+    def program(m):
+        v0 = m.tensor([[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]], requires_grad=True)
+        v6 = eval(view, {"v0": v0})
+        with m.no_grad():
+            v0.add_(0.5)
+        with m.set_grad_enabled(grad_mode):
+            name = v6.grad_fn.name()
+            v6.backward(m.ones_like(v6))
+        return name, v0.grad
+    check(program)
+
+
+INTEGER_VALUES = {"other shape": (3,), "same shape": (2, 3), "leading 1": (1, 2, 3), "a row": (2, 3)}
+
+
+@pytest.mark.parametrize("case", list(INTEGER_VALUES))
+@pytest.mark.parametrize("grad_mode", [False, True])
+def test_an_integer_value_that_requires_grad_written_through_setitem(case, grad_mode):
+    """copy_to views a value of another shape, an integer output with history (twelfth thorough run)."""
+    def program(m):
+        v0 = m.ones(INTEGER_VALUES[case])
+        value = _integer_requiring_grad(m)
+        with m.set_grad_enabled(grad_mode):
+            if case == "a row":
+                v0[0] = value
+            else:
+                v0[...] = value
+        return v0, v0.grad_fn is None
+    check(program)
+
+
+IN_PLACE_WITH_A_STALE_OPERAND = {
+    "add_ of another shape": lambda m, v: m.tensor([[1, 1], [1, 1]]).add_(v, alpha=0),
+    "mul_ of another shape": lambda m, v: m.ones(2, 2).mul_(v), "copy_": lambda m, v: m.ones(2, 2).copy_(v),
+    "sub_ of bools": lambda m, v: m.ones(2, 2, dtype=m.bool).sub_(v), "fill_ with a 1-dim value": lambda m, v: m.ones(2).fill_(v),
+    "clamp_ by a tensor": lambda m, v: m.ones(2, 2).clamp_(v), "add_ into integers": lambda m, v: m.ones(3, dtype=m.int64).add_(v),
+}
+
+
+@pytest.mark.parametrize("case", list(IN_PLACE_WITH_A_STALE_OPERAND))
+def test_an_in_place_op_reads_its_operands_grad_fn_before_its_kernel_checks(case):
+    """Twelfth thorough run."""
+    def program(m):
+        v0 = m.zeros(3, requires_grad=True)
+        with m.no_grad():
+            v8 = v0.t()
+            v0.add_(2)
+        return IN_PLACE_WITH_A_STALE_OPERAND[case](m, v8)
+    check(program)
