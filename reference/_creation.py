@@ -12,8 +12,7 @@ from . import _dtypes
 from ._device import backend_for
 from ._fp import quiet
 from ._layout import empty_laid_out, like_strides
-from ._tensor import Tensor, check_grad_dtype, wrap
-from .ops.convert import wrap_copy
+from ._tensor import Tensor, check_grad_dtype, wrap, wrap_copy
 from .ops.out import factory_with_out
 from .ops.view_making import size_args
 from .rng import capability

@@ -9,9 +9,9 @@ from . import _dtypes
 from ._creation import _dt, _finish, _like_layout, _shape
 from ._device import backend_for
 from ._layout import in_walk_order, is_row_major, laid_out
+from ._tensor import wrap_copy
 from .autograd.function import inplace
 from .ops._common import has_internal_overlap, refuse_overlap
-from .ops.convert import wrap_copy
 from .ops.out import factory_with_out
 from .rng.capability import get_cpu_capability, set_cpu_capability
 from .rng.generator import Generator

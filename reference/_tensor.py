@@ -85,6 +85,16 @@ def wrap(a, dtype, be):
     return t
 
 
+def wrap_copy(arr, dt, be):
+    """wrap() for a copy laid out as torch's empty_like lays it out (to(), clone(), a leaf's first grad): kept as it is. wrap()
+    gives an empty array with all-zero strides contiguous ones (NumPy's fresh empty arrays have them), but
+    these are the input's own strides (from_numpy of an empty array), which torch keeps."""
+    out = wrap(arr, dt, be)
+    if arr.ndim and not arr.size:
+        out._a = out._st.base = arr
+    return out
+
+
 def _real_part(v, c_type):
     """float() or int() of a complex element: torch converts one without an imaginary part, and no other."""
     if isinstance(v, complex):

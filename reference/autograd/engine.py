@@ -9,7 +9,7 @@ import sys
 import numpy as np
 
 from .._layout import empty_laid_out, is_dense
-from .._tensor import wrap
+from .._tensor import wrap, wrap_copy
 from ..kernels.accumulate import TORCH_ORDER, sum_in
 from .node import AccumulateGrad, describe_saved
 
@@ -202,7 +202,7 @@ def accumulate(t, g, steal=False, owners=()):
             arr[...] = g
         else:
             arr = t._st.be.xp.array(g, dtype=t._a.dtype, order="C")
-        t._grad = wrap(arr, t.dtype, t._st.be)
+        t._grad = wrap_copy(arr, t.dtype, t._st.be)  # an empty leaf's all-zero strides stay too
         t._grad._st.version = int(dense)
     else:
         cur._a += g

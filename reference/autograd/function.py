@@ -192,7 +192,7 @@ def check_inplace(t, *others, through_view=False):
             refuse_view_rebase(t, indirect=False)
         if rg and (t if base is None else base).grad_fn is None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-    if rg and t.grad_fn is None:
+    if rg and t._fn is None:  # torch's is_leaf() reads the stored grad_fn: a view never given one counts as a leaf
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
 
 

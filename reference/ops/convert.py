@@ -6,7 +6,7 @@ import numpy as np
 from .. import _dtypes
 from .._device import backend_for
 from .._layout import copy_like, same_window
-from .._tensor import Tensor, wrap
+from .._tensor import Tensor, wrap, wrap_copy
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
 from ._common import (_C_NAMES, as_number, check_out_shape, checked_scalar, number_tensor, refuse_overlap,
@@ -74,16 +74,6 @@ def converted(self, dt, be):
     return wrap_copy(arr, dt, be)
 
 
-def wrap_copy(arr, dt, be):
-    """wrap() for a copy that copy_like laid out as torch's empty_like (to(), clone()): kept as it is. wrap()
-    gives an empty array with all-zero strides contiguous ones (NumPy's fresh empty arrays have them), but
-    these are the input's own strides (from_numpy of an empty array), which torch keeps."""
-    out = wrap(arr, dt, be)
-    if arr.ndim and not arr.size:
-        out._a = out._st.base = arr
-    return out
-
-
 def caster(dt):
     """The Tensor method that converts to dt: `.float()`, `.long()` ..."""
     def cast(self, memory_format=None):
@@ -124,9 +114,12 @@ def copy_(self, src, non_blocking=False):
         if as_number(src) is None:
             raise not_a("copy_", "other", 1, src)
         src = number_tensor(as_number(src))  # torch's binding takes a number as a 0-dim tensor
-    # torch leaves autograd out of a copy into an integer self (it cannot require grad), even from a src that does
-    others = (src,) if self.dtype.category >= _dtypes.FLOAT else ()
-    return inplace(self, others, CopyBackwards(), lambda old: (old, _here(src, self)), lambda: _check_copy(self, src))
+    if self.dtype.category < _dtypes.FLOAT:
+        # torch leaves autograd out of a copy into an integer self, even one that requires grad (x[...] = t makes
+        # one): no in-place checks, no node, its grad_fn unchanged
+        return inplace(self, (), None, lambda old: (_here(src, self),), lambda: _check_copy(self, src),
+                       check_autograd=False)
+    return inplace(self, (src,), CopyBackwards(), lambda old: (old, _here(src, self)), lambda: _check_copy(self, src))
 
 
 def _check_copy(self, src):

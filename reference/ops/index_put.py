@@ -230,8 +230,10 @@ def setitem(self, index, value):
         refuse_overlap(target._a)
         if src is not None and not fills:
             _refuse_copy_overlap(value, target)
-    # torch's copy_ into an integer x leaves autograd out, even when the value requires grad; its fill_ and
-    # index_put_ do not (the integer x then requires grad)
-    others = (src,) if self.dtype.category >= FLOAT or fills else ()
-    inplace(target, others, node, lambda old: (old, v), check if adv is None else None,
+    if self.dtype.category < FLOAT and adv is None and not fills:
+        # torch's copy_ into an integer x leaves autograd out (no checks, no node), even when x or the value
+        # requires grad; its fill_ and index_put_ do not (the integer x then requires grad)
+        inplace(target, (), None, lambda old: (v,), check, check_autograd=False)
+        return
+    inplace(target, (src,), node, lambda old: (old, v), check if adv is None else None,
             index=Ellipsis if adv is None else adv, kept=_index_tensors(items) if adv is not None else ())

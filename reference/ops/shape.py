@@ -11,13 +11,13 @@ import numpy as np
 from .. import _dtypes
 from .._dtypes import type_string
 from .._layout import copy_like
-from .._tensor import wrap
+from .._tensor import wrap, wrap_copy
 from .._warn import warn
 from ..autograd.function import primitive, record
 from ..autograd.node import Node
 from ._common import inverse_permutation
 from .arguments import tensor_argument
-from .convert import view_dtype, wrap_copy
+from .convert import view_dtype
 from .view_making import compute_stride, fmt_shape, infer_shape, make_view, size_args, strided
 
 

@@ -543,3 +543,49 @@ def test_an_in_place_op_reads_its_operands_grad_fn_before_its_kernel_checks(case
             v0.add_(2)
         return IN_PLACE_WITH_A_STALE_OPERAND[case](m, v8)
     check(program)
+
+
+COPIES_INTO_INTEGERS = [
+    "v1[...] = v0", "v1[...] = w", "v1[0] = v0", "v1[...] = 5", "v1.copy_(v0.expand(2, 3))", "v1.copy_(w.expand(2, 3))",
+    "v1.copy_(v1)", "v1.t().copy_(v1.t())", "v1[torch.tensor([0])] = v0.long()", "v1.copy_(torch.ones(3))",
+]
+
+
+@pytest.mark.parametrize("step", COPIES_INTO_INTEGERS)
+def test_a_copy_into_an_integer_tensor_that_requires_grad_records_nothing(step):
+    """torch's copy_ leaves autograd out when self is an integer tensor: no checks, no node (thirteenth run)."""
+    def program(m):
+        v1 = _integer_requiring_grad(m)
+        v0, w = m.tensor([1.5, 2.5, 3.5]), m.tensor([1.5, 2.5, 3.5], requires_grad=True)
+        exec(step, {"torch": m, "v0": v0, "v1": v1, "w": w})
+        return v1, v1.grad_fn.name() if v1.grad_fn else None
+    check(program)
+
+
+VIEWS_MADE_BEFORE_THE_BASE_REQUIRED_GRAD = {
+    "copy_ into an integer view": lambda m, v, t: v.copy_(v),
+    "add_ into an integer view": lambda m, v, t: v.add_(1),  # a leaf by its stored grad_fn: refused
+    "its grad_fn read first": lambda m, v, t: (v.grad_fn.name(), v.add_(1)),
+}
+
+
+@pytest.mark.parametrize("case", list(VIEWS_MADE_BEFORE_THE_BASE_REQUIRED_GRAD))
+def test_a_view_made_before_its_base_required_grad(case):
+    def program(m):
+        v2 = m.zeros((2, 3), dtype=m.int64)
+        v7 = v2.t()
+        v2[...] = m.tensor(1.0, requires_grad=True)
+        VIEWS_MADE_BEFORE_THE_BASE_REQUIRED_GRAD[case](m, v7, v2)
+        return v2.grad_fn.name(), v7.grad_fn.name()
+    check(program)
+
+
+def test_an_empty_leafs_grad_keeps_its_all_zero_strides():
+    def program(m):
+        v1 = m.tensor([], dtype=m.float32, requires_grad=True)
+        with m.no_grad():
+            v12 = m.from_numpy(v1.numpy())
+            v12.requires_grad_()
+            v12.backward(m.ones_like(v12))
+        return v12.grad, v12.grad.stride()
+    check(program)
