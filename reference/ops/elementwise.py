@@ -378,7 +378,7 @@ def _rounding(mode):
 def rounded_quotient(x, y, mode):
     """x / y rounded toward zero ('trunc') or down ('floor'), in x's and y's common dtype; the kernel's own
     checks (no complex kernel, integer division by zero) come after TensorIterator's."""
-    dt = _dtypes.FROM_NUMPY[np.result_type(x, y)]
+    dt = _dtypes.FROM_NUMPY[np.result_type(*(getattr(v, "dtype", v) for v in (x, y)))]  # a device array too
     if dt.is_complex:
         no_division_kernel(f"div_{mode}", dt)
     if dt.category < FLOAT:
