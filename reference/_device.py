@@ -4,6 +4,8 @@ A tensor's memory lives in a NumPy array on 'cpu' or a CuPy array on 'cuda'. The
 when its storage is created (`backend_for`); op code then calls array methods and never asks which
 device it runs on. CuPy is imported only when a CUDA device is first asked for.
 """
+import sys
+
 import numpy as np
 
 from ._cuda_kernels import BinaryKernels
@@ -169,6 +171,11 @@ def backend_for(dev):
             raise RuntimeError(f"CUDA error: invalid device ordinal (device {index} requested)")
         be = _cuda_backends[index] = _CupyBackend(cupy, index)
     return be
+
+
+def array_module(arr):
+    """NumPy, or the module of a device array's type (CuPy), for the calls NumPy does not dispatch (as_strided)."""
+    return np if isinstance(arr, (np.ndarray, np.generic)) else sys.modules[type(arr).__module__.partition(".")[0]]
 
 
 def backend_of(arr):

@@ -8,6 +8,11 @@ layout (_creation's *_like). Pure stride arithmetic over NumPy/CuPy arrays; no T
 import math
 
 
+# torch's error for a write into memory that several elements share (an expanded tensor)
+OVERLAPPING_WRITE = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
+                     "location. Please clone() the tensor before performing the operation.")
+
+
 def reorder_dimensions(shape, stride_lists):
     """Dims outermost first, as ATen's reorder_dimensions orders them for these operands' strides:
     larger strides outside; of two equal strides the smaller size goes inside; stride 0 decides nothing."""

@@ -124,6 +124,8 @@ def run_backward(roots, keep_graph, wrap, capture=None, owners=()):
             if g is not None and capture is None and node.variable._rg:
                 if node.variable._fn is not None:  # written in place since: no longer the leaf this edge reached
                     raise RuntimeError("leaf variable has been moved into the graph interior")
+                if g.__class__ is not np.ndarray and isinstance(g, np.generic):
+                    g = np.asarray(g)  # NumPy hands a 0-dim result back as a scalar; torch, a tensor
                 # torch's AccumulateGrad takes over a grad nobody else holds (use count 1) instead of copying
                 # it: here, no reference but this frame's `g` (and getrefcount's argument)
                 steal = sys.getrefcount(g) <= 2

@@ -6,6 +6,7 @@ first when the write is recorded; `regenerate_view_fn` does the second when a st
 """
 import numpy as np
 
+from .._layout import OVERLAPPING_WRITE
 from .._tensor import sync_views
 from .node import Node, grad_accumulator, set_grad_fn, short_name
 
@@ -63,6 +64,8 @@ class _Geometry:
         self.view = (view._a.shape, view.stride(), view.storage_offset())
         self.dtype = base._a.dtype
         self.xp = base._st.be.xp
+        # the view's dims that show one element in several places (expanded: stride 0)
+        self.repeated = tuple(d for d, (n, s) in enumerate(zip(*self.view[:2])) if s == 0 and n > 1)
 
     def buffers(self, g_base):
         """A storage-shaped scratch buffer holding g_base, and the view's window on it."""
@@ -95,6 +98,8 @@ class CopySlices(Node):
         self.saved = None
 
     def backward(self, g):
+        if self.geometry.repeated:  # torch copies the view's grad into a window of the base's: refused, as any write
+            raise RuntimeError(OVERLAPPING_WRITE)
         base_win, view_win = self.geometry.buffers(g)
         res = self.fn.backward(view_win.copy())
         view_win[...] = 0 if res[0] is None else res[0]
@@ -109,8 +114,7 @@ class AsStridedBackward0(Node):
 
     def backward(self, g):
         base_win, view_win = self.geometry.buffers(np.zeros_like(g, shape=self.geometry.base[0]))
-        shape, strides, _ = self.geometry.view
-        repeated = tuple(d for d, (n, s) in enumerate(zip(shape, strides)) if s == 0 and n > 1)
+        repeated = self.geometry.repeated
         if repeated:  # an expanded view shows an element in several places: their grads add up, as torch's do
             g = g.sum(axis=repeated, keepdims=True)
             view_win = view_win[tuple(slice(0, 1) if d in repeated else slice(None) for d in range(g.ndim))]

@@ -6,7 +6,7 @@ import numpy as np
 from .. import _dtypes
 from .._device import CPU
 from .._dtypes import scalar_dtype
-from .._layout import copy_like, elementwise_strides, empty_laid_out
+from .._layout import OVERLAPPING_WRITE, copy_like, elementwise_strides, empty_laid_out
 from .._tensor import Tensor, wrap
 
 NUMBERS = (bool, int, float, complex)
@@ -59,8 +59,7 @@ def refuse_overlap(a):
     """torch's in-place kernels (fill_ and zero_ aside) refuse a receiver with internal overlap; they check
     before writing anything."""
     if has_internal_overlap(a):
-        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
-                           "single memory location. Please clone() the tensor before performing the operation.")
+        raise RuntimeError(OVERLAPPING_WRITE)
 
 
 def refuse_partial_overlap(t, out, full=False):

@@ -18,7 +18,7 @@ from ..autograd.node import Node
 from ._common import inverse_permutation
 from .arguments import tensor_argument
 from .convert import view_dtype
-from .view_making import compute_stride, fmt_shape, infer_shape, make_view, size_args, strided
+from .view_making import compute_stride, fmt_shape, infer_shape, make_view, reshaped, size_args, strided
 
 
 # ---- view-like nodes ---------------------------------------------------------------------------
@@ -28,7 +28,7 @@ class ViewBackward0(Node):
         self.in_shape = in_shape
 
     def backward(self, g):
-        return (g.reshape(self.in_shape),)
+        return (reshaped(g, self.in_shape),)
 
 
 UnsafeViewBackward0 = type("UnsafeViewBackward0", (ViewBackward0,), {})
@@ -70,7 +70,14 @@ class SqueezeBackward0(ViewBackward0):
 
 SqueezeBackward1 = type("SqueezeBackward1", (SqueezeBackward0,), {})  # squeeze(dim)
 SqueezeBackward2 = type("SqueezeBackward2", (SqueezeBackward0,), {})  # squeeze((dims))
-UnsqueezeBackward0 = type("UnsqueezeBackward0", (ViewBackward0,), {})  # grad.squeeze(dim): always a new view
+class UnsqueezeBackward0(Node):
+    """grad.squeeze(dim): always a new view, the other dims keeping their strides (a reshape may not)"""
+
+    def __init__(self, dim):
+        self.dim = dim
+
+    def backward(self, g):
+        return (g.squeeze(axis=self.dim),)
 
 
 class AliasBackward0(ViewBackward0):
@@ -213,6 +220,9 @@ def T(self):
 
 
 def mT(self):
+    if self._a.ndim == 0:
+        warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.")
+        return self
     if self._a.ndim < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
     return transpose(self, -2, -1)
@@ -227,7 +237,7 @@ def unsqueeze(self, dim):
     new = 1 if d >= n else self._a.shape[d] * st[d]
     strides = st[:d] + (new,) + st[d:]
     cand = np.expand_dims(self._a, d)
-    return make_view(self, strided(self, cand, shape, strides), UnsqueezeBackward0(self._a.shape))
+    return make_view(self, strided(self, cand, shape, strides), UnsqueezeBackward0(d))
 
 
 def squeeze(self, dim=None):

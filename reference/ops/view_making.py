@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from .._device import array_module
 from .._tensor import Tensor, view_of
 from ..autograd.function import record
 from ..autograd.grad_mode import state as grad_mode
@@ -22,6 +23,17 @@ def strided(t, candidate, shape, strides):
         return candidate
     return t._st.be.xp.lib.stride_tricks.as_strided(t._a, shape, want)
 
+
+
+def reshaped(arr, shape):
+    """arr.reshape(shape) with the strides torch's view gives (computeStride: NumPy picks its own for size-1
+    dims), or NumPy's copy where no view exists (torch's reshape copies then)."""
+    item = arr.itemsize
+    strides = compute_stride(arr.shape, tuple(s // item for s in arr.strides), shape) if arr.size else None
+    r = arr.reshape(shape)
+    if strides is None or r.strides == tuple(s * item for s in strides):
+        return r
+    return array_module(arr).lib.stride_tricks.as_strided(r, shape, tuple(s * item for s in strides))
 
 
 def make_view(t, arr, node):

@@ -589,3 +589,32 @@ def test_an_empty_leafs_grad_keeps_its_all_zero_strides():
             v12.backward(m.ones_like(v12))
         return v12.grad, v12.grad.stride()
     check(program)
+
+
+VIEW_CHAINS = [("(1, 3)", "x.t().unsqueeze(0)"), ("(1, 3)", "x.t().view(1, -1, 1)"), ("(2, 1, 3)", "x.mT.reshape(-1, 1)"),
+               ("(1, 3)", "x.permute(1, 0).view(1, -1, 1)"), ("(3, 1)", "x.t().unsqueeze(-1)"), ("(2, 1, 3)", "x.squeeze(1)"),
+               ("()", "(x * 1).unsqueeze(0)"), ("()", "x.squeeze() * 1"), ("()", "x.mT.t()"), ("(1,)", "x[0].mT")]
+
+
+@pytest.mark.parametrize("shape, chain", VIEW_CHAINS, ids=str)
+def test_a_leafs_grad_through_views_has_torchs_strides(shape, chain):
+    """A view's backward lays its grad out as torch's view/squeeze do (size-1 dims too), and a 0-dim grad is a
+    tensor the leaf takes over (fourteenth thorough run)."""
+    def program(m):
+        x0 = m.ones(eval(shape), requires_grad=True)
+        y = eval(chain, {"x": x0})
+        y.backward(m.ones_like(y))
+        return x0.grad, x0.grad.stride(), x0.grad._version
+    check(program)
+
+
+@pytest.mark.parametrize("write", ["zero_()", "fill_(2)"])
+def test_a_write_through_an_expanded_view_fails_the_backward(write):
+    """torch's fill_ and zero_ write an expanded view; CopySlices' backward then refuses to copy into it
+    (fourteenth thorough run: before the grad reaches an integer tensor)."""
+    def program(m):
+        v1 = _integer_requiring_grad(m)
+        v26 = m.div(v1, 2)
+        eval(f"v26.expand(2, 2, 3).{write}", {"v26": v26})
+        v26.sum().backward()
+    check(program)
