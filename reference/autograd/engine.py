@@ -139,8 +139,6 @@ def run_backward(roots, keep_graph, wrap, capture=None, owners=()):
                 outs = tuple(None if o is None else o.conj() for o in node.backward(g.conj()))
             else:
                 outs = node.backward(g)
-            if not keep_graph:
-                node.release()
         meta = node._meta
         for i, (nxt, _) in enumerate(node.next_functions):
             if nxt is None:
@@ -160,6 +158,8 @@ def run_backward(roots, keep_graph, wrap, capture=None, owners=()):
             deps[nxt] = left
             if not left:
                 heapq.heappush(ready, (-nxt._seq, next(order), nxt))
+        if g is not None and not keep_graph:
+            node.release()  # after its grads passed torch's validate_outputs: a failed backward can run again
         outs = gi = None  # hold no grad past its node: a leaf may take over one nobody holds (see above)
 
 

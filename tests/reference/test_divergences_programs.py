@@ -618,3 +618,18 @@ def test_a_write_through_an_expanded_view_fails_the_backward(write):
         eval(f"v26.expand(2, 2, 3).{write}", {"v26": v26})
         v26.sum().backward()
     check(program)
+
+
+def test_a_backward_that_fails_validation_keeps_the_saved_tensors():
+    """torch releases a node's saved tensors after its grads passed validate_outputs, so a backward that failed
+    there can run again and fails the same way (fifteenth thorough run)."""
+    def program(m):
+        v26 = m.div(_integer_requiring_grad(m), 2)
+        errors = []
+        for _ in range(2):
+            try:
+                v26.sum().backward()
+            except RuntimeError as e:
+                errors.append(str(e).split(" INTERNAL ASSERT FAILED")[0])
+        return errors
+    check(program)
