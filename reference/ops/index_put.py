@@ -103,6 +103,10 @@ def _refuse_copy_overlap(value, target):
     refuse_partial_overlap(value, target)
 
 
+_SAME_MEMORY = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+                "memory location. Please clone() the tensor before performing the operation.")
+
+
 def _warn_expanded(op, example):
     warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the tensor before performing this "
          f"operation. This also applies to advanced indexing e.g. {example}")
@@ -149,13 +153,13 @@ def setitem(self, index, value):
             # torch's assert_no_overlap(self, value), self being the region the basic indices make; the
             # very tensor written is refused even when empty (get_overlap_status: same TensorImpl -> Full)
             if value is self and not through_view:
-                raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to "
-                                   "tensor refer to a single memory location. Please clone() the tensor before "
-                                   "performing the operation.")
+                raise RuntimeError(_SAME_MEMORY)
             refuse_partial_overlap(value, view_of(self, region) if through_view else self, full=True)
         if not fill:  # then assert_no_overlap(self, index) for every index tensor (x[x > 0] = v reads x's memory)
             for x in items:
                 if isinstance(x, Tensor) and x._st.be is self._st.be:
+                    if x is self and not through_view:  # x[x] = v: the same tensor, refused even when empty
+                        raise RuntimeError(_SAME_MEMORY)
                     refuse_partial_overlap(x, view_of(self, region) if through_view else self, full=True)
         adv_dims = _check_bounds(self, region.shape, adv_dims, kernel=False)
         adv = _adv_tuple(region.ndim, adv_dims)

@@ -633,3 +633,13 @@ def test_a_backward_that_fails_validation_keeps_the_saved_tensors():
                 errors.append(str(e).split(" INTERNAL ASSERT FAILED")[0])
         return errors
     check(program)
+
+
+@pytest.mark.parametrize("value", ["t.zeros(3, dtype=t.int64)", "t.zeros(0, dtype=t.bool)", "t.tensor([False])", "True"])
+def test_a_mask_that_is_the_written_tensor(value):
+    """index_put_'s assert_no_overlap(self, index) refuses the very tensor even when it is empty (sixteenth run)."""
+    def program(m):
+        v2 = m.tensor([[], []], dtype=m.bool)
+        v2[v2] = eval(value, {"t": m})
+        return v2
+    check(program)
