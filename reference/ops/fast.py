@@ -8,6 +8,7 @@ cost a third of a 3x3 add.
 """
 import numpy as np
 
+from .._device import CPU
 from .._fp import IGNORE, quiet_inline, reset_state, set_state
 from .._tensor import Tensor, wrap
 from ..autograd.function import refuse_stale_inputs
@@ -22,16 +23,17 @@ def _fast_operator(ufunc, readable):
     def method(self, other):
         token = set_state(IGNORE)
         try:
-            if other.__class__ is Tensor and self.dtype is other.dtype and self._st.be is other._st.be \
+            be = self._st.be
+            if other.__class__ is Tensor and self.dtype is other.dtype and be is other._st.be \
                     and not (grad_mode.enabled and (self._rg or other._rg)):
                 x, y = self._a, other._a
                 try:
-                    r = self._st.be.binary(ufunc, x, y)
+                    r = ufunc(x, y) if be is CPU else be.binary(ufunc, x, y)  # the CPU's binary is the ufunc
                 except ValueError:
                     raise broadcast_error(x.shape, y.shape) from None
                 if not (x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous and r.size):
-                    r = _laid_out(r, x, y, self._st.be)
-                return wrap(r, self.dtype, self._st.be)
+                    r = _laid_out(r, x, y, be)
+                return wrap(r, self.dtype, be)
             if not isinstance(other, Tensor) and as_number(other) is None:
                 return NotImplemented
             return readable(self, other)
