@@ -354,11 +354,10 @@ def div(input, other, *, rounding_mode=None):
     if rounding_mode is not None:
         return _binary(input, other, None, DivBackward2(rounding_mode), _rounding(rounding_mode))
     a, b = _true_div_operands(input, other)
-    if all(t.__class__ is not Tensor or t._st.be.is_host for t in (input, other)):
-        # laid out by the cast copies, as _src says
-        return _binary(a, b, np.true_divide, DivBackward0(), "div", inputs=(input, other))
-    return _binary(a, b, np.true_divide, DivBackward0(), "div", layout=(_src(input, input), _src(other, other)),
-                   inputs=(input, other))
+    # on the CPU the result is laid out by the cast copies, on a device by the operands themselves (as _src says)
+    on_host = all(t.__class__ is not Tensor or t._st.be.is_host for t in (input, other))
+    layout = None if on_host else (_src(input, input), _src(other, other))
+    return _binary(a, b, np.true_divide, DivBackward0(), "div", layout=layout, inputs=(input, other))
 
 
 def div_(self, other, *, rounding_mode=None):
