@@ -17,7 +17,8 @@ from .grad_mode import state as grad_mode
 from .node import grad_accumulator, set_grad_fn
 from .views import grad_fn, rebase_view, refuse_view_rebase
 
-__all__ = ["recording", "record", "inplace", "check_inplace", "refuse_stale_inputs", "primitive"]
+__all__ = ["recording", "record", "unsupported_dtype", "inplace", "check_inplace", "refuse_stale_inputs",
+           "primitive"]
 
 
 def recording(*inputs):
@@ -28,6 +29,11 @@ def recording(*inputs):
         if getattr(t, "_rg", False):
             return True
     return False
+
+
+def unsupported_dtype(dt):
+    """torch's set_history refusal of a new output with history whose dtype cannot carry a grad (an integer)."""
+    return RuntimeError(f"Autograd not support dtype: {dt.c10_name}")
 
 
 def record(out, inputs, node, args=(), states=None, kept=()):
@@ -44,7 +50,7 @@ def record(out, inputs, node, args=(), states=None, kept=()):
         return out
     if states is None and out.dtype.category < FLOAT:
         # torch's set_history of an op's new output (an in-place write, which passes `states`, rebases instead)
-        raise RuntimeError(f"Autograd not support dtype: {out.dtype.c10_name}")
+        raise unsupported_dtype(out.dtype)
     if node.one_input:
         inputs = inputs[:1]
     if states is None:
@@ -136,7 +142,7 @@ def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd
     if t.dtype.category < FLOAT and 0 in node.saved_inputs and \
             _keeps_input(node, 0, lambda e: e < len(inputs) and getattr(inputs[e], "_rg", False)):
         # torch saves a clone of the old self, an op of its own whose new output would carry history
-        raise RuntimeError(f"Autograd not support dtype: {t.dtype.c10_name}")
+        raise unsupported_dtype(t.dtype)
     old = snapshot(t, copy=0 in node.saved_inputs)
     inputs = (old,) + tuple(others)
     # torch links the edges and saves the operands before the write: an operand that the write changes (t

@@ -11,7 +11,7 @@ from .. import _dtypes
 from .._dtypes import FLOAT, type_string
 from .._tensor import Tensor, view_of
 from .._warn import warn
-from ..autograd.function import check_inplace, inplace, recording, refuse_stale_inputs
+from ..autograd.function import check_inplace, inplace, recording, refuse_stale_inputs, unsupported_dtype
 from ..autograd.node import Node
 from ._common import (_C_NAMES, as_number, checked_scalar, device_mismatch, has_internal_overlap, refuse_overlap,
                       refuse_partial_overlap)
@@ -184,7 +184,7 @@ def setitem(self, index, value):
             # and so does an integer value that requires grad (the view would be an integer output with history)
             refuse_stale_inputs((value,))
             if value.dtype.category < _dtypes.FLOAT and recording(value):
-                raise RuntimeError(f"Autograd not support dtype: {value.dtype.c10_name}")
+                raise unsupported_dtype(value.dtype)
         if v.shape != target_shape and not (adv is not None and fill):  # torch views the value without its leading 1s
             v = v.reshape(_strip_ones(v.shape))
         if v.ndim > len(target_shape) and any(n != 1 for n in v.shape[:v.ndim - len(target_shape)]):
