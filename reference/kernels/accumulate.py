@@ -32,7 +32,6 @@ import math
 
 import numpy as np
 
-from ..rng import capability
 from .iteration import GRAIN_SIZE, blocks_of, lanes, layout_of, layout_of_shape, num_threads
 from .._layout import allocated_contiguous, reduced_shape
 
@@ -161,7 +160,7 @@ def torch_sum(a, dims):
     if a.size == 0:
         return np.zeros_like(a, shape=_kept(a, dims))
     if a.size <= _TRACED_MAX and a.dtype != np.float16:  # the small case below, its plan found in one lookup
-        perm, shape, plan = _small_plan(a.shape, a.strides, a.itemsize, dims, capability._override)
+        perm, shape, plan = _small_plan(a.shape, a.strides, a.itemsize, dims)
         return _run(plan, a.transpose(perm).reshape(shape), a.dtype)
     perm, sizes, ins, outs = layout_of(a, dims)
     pack = 2 if a.dtype == np.float16 else 1
@@ -254,9 +253,9 @@ def _compiled(ops, outs):
 
 
 @functools.lru_cache(maxsize=1024)
-def _small_plan(shape, byte_strides, itemsize, dims, _capability):
+def _small_plan(shape, byte_strides, itemsize, dims):
     """(axes, shape, plan): the walk's blocks of an array of this layout (blocks_of) and the program that sums
-    them. `_capability` is in the key because the vector width is."""
+    them."""
     perm, sizes, ins, outs = layout_of_shape(shape, byte_strides, itemsize, dims)
     return tuple(perm[::-1]), tuple(sizes[::-1]), _plan(tuple(sizes), tuple(ins), tuple(outs), lanes(itemsize), 1)
 

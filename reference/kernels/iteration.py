@@ -13,11 +13,12 @@ GRAIN_SIZE = 32768          # at::internal::GRAIN_SIZE: below this a reduction r
 
 def lanes(itemsize):
     """Elements per Vectorized<T> in the kernel build torch dispatches to here."""
-    return (64 if capability_name() == "avx512" else 32) // itemsize
+    return capability.vector_bytes() // itemsize
 
 
 def capability_name():
-    """The kernel build torch runs here ('default', 'avx2', 'avx512'), as set_cpu_capability decides."""
+    """The kernel build torch runs here ('default' or 'avx2'; an AVX512 CPU runs the AVX2 build), as
+    set_cpu_capability decides."""
     # get_cpu_capability() reads /proc/cpuinfo on every call (0.1-0.5 ms, more than a small sum); the
     # machine does not change, and torch reads ATEN_CPU_CAPABILITY once, so only set_cpu_capability can
     return _cached_capability(capability._override)
@@ -25,7 +26,7 @@ def capability_name():
 
 @functools.lru_cache(maxsize=8)
 def _cached_capability(override):
-    return capability.get_cpu_capability()
+    return capability.kernel_build()
 
 
 @functools.lru_cache(maxsize=None)

@@ -16,12 +16,13 @@ ATen (read, not copied) computes every norm in norm_kernel_tensor_iterator_impl 
    of the walk per thread; each thread's running sum starts from 0 and the thread sums are added in thread
    order. Several outputs are shared between threads whole (foreach_reduced_elt), so each is one running sum.
 
-std::pow of float/double is the C library's powf/pow; NumPy's power calls the same functions (see _pow),
-which the differential tests check against torch.
+std::pow of float/double is the C library's powf/pow, which kernels/libm.py calls (NumPy's power is not always
+those), and which the differential tests check against torch.
 """
 import numpy as np
 
 from ..rng.fma import fma32, fma64
+from . import libm
 from .accumulate import running_sum
 from .iteration import GRAIN_SIZE, blocks_of, capability_name, lanes, layout_of, num_threads
 
@@ -47,18 +48,11 @@ def torch_norm(a, p, dims):
     elif p == 2:
         terms = magnitude * magnitude
     else:
-        terms = _pow(magnitude, acc.type(p))
+        terms = libm.power(magnitude, acc.type(p))
     out = _walk_sum(terms)
     if p not in (0, 1):   # project: sqrt for NormTwoOps, pow(acc, 1/p) with 1/p rounded in acc's type
-        out = np.sqrt(out) if p == 2 else _pow(out, acc.type(1) / acc.type(p))
+        out = np.sqrt(out) if p == 2 else libm.power(out, acc.type(1) / acc.type(p))
     return out.astype(a.dtype, copy=False)
-
-
-def _pow(x, y):
-    """std::pow(x, y) elementwise, i.e. the C library's pow/powf. NumPy calls those too when the exponent is an
-    array, but takes shortcuts for a scalar exponent of 2, 0.5 or -1 (x*x, sqrt, 1/x) that round differently."""
-    with np.errstate(all="ignore"):     # overflow to inf and 0 ** -p are torch's results too, without a warning
-        return np.power(x, np.full(x.shape, y, x.dtype))
 
 
 def _kept(a, dims):

@@ -1,7 +1,12 @@
 """Which of torch's CPU kernel builds (DEFAULT, AVX2, AVX512) torch would run here.
 
-It matters for bits: the AVX2/AVX512 builds fuse `x * s + m` into one FMA and the
-AVX2 build draws float32 normals with its own vectorised log/sincos.
+It matters for bits: the AVX2 build fuses `x * s + m` into one FMA, draws float32 normals with its own
+vectorised log/sincos, and sums in vectors of 32 bytes.
+
+An AVX512 CPU runs the AVX2 build of every kernel the reference models (sum, mean, norm, add, arange, the random
+fills). ATen's DispatchStub registers a kernel for AVX512 only where its file says ALSO_REGISTER_AVX512_DISPATCH
+(a few, such as softmax and pooling); a plain REGISTER_DISPATCH leaves the AVX512 slot empty, and the stub falls
+back to the AVX2 kernel. `get_cpu_capability()` still answers 'avx512' there, as torch's does.
 """
 import functools
 import os
@@ -49,16 +54,24 @@ def get_cpu_capability():
     return _override if _override is not None else detect()
 
 
+def kernel_build():
+    """The build ('default' or 'avx2') of the kernels the reference models that torch runs here: an AVX512 CPU
+    runs their AVX2 build (see the module's docstring)."""
+    capability = get_cpu_capability()
+    return "avx2" if capability == "avx512" else capability
+
+
 def fuses_multiply_add():
     """True where torch's compiler contracted `x * s + m` into one rounding."""
-    return get_cpu_capability() != "default"
+    return kernel_build() == "avx2"
 
 
 def uses_avx2_normal():
-    """The float32 16-wide normal kernel: AVX512 torch reuses the AVX2 one (no AVX512 dispatch)."""
-    return get_cpu_capability() in ("avx2", "avx512")
+    """The float32 16-wide normal kernel of the AVX2 build."""
+    return kernel_build() == "avx2"
 
 
 def vector_bytes():
-    """The width of torch's Vectorized<T> in this build: 64 bytes for AVX512, else 32 (DEFAULT too)."""
-    return 64 if get_cpu_capability() == "avx512" else 32
+    """The width of torch's Vectorized<T> in the build its kernels run here: 32 bytes, in the AVX2 build and in the
+    DEFAULT one alike (an AVX512 CPU runs the AVX2 build, see the module's docstring)."""
+    return 32

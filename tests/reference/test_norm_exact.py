@@ -20,7 +20,7 @@ from _refcompare import broadcast_grads
 PS = [1, 3, 0.5, -1, 2.5, -0.5, 0, 2, math.inf, -math.inf]
 DTYPES = [np.float16, np.float32, np.float64]
 DTYPE_IDS = ["float16", "float32", "float64"]
-# 1-D sizes around the float64/float32/float16 vector widths (4/8/16 lanes on AVX2, 8/16/32 on AVX512)
+# 1-D sizes around the float64/float32/float16 vector widths (4/8/16 lanes: the AVX2 build, which AVX512 CPUs run too)
 SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 255, 256, 257, 1000, 4097]
 SHAPES = [(), (0,), (3, 0), (0, 4), (1, 1), (4, 1), (1, 6), (2, 2), (4, 3), (5, 16), (16, 5), (33, 65), (3, 4, 5),
           (9, 1, 17), (2, 3, 7)]
