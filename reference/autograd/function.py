@@ -58,8 +58,9 @@ def record(out, inputs, node, args=(), states=None, kept=()):
     if node.requiring_only:
         linked = [i for i, t in enumerate(inputs) if getattr(t, "_rg", False)]
         inputs, states = tuple(inputs[i] for i in linked), [states[i] for i in linked]
-    node.next_functions = tuple((s[0], 0) for s in states[:len(inputs)])
-    node._meta = [None if s[0] is None else (t._a.shape, t._a.dtype) for t, s in zip(inputs, states)]
+    edges = [s[0] for s in states[:len(inputs)]]
+    node.next_functions = tuple([(e, 0) for e in edges])
+    node._meta = [None if e is None else (t._a.shape, t._a.dtype) for t, e in zip(inputs, edges)]
     if node.saved_inputs or node.saves_result or kept:
         _save(node, inputs, args, out, states, kept)
     out._rg = True
@@ -72,11 +73,14 @@ def record(out, inputs, node, args=(), states=None, kept=()):
 def _state(t):
     """What the graph keeps of an input: its edge (grad_fn, or the leaf's accumulator), its grad_fn and its
     version. Reading grad_fn refreshes a view written in place, which may make it require grad."""
-    fn = t.grad_fn if getattr(t, "_rg", None) is not None else None
-    edge = fn
-    if fn is None and getattr(t, "_rg", False):
-        edge = grad_accumulator(t)
-    return edge, fn, (t._st.version if hasattr(t, "_st") else None)
+    if not isinstance(t, Tensor):
+        return _NO_STATE
+    fn = grad_fn(t)
+    edge = grad_accumulator(t) if fn is None and t._rg else fn
+    return edge, fn, t._st.version
+
+
+_NO_STATE = (None, None, None)  # a Python number or None among the operands: no edge
 
 
 def _save(node, inputs, args, out, states, kept=()):
@@ -88,16 +92,16 @@ def _save(node, inputs, args, out, states, kept=()):
     names the input's grad_fn at the time of the error, and a saved input that lost its grad_fn (detach_) fails;
     a saved result keeps the node that made it (holding the result would be a cycle, in torch as here)."""
     saved, checks = [], []
-    edges = node.next_functions
+    linked = {e for e, (fn, _) in enumerate(node.next_functions) if fn is not None} if node.saved_for else None
     for i in node.saved_inputs:
-        if not _keeps_input(node, i, lambda e: e < len(edges) and edges[e][0] is not None):
+        if linked is not None and not _keeps_input(node, i, linked):
             saved.append(None)
             continue
         saved.append(args[i])
         t = inputs[i] if i < len(inputs) else None
-        if hasattr(t, "_st"):
-            checks.append((t._st, states[i][2], t._a.shape, t.dtype, states[i][1], t._base is not None,
-                           t))
+        if isinstance(t, Tensor):
+            _, fn, version = states[i]
+            checks.append((t._st, version, t._a.shape, t.dtype, fn, t._base is not None, t))
     if node.unpack_reversed:
         checks.reverse()
     if node.saves_result:
@@ -112,9 +116,9 @@ def _save(node, inputs, args, out, states, kept=()):
 
 def _keeps_input(node, i, linked):
     """Whether backward keeps saved input i: unless `node.saved_for` names the grads that read it and none of
-    them is `linked(edge index)` (see _save)."""
+    them is among the `linked` edges (a set of edge indices, see _save)."""
     users = node.saved_for.get(i) if node.saved_for else None
-    return users is None or any(linked(e) for e in users)
+    return users is None or not linked.isdisjoint(users)
 
 
 def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd=True, kept=()):
@@ -140,7 +144,7 @@ def inplace(t, others, node, args_of, check=None, index=Ellipsis, check_autograd
         return t
     inputs = (t,) + tuple(others)
     if t.dtype.category < FLOAT and 0 in node.saved_inputs and \
-            _keeps_input(node, 0, lambda e: e < len(inputs) and getattr(inputs[e], "_rg", False)):
+            _keeps_input(node, 0, {e for e, o in enumerate(inputs) if getattr(o, "_rg", False)}):
         # torch saves a clone of the old self, an op of its own whose new output would carry history
         raise unsupported_dtype(t.dtype)
     old = snapshot(t, copy=0 in node.saved_inputs)

@@ -31,7 +31,12 @@ def _fast_operator(ufunc, readable):
                     r = ufunc(x, y) if be is CPU else be.binary(ufunc, x, y)  # the CPU's binary is the ufunc
                 except ValueError:
                     raise broadcast_error(x.shape, y.shape) from None
-                if not (x.shape == y.shape and x.flags.c_contiguous and y.flags.c_contiguous and r.size):
+                # TensorIterator's fast setup: C-contiguous operands of one shape give a C-contiguous result, as
+                # NumPy's. One shape, read off ints (building the shape tuples costs more): operands of equal ndim
+                # whose sizes equal the broadcast result's, which is not empty.
+                n = r.size
+                if not (n and x.size == n and y.size == n and x.ndim == y.ndim
+                        and x.flags.c_contiguous and y.flags.c_contiguous):
                     r = _laid_out(r, x, y, be)
                 return wrap(r, self.dtype, be)
             if not isinstance(other, Tensor) and as_number(other) is None:
