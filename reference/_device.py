@@ -179,8 +179,9 @@ def array_module(arr):
 
 
 def backend_of(arr):
-    """The backend an array already lives on: NumPy arrays and scalars are the CPU's, CuPy's their GPU's."""
-    if isinstance(arr, (np.ndarray, np.generic)) or not hasattr(arr, "device"):
+    """The backend an array already lives on: NumPy arrays and scalars are the CPU's, CuPy's their GPU's (an array of
+    the CPU backend's own module is the CPU's: the strict CuPy stand-in of tests/reference/emulated_device)."""
+    if isinstance(arr, (np.ndarray, np.generic)) or not hasattr(arr, "device") or array_module(arr) is CPU.xp:
         return CPU
     return backend_for(device("cuda", arr.device.id))
 

@@ -8,7 +8,8 @@ import sys
 
 import numpy as np
 
-from .._layout import empty_laid_out, is_dense
+from .._device import backend_of
+from .._layout import elementwise_strides, empty_laid_out, is_dense
 from .._tensor import wrap, wrap_copy
 from ..kernels.accumulate import TORCH_ORDER, sum_in
 from .node import AccumulateGrad, describe_saved
@@ -62,6 +63,22 @@ def _sum_to(g, shape):
     return g.reshape(shape)
 
 
+def _add_grads(old, new):
+    """A second grad for the same input, added to the first as torch's InputBuffer::accumulate does: into the first
+    one in place when it is dense, so the sum keeps its strides (of size-1 dims too, which NumPy's sum does not),
+    else into a new tensor laid out as TensorIterator lays out old + new."""
+    total = old + new
+    if total.strides == old.strides or not total.size:
+        return total
+    item = total.itemsize
+    shape, strides = old.shape, tuple(s // item for s in old.strides)
+    if not (total.shape == shape and is_dense(shape, strides)):
+        strides = elementwise_strides(total.shape, ((shape, strides), (new.shape, tuple(s // item for s in new.strides))))
+    out = empty_laid_out(backend_of(total), total.shape, strides, total.dtype)
+    out[...] = total
+    return out
+
+
 def _check_saved(node):
     if node.saved is None:
         raise RuntimeError(_FREED)
@@ -103,7 +120,7 @@ def run_backward(roots, keep_graph, wrap, capture=None, owners=()):
                     stack.append(nxt)
     grads = {}
     for n, g in roots:
-        grads[n] = grads[n] + g if n in grads else g
+        grads[n] = _add_grads(grads[n], g) if n in grads else g
     # A node runs once all its consumers ran, so its grad is complete. Of the ready nodes, torch's engine runs the one
     # made last first (its sequence number; leaves' accumulators first of all): that order decides which error a
     # broken graph raises first and in which order grads add up.
@@ -151,7 +168,7 @@ def run_backward(roots, keep_graph, wrap, capture=None, owners=()):
                 if dt.kind not in "fc":
                     raise RuntimeError(NOT_DIFFERENTIABLE)
                 if nxt in grads:
-                    grads[nxt] = grads[nxt] + gi
+                    grads[nxt] = _add_grads(grads[nxt], gi)
                 else:
                     grads[nxt] = gi
             left = deps[nxt] - 1

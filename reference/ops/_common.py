@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from .. import _dtypes
-from .._device import CPU
+from .._device import CPU, backend_of
 from .._dtypes import scalar_dtype
 from .._layout import OVERLAPPING_WRITE, copy_like, elementwise_strides, empty_laid_out
 from .._tensor import Tensor, wrap
@@ -196,6 +196,39 @@ def torch_layout(r, be, operands):
     out = empty_laid_out(be, r.shape, [s // r.itemsize for s in want], r.dtype)
     out[...] = r
     return out
+
+
+def formula(r, x, y):
+    """A backward formula's result r = x `op` y (y may be a number), laid out as torch's TensorIterator lays it out.
+    It shows where a leaf takes the grad over as its .grad (AccumulateGrad), strides of size-1 dims included:
+    NumPy's own layout differs when an operand is transposed, such as the saved input of x.t() * x.t(). A unary
+    op's formula g * f(a) passes a for f(a), which torch lays out as a."""
+    if _fast_setup(r, x, y):
+        return r
+    return torch_layout(r, backend_of(r), (geometry(x), geometry(y)))
+
+
+def product(g, v):
+    """g * v, as a backward formula lays it out (see formula)."""
+    return formula(g * v, g, v)
+
+
+def iterator_layout(r, x, y, be):
+    """NumPy's result r of an elementwise op on x and y, with torch's strides (see torch_layout)."""
+    if _fast_setup(r, x, y):
+        return r
+    return torch_layout(r, be, (geometry(x), geometry(y)))
+
+
+def _fast_setup(r, x, y):
+    """TensorIterator's fast setup, where NumPy's C order is torch's: the hot path skips the stride rule."""
+    return r.size and 1 not in r.shape and _plain(x, r.shape) and _plain(y, r.shape)
+
+
+def _plain(v, shape):
+    """A Python number, or a C-contiguous array of the result's shape: when every operand is one (and no dim
+    has size 1, whose strides torch sets by its own rule), torch's result is C-contiguous, as NumPy's is."""
+    return not hasattr(v, "strides") or (v.shape == shape and v.flags.c_contiguous)
 
 
 def inverse_permutation(perm):

@@ -18,9 +18,9 @@ from .._dtypes import FLOAT, INT, _combine, scalar_dtype
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import (as_number, broadcast_error, cast_operand, check_cast, check_out_shape, device_mismatch, geometry,
-                      has_zero, no_division_kernel, refuse_overlap, refuse_partial_overlap,
-                      torch_layout, wrapped_number)
+from ._common import (as_number, broadcast_error, cast_operand, check_cast, check_out_shape, device_mismatch, formula,
+                      has_zero, iterator_layout, no_division_kernel, product, refuse_overlap,
+                      refuse_partial_overlap, wrapped_number)
 from .convert import converted
 from .arguments import SIGNATURES, invalid_arguments, invalid_combination, not_a
 from .unary import reciprocal
@@ -143,7 +143,7 @@ class MulBackward0(Node):
 
     def backward(self, g):
         a, b = self.saved  # None where no linked edge needs it (saved_for)
-        return (None if b is None else g * b), (None if a is None else g * a)
+        return (None if b is None else product(g, b)), (None if a is None else product(g, a))
 
 
 class DivBackward0(Node):
@@ -159,7 +159,11 @@ class DivBackward0(Node):
     def backward(self, g):
         a, b = self.saved  # None where no linked edge needs it (saved_for)
         # ATen: grad_other = -grad * ((self / other) / other), rounded in that order
-        return (None if b is None else g / b), (None if a is None else -g * ((a / b) / b))
+        grad_other = None
+        if a is not None:
+            quotient = formula(a / b, a, b)
+            grad_other = product(-g, formula(quotient / b, quotient, b))
+        return (None if b is None else formula(g / b, g, b)), grad_other
 
 
 class DivBackward2(Node):
@@ -198,19 +202,6 @@ def add_scaled(a, b, alpha):
     return wide if dt == np.float32 else wide.astype(dt)
 
 
-def _laid_out(r, x, y, be):
-    """NumPy's result r of an elementwise op on x and y, with torch's strides (see torch_layout)."""
-    if r.size and 1 not in r.shape and _plain(x, r.shape) and _plain(y, r.shape):
-        return r  # TensorIterator's fast setup, and NumPy's C order: the hot path skips the stride rule
-    return torch_layout(r, be, (geometry(x), geometry(y)))
-
-
-def _plain(v, shape):
-    """A Python number, or a C-contiguous array of the result's shape: when every operand is one (and no dim
-    has size 1, whose strides torch sets by its own rule), torch's result is C-contiguous, as NumPy's is."""
-    return not hasattr(v, "strides") or (v.shape == shape and v.flags.c_contiguous)
-
-
 def _src(b, y):
     """An operand as TensorIterator lays the result out by it: on the CPU what it computes from (`y`: the tensor,
     or its cast copy, see _cast), on CUDA the tensor's own array (the kernel casts as it reads); a number as is."""
@@ -242,7 +233,7 @@ def _binary(a, b, ufunc, node, op, alpha=1, layout=None, inputs=None):
         fused = node.alpha != 1
     r = node.forward(x, y) if ufunc is None or fused else be.binary(ufunc, x, y)
     ax, ay = layout or (_src(a, x), _src(b, y))
-    return record(wrap(_laid_out(r, ax, ay, be), dt, be), inputs or (a, b), node, (x, y))
+    return record(wrap(iterator_layout(r, ax, ay, be), dt, be), inputs or (a, b), node, (x, y))
 
 
 def _binary_(a, b, node, op, alpha=1, first=None, floating=False):
@@ -320,7 +311,7 @@ def rsub(input, other, *, alpha=1):
     _no_bool_sub(other, input)
     node = RsubBackward1(checked_alpha(dt, alpha))
     be = input._st.be
-    return record(wrap(_laid_out(node.forward(x, y), input._a, y, be), dt, be), (input, None), node, (x, y))
+    return record(wrap(iterator_layout(node.forward(x, y), input._a, y, be), dt, be), (input, None), node, (x, y))
 
 
 def mul(input, other):

@@ -13,8 +13,8 @@ from .._fp import IGNORE, quiet_inline, reset_state, set_state
 from .._tensor import Tensor, wrap
 from ..autograd.function import refuse_stale_inputs
 from ..autograd.grad_mode import state as grad_mode
-from ._common import as_number, broadcast_error
-from .elementwise import _laid_out, add, mul
+from ._common import as_number, broadcast_error, iterator_layout
+from .elementwise import add, mul
 
 __all__ = ["add_operator", "mul_operator"]
 
@@ -37,7 +37,7 @@ def _fast_operator(ufunc, readable):
                 n = r.size
                 if not (n and x.size == n and y.size == n and x.ndim == y.ndim
                         and x.flags.c_contiguous and y.flags.c_contiguous):
-                    r = _laid_out(r, x, y, be)
+                    r = iterator_layout(r, x, y, be)
                 return wrap(r, self.dtype, be)
             if not isinstance(other, Tensor) and as_number(other) is None:
                 return NotImplemented

@@ -10,8 +10,8 @@ from .._dtypes import CPP_NAMES, FLOAT
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import (broadcast_shapes, cast_operand, check_cast, check_out_shape, checked_scalar, device_mismatch, geometry,
-                      refuse_overlap, torch_layout)
+from ._common import (broadcast_shapes, cast_operand, check_cast, check_out_shape, checked_scalar, device_mismatch, formula,
+                      geometry, product, refuse_overlap, torch_layout)
 
 
 class NegBackward0(Node):
@@ -29,7 +29,7 @@ class ExpBackward0(Node):
         return np.exp(a)
 
     def backward(self, g):
-        return (g * self.saved[0],)
+        return (product(g, self.saved[0]),)
 
 
 class LogBackward0(Node):
@@ -49,7 +49,7 @@ class SqrtBackward0(Node):
         return np.sqrt(a)
 
     def backward(self, g):
-        return (g / (2 * self.saved[0]),)
+        return (formula(g / (2 * self.saved[0]), g, self.saved[0]),)
 
 
 class AbsBackward0(Node):
@@ -91,7 +91,7 @@ class TanhBackward0(Node):
 
     def backward(self, g):
         out = self.saved[0]
-        return (g * (1 - out * out),)
+        return (formula(g * (1 - out * out), g, out),)
 
 
 class SigmoidBackward0(Node):
@@ -102,7 +102,7 @@ class SigmoidBackward0(Node):
 
     def backward(self, g):
         out = self.saved[0]
-        return (g * out * (1 - out),)
+        return (formula(g * out * (1 - out), g, out),)
 
 
 class ReluBackward0(Node):
@@ -112,7 +112,7 @@ class ReluBackward0(Node):
         return np.maximum(a, 0)
 
     def backward(self, g):
-        return (g * (self.saved[0] > 0),)
+        return (formula(g * (self.saved[0] > 0), g, self.saved[0]),)
 
 
 class ReciprocalBackward0(Node):
