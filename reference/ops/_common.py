@@ -201,11 +201,37 @@ def torch_layout(r, be, operands):
 def formula(r, x, y):
     """A backward formula's result r = x `op` y (y may be a number), laid out as torch's TensorIterator lays it out.
     It shows where a leaf takes the grad over as its .grad (AccumulateGrad), strides of size-1 dims included:
-    NumPy's own layout differs when an operand is transposed, such as the saved input of x.t() * x.t(). A unary
-    op's formula g * f(a) passes a for f(a), which torch lays out as a."""
-    if _fast_setup(r, x, y):
+    NumPy's own layout differs when an operand is transposed, such as the saved input of x.t() * x.t()."""
+    if fast_setup(r, x, y):
         return r
-    return torch_layout(r, backend_of(r), (geometry(x), geometry(y)))
+    return laid_over(r, (geometry(x), geometry(y)))
+
+
+def formula_of(r, g, a):
+    """r = g `op` f(a) for an elementwise f (sin's g * cos(a)), laid out as torch lays it out: over g and f(a)."""
+    if fast_setup(r, g, a):
+        return r
+    return laid_over(r, (geometry(g), unary_geometry(a)))
+
+
+def unary_formula(r, g):
+    """r = f(g) for an elementwise f (-g), laid out as torch lays out a unary op's result."""
+    if fast_setup(r, g, 0):
+        return r
+    return laid_over(r, (geometry(g),))
+
+
+def unary_geometry(a):
+    """(shape, element strides) of f(a) for an elementwise f, as torch lays it out: TensorIterator's fast setup
+    makes it contiguous wherever a is contiguous up to its size-1 dims (whatever their strides), and gives it a's
+    own strides wherever a is dense."""
+    return a.shape, elementwise_strides(a.shape, (geometry(a),))
+
+
+def laid_over(r, operands):
+    """r, a backward formula's result, laid out as TensorIterator lays out an op over `operands`, (shape, element
+    strides) each, in the op's order."""
+    return torch_layout(r, backend_of(r), operands)
 
 
 def product(g, v):
@@ -215,12 +241,12 @@ def product(g, v):
 
 def iterator_layout(r, x, y, be):
     """NumPy's result r of an elementwise op on x and y, with torch's strides (see torch_layout)."""
-    if _fast_setup(r, x, y):
+    if fast_setup(r, x, y):
         return r
     return torch_layout(r, be, (geometry(x), geometry(y)))
 
 
-def _fast_setup(r, x, y):
+def fast_setup(r, x, y):
     """TensorIterator's fast setup, where NumPy's C order is torch's: the hot path skips the stride rule."""
     return r.size and 1 not in r.shape and _plain(x, r.shape) and _plain(y, r.shape)
 

@@ -20,7 +20,7 @@ from ..autograd.function import inplace, record
 from ..autograd.node import Node
 from ._common import (as_number, broadcast_error, cast_operand, check_cast, check_out_shape, device_mismatch, formula,
                       has_zero, iterator_layout, no_division_kernel, product, refuse_overlap,
-                      refuse_partial_overlap, wrapped_number)
+                      refuse_partial_overlap, unary_formula, wrapped_number)
 from .convert import converted
 from .arguments import SIGNATURES, invalid_arguments, invalid_combination, not_a
 from .unary import reciprocal
@@ -100,7 +100,7 @@ class AddBackward0(Node):
         return a + b if self.alpha == 1 else add_scaled(a, b, self.alpha)
 
     def backward(self, g):
-        return g, (g if self.alpha == 1 else g * self.alpha)
+        return g, (g if self.alpha == 1 else product(g, self.alpha))
 
 
 class SubBackward0(Node):
@@ -113,7 +113,7 @@ class SubBackward0(Node):
         return a - b if self.alpha == 1 else add_scaled(a, b, -self.alpha)
 
     def backward(self, g):
-        return g, -g if self.alpha == 1 else -g * self.alpha
+        return g, _negated(g, self.alpha)
 
 
 class RsubBackward1(Node):
@@ -128,7 +128,7 @@ class RsubBackward1(Node):
         return b - a if self.alpha == 1 else add_scaled(b, a, -self.alpha)
 
     def backward(self, g):
-        return (-g if self.alpha == 1 else -g * self.alpha), None
+        return _negated(g, self.alpha), None
 
 
 class MulBackward0(Node):
@@ -182,6 +182,12 @@ class DivBackward2(Node):
 
     def backward(self, g):
         return np.zeros_like(g), np.zeros_like(g)
+
+
+def _negated(g, alpha):
+    """Sub's grad for the subtracted operand: ATen's -grad, times alpha unless it is 1, laid out as torch lays them."""
+    minus = unary_formula(-g, g)
+    return minus if alpha == 1 else product(minus, alpha)
 
 
 def add_scaled(a, b, alpha):

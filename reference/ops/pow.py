@@ -12,7 +12,7 @@ from .._dtypes import INT
 from .._tensor import Tensor, wrap
 from ..autograd.function import record
 from ..autograd.node import Node
-from ._common import as_number, geometry, torch_layout
+from ._common import as_number, formula_of, geometry, torch_layout
 from .arguments import no_overload
 from .elementwise import _binary, _binary_, _src, prepared
 
@@ -30,7 +30,7 @@ class PowBackward0(Node):
         a, e = self.saved
         if e == 0:
             return np.zeros_like(g), None
-        return g * (e * a ** (e - 1)), None
+        return formula_of(g * (e * a ** (e - 1)), g, a), None
 
 
 class PowBackward1(Node):

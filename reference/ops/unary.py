@@ -7,11 +7,13 @@ import numpy as np
 
 from .. import _dtypes
 from .._dtypes import CPP_NAMES, FLOAT
+from .._layout import elementwise_strides
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import (broadcast_shapes, cast_operand, check_cast, check_out_shape, checked_scalar, device_mismatch, formula,
-                      geometry, product, refuse_overlap, torch_layout)
+from ._common import (broadcast_shapes, cast_operand, check_cast, check_out_shape, checked_scalar, device_mismatch,
+                      fast_setup, formula, formula_of, geometry, laid_over, product, refuse_overlap, torch_layout,
+                      unary_formula, unary_geometry)
 
 
 class NegBackward0(Node):
@@ -19,7 +21,7 @@ class NegBackward0(Node):
         return -a
 
     def backward(self, g):
-        return (-g,)
+        return (unary_formula(-g, g),)
 
 
 class ExpBackward0(Node):
@@ -39,7 +41,7 @@ class LogBackward0(Node):
         return np.log(a)
 
     def backward(self, g):
-        return (g / self.saved[0],)
+        return (formula(g / self.saved[0], g, self.saved[0]),)
 
 
 class SqrtBackward0(Node):
@@ -49,7 +51,7 @@ class SqrtBackward0(Node):
         return np.sqrt(a)
 
     def backward(self, g):
-        return (formula(g / (2 * self.saved[0]), g, self.saved[0]),)
+        return (formula_of(g / (2 * self.saved[0]), g, self.saved[0]),)
 
 
 class AbsBackward0(Node):
@@ -60,7 +62,7 @@ class AbsBackward0(Node):
         return np.abs(a)
 
     def backward(self, g):
-        return (g * np.sign(self.saved[0]),)
+        return (formula_of(g * np.sign(self.saved[0]), g, self.saved[0]),)
 
 
 class SinBackward0(Node):
@@ -70,7 +72,7 @@ class SinBackward0(Node):
         return np.sin(a)
 
     def backward(self, g):
-        return (g * np.cos(self.saved[0]),)
+        return (formula_of(g * np.cos(self.saved[0]), g, self.saved[0]),)
 
 
 class CosBackward0(Node):
@@ -80,7 +82,7 @@ class CosBackward0(Node):
         return np.cos(a)
 
     def backward(self, g):
-        return (g * -np.sin(self.saved[0]),)
+        return (formula_of(g * -np.sin(self.saved[0]), g, self.saved[0]),)
 
 
 class TanhBackward0(Node):
@@ -112,7 +114,8 @@ class ReluBackward0(Node):
         return np.maximum(a, 0)
 
     def backward(self, g):
-        return (formula(g * (self.saved[0] > 0), g, self.saved[0]),)
+        out = self.saved[0]
+        return (formula(g * (out > 0), out, g),)  # threshold_backward iterates over (result, grad)
 
 
 class ReciprocalBackward0(Node):
@@ -123,7 +126,8 @@ class ReciprocalBackward0(Node):
 
     def backward(self, g):
         out = self.saved[0]
-        return (-g * out * out,)
+        r = -g * out * out  # ATen: -grad * (result * result), each factor laid out as a unary op's result
+        return (r if fast_setup(r, g, out) else laid_over(r, (unary_geometry(g), unary_geometry(out))),)
 
 
 class ClampBackward1(Node):
@@ -149,7 +153,14 @@ class ClampBackward1(Node):
             keep &= a >= self.lo
         if self.hi is not None:
             keep &= a <= self.hi
-        return (g * keep,)
+        r = g * keep
+        if fast_setup(r, g, a):
+            return (r,)
+        # ATen: where((a >= lo).logical_and_(a <= hi), grad, zero): the comparison with a number and the 0-dim zero
+        # each keep TensorIterator off its fast setup, so both follow their first operand's strides
+        scalar = ((), ())
+        condition = (a.shape, elementwise_strides(a.shape, (geometry(a), scalar)))
+        return (laid_over(r, (condition, geometry(g), scalar)),)
 
 
 def _rounding_node(name, fn):
