@@ -64,8 +64,9 @@ class _Geometry:
         self.view = (view._a.shape, view.stride(), view.storage_offset())
         self.dtype = base._a.dtype
         self.xp = base._st.be.xp
-        # the view's dims that show one element in several places (expanded: stride 0)
-        self.repeated = tuple(d for d, (n, s) in enumerate(zip(*self.view[:2])) if s == 0 and n > 1)
+        # the view's dims that show one element in several places (expanded: stride 0); an empty view shows none
+        shape, strides = self.view[:2]
+        self.repeated = () if 0 in shape else tuple(d for d, (n, s) in enumerate(zip(shape, strides)) if s == 0 and n > 1)
 
     def buffers(self, g_base):
         """A storage-shaped scratch buffer holding g_base, and the view's window on it."""

@@ -643,3 +643,17 @@ def test_a_mask_that_is_the_written_tensor(value):
         v2[v2] = eval(value, {"t": m})
         return v2
     check(program)
+
+
+@pytest.mark.parametrize("shape, expanded", [((0,), (2, 0)), ((0, 3), (2, 0, 3)), ((1, 0), (4, 0)), ((2, 1), (2, 3))],
+                         ids=str)
+def test_a_write_through_an_empty_expanded_view_backs_up(shape, expanded):
+    """An empty expanded view shows no element twice: its CopySlices backward runs (eighteenth thorough run); a
+    non-empty one is still refused."""
+    def program(m):
+        v0 = m.zeros(*shape, requires_grad=True)
+        v2 = v0 + 2
+        v2.expand(*expanded).add_(2)
+        v2.sum().backward()
+        return v0.grad
+    check(program)
