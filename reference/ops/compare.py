@@ -8,7 +8,7 @@ from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import (broadcast_error, check_cast, check_out_shape, geometry, has_zero,
+from ._common import (broadcast_error, broadcast_shapes, check_cast, check_out_shape, geometry, has_zero,
                       no_division_kernel, refuse_overlap, refuse_partial_overlap, torch_layout, wrapped_number)
 from .arguments import no_overload
 from .elementwise import _src, prepared
@@ -138,15 +138,12 @@ def _division(fn, kernel, numbers=False):
         if numbers:
             input = wrapped_number(input, other)
         prep = prepared(input, other, fn.__name__)
+        # torch's broadcast check (TensorIterator) comes before the kernel's dtype and division-by-zero checks
+        shape = broadcast_shapes(np.shape(prep[0]), np.shape(prep[1]))
         dt = prep[2]
         no_division_kernel(kernel, dt)
-        if dt.category < FLOAT and has_zero(prep[1]):
-            try:  # torch's broadcast check (TensorIterator) comes before the kernel's division by zero
-                shape = np.broadcast_shapes(np.shape(prep[0]), np.shape(prep[1]))
-            except ValueError:
-                raise broadcast_error(np.shape(prep[0]), np.shape(prep[1])) from None
-            if math.prod(shape):
-                raise RuntimeError("ZeroDivisionError")
+        if dt.category < FLOAT and has_zero(prep[1]) and math.prod(shape):
+            raise RuntimeError("ZeroDivisionError")
         return fn(input, other)
     checked.__name__ = fn.__name__
     return checked

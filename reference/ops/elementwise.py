@@ -373,10 +373,9 @@ def _rounding(mode):
 
 def rounded_quotient(x, y, mode):
     """x / y rounded toward zero ('trunc') or down ('floor'), in x's and y's common dtype; the kernel's own
-    checks (no complex kernel, integer division by zero) come after TensorIterator's."""
+    checks (no bool or complex kernel, integer division by zero) come after TensorIterator's."""
     dt = _dtypes.FROM_NUMPY[np.result_type(*(getattr(v, "dtype", v) for v in (x, y)))]  # a device array too
-    if dt.is_complex:
-        no_division_kernel(f"div_{mode}", dt)
+    no_division_kernel(f"div_{mode}", dt)  # bool and complex
     if dt.category < FLOAT:
         if has_zero(y) and math.prod(np.broadcast_shapes(np.shape(x), np.shape(y))):  # no element, no division
             raise RuntimeError("ZeroDivisionError")

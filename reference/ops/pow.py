@@ -12,7 +12,7 @@ from .._dtypes import INT
 from .._tensor import Tensor, wrap
 from ..autograd.function import record
 from ..autograd.node import Node
-from ._common import as_number, formula_of, geometry, torch_layout
+from ._common import as_number, broadcast_shapes, check_out_shape, formula_of, geometry, torch_layout
 from .arguments import no_overload
 from .elementwise import _binary, _binary_, _src, prepared
 
@@ -76,6 +76,7 @@ def pow(input, exponent):
             raise no_overload("pow", (input, exponent))
         return rpow(exponent, input)
     if isinstance(exponent, Tensor):
+        broadcast_shapes(input._a.shape, exponent._a.shape)  # TensorIterator's shape check comes before the kernel's
         if _dtypes.result_type(input, exponent) is _dtypes.bool_:
             raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         return _binary(input, exponent, power, PowBackward1(), "pow")
@@ -118,6 +119,7 @@ def rpow(t, s):
 
 def pow_(self, exponent):
     if isinstance(exponent, Tensor) and _dtypes.result_type(self, exponent) is _dtypes.bool_:
+        check_out_shape(self._a.shape, exponent._a.shape)  # TensorIterator's shape checks come before the kernel's
         raise NotImplementedError("\"pow\" not implemented for 'Bool'")
     if not isinstance(exponent, Tensor) and self.dtype.category <= INT and as_number(exponent) is not None \
             and exponent < 0:
