@@ -78,12 +78,12 @@ def _nograd(ufunc, op, out_dtype=None, node=False, derivative=None, ordered=Fals
         if out_dtype is _dtypes.bool_ and not isinstance(input, Tensor):  # no comparison takes a number first
             raise no_overload(op, (input, other))
         x, y, dt, t = prepared(input, other, op)
-        if ordered and dt.is_complex:
-            raise NotImplementedError(f"\"{op}_cpu\" not implemented for '{dt.c10_name}'")
         try:
             r = ufunc(x, y)
         except ValueError:
             raise broadcast_error(np.shape(getattr(input, "_a", input)), np.shape(getattr(other, "_a", other))) from None
+        if ordered and dt.is_complex:  # the kernel's refusal, after TensorIterator's shape check (the ufunc's)
+            raise NotImplementedError(f"\"{op}_cpu\" not implemented for '{dt.c10_name}'")
         d = out_dtype or dt
         be = t._st.be
         # laid out by the operands' own strides, not by the copies promotion made of them
@@ -153,6 +153,8 @@ def _integral_only(fn, op):
     def checked(input, other):
         d = _dtypes.result_type(input, other) if isinstance(other, (Tensor, int, bool)) else None
         if d is None or d.category >= FLOAT:
+            if isinstance(other, Tensor):  # TensorIterator's shape check comes before the kernel's dtype check
+                broadcast_shapes(input._a.shape, other._a.shape)
             raise RuntimeError(f"\"{op}_cpu\" not implemented for '{(d or _dtypes.float32).c10_name}'")
         return fn(input, other)
     return checked
@@ -180,6 +182,13 @@ bitwise_xor = _integral_only(_nograd(np.bitwise_xor, "bitwise_xor"), "bitwise_xo
 
 def logical_not(input):
     return wrap(np.logical_not(input._a), _dtypes.bool_, input._st.be)
+
+
+def invert(input):
+    """`~t`: torch's Python operator refuses floating and complex tensors itself, before bitwise_not would."""
+    if input.dtype.category >= FLOAT:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return bitwise_not(input)
 
 
 def bitwise_not(input):

@@ -1,6 +1,7 @@
 """Matrix products: mm, mv, dot, and matmul's dispatch over them (batched via NumPy's matmul)."""
 import numpy as np
 
+from .. import _dtypes
 from .._dtypes import CPP_NAMES
 from .._tensor import wrap
 from ..autograd.function import record
@@ -76,7 +77,17 @@ def _check_dtypes(a, b):
                            f"{CPP_NAMES[b.dtype.name]}")
 
 
-def _run(node_cls, a, b):
+# The CPU kernel behind each product, which has no bool version; torch calls none when the result is empty or the
+# products have no terms (it fills zeros), except dot, which always runs its kernel.
+_KERNELS = {"MmBackward0": "addmm_impl_cpu_", "MvBackward0": "addmv_impl_cpu", "BmmBackward0": "bmm", "DotBackward0": "dot"}
+
+
+def _run(node_cls, a, b, kernel=None):
+    """The product of a and b by `node_cls`; `kernel` names the CPU kernel torch runs, where it is not the node's."""
+    terms = a._a.shape[-1] if a._a.ndim else 0
+    if a.dtype is _dtypes.bool_ and a._st.be.is_host and (node_cls is DotBackward0 or terms and a._a.size
+                                                          and b._a.size):
+        raise NotImplementedError(f"\"{kernel or _KERNELS[node_cls.__name__]}\" not implemented for 'Bool'")
     node = node_cls()
     return record(wrap(node.forward(a._a, b._a), a.dtype, a._st.be), (a, b), node, (a._a, b._a))
 
@@ -98,10 +109,19 @@ def mm(input, mat2):
 
 
 def mv(input, vec):
-    _check(input, vec, "mv", "vec")
-    if input._a.ndim != 2 or vec._a.ndim != 1 or input._a.shape[1] != vec._a.shape[0]:
-        raise RuntimeError(f"size mismatch, got input ({input._a.shape[0] if input._a.ndim else 0}), mat "
-                           f"({'x'.join(map(str, input._a.shape))}), vec ({vec._a.shape[0] if vec._a.ndim else 0})")
+    """Matrix times vector. torch's addmv checks the dims, then the sizes, then the dtypes (of its result, made
+    like vec, of the matrix and of vec)."""
+    tensor_argument("mv", "vec", 1, vec)
+    if input._st.be is not vec._st.be:
+        raise device_mismatch(input, vec)
+    if input._a.ndim != 2 or vec._a.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._a.ndim}, {vec._a.ndim}")
+    (n, k), k2 = input._a.shape, vec._a.shape[0]
+    if k != k2:
+        raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{k}), vec ({k2})")
+    if input.dtype is not vec.dtype:
+        v, m = vec.dtype.c10_name, input.dtype.c10_name
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {v}, {m}, and {v}")
     return _run(MvBackward0, input, vec)
 
 
@@ -150,7 +170,9 @@ def matmul(input, other):
     if a._a.shape[-1] != b._a.shape[-2]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{b._a.shape[0]}, {a._a.shape[-1]}] but got: [{b._a.shape[0]}, {b._a.shape[-2]}].")
-    out = _unsafe_view(_run(BmmBackward0, a, b))
+    # torch folds a batch times a matrix or vector into one mm or mv, whose kernel refuses bool
+    folded = None if da < 3 or db > 2 else ("addmv_impl_cpu" if db == 1 else "addmm_impl_cpu_")
+    out = _unsafe_view(_run(BmmBackward0, a, b, folded))
     if da == 1:
         out = out.squeeze(-2)
     if db == 1:

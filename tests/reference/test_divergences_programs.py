@@ -672,3 +672,37 @@ def test_the_shape_check_comes_before_the_division_kernels_dtype_check(call, dty
         a, b, z, r = m.ones(2, 2, dtype=dt), m.ones(2, 3, dtype=dt), m.zeros(2, 2, dtype=dt), m.ones(2, 1, dtype=dt)
         return eval(call, {"t": m, "a": a, "b": b, "z": z, "r": r})
     check(program)
+
+
+@pytest.mark.parametrize("call", ["a & b", "a | b", "a ^ b", "a < b", "a >= b", "~a", "a.bitwise_not()"])
+@pytest.mark.parametrize("dtype", ["float32", "complex64", "int64", "bool"])
+def test_operators_check_shapes_before_refusing_a_dtype(call, dtype):
+    """Bitwise ops and order comparisons check the shapes (TensorIterator) before their kernel refuses a float or
+    complex dtype; `~` of a float or complex tensor is torch's Python operator's TypeError (a sweep around the
+    nineteenth thorough run's finding)."""
+    def program(m):
+        dt = getattr(m, dtype)
+        return eval(call, {"a": m.ones(2, 2, dtype=dt), "b": m.ones(2, 3, dtype=dt)})
+    check(program)
+
+
+@pytest.mark.parametrize("shapes", [((2, 2), (2, 2)), ((2,), (2,)), ((0,), (0,)), ((2, 2), (2,)), ((2,), (2, 2)),
+                                    ((3, 2, 2), (2, 2)), ((3, 2, 2), (2,)), ((2,), (3, 2, 2)), ((3, 2, 2), (3, 2, 2)),
+                                    ((0, 2), (2,)), ((2, 0), (0,)), ((1, 0), (0, 1)), ((3, 2, 0), (3, 0, 2))], ids=str)
+@pytest.mark.parametrize("dtype", ["bool", "int64"])
+def test_products_of_bool_tensors_name_torchs_kernel(shapes, dtype):
+    """torch has no bool matrix product: dot, addmv, addmm or bmm refuses it, unless the result is empty or its
+    sums have no terms (torch then fills zeros without a kernel)."""
+    def program(m):
+        dt = getattr(m, dtype)
+        return m.ones(*shapes[0], dtype=dt) @ m.ones(*shapes[1], dtype=dt)
+    check(program)
+
+
+@pytest.mark.parametrize("shapes", [((2, 2), (2,)), ((2, 2), (3,)), ((2,), (2,)), ((2, 2, 2), (2,)), ((2, 2), (2, 2))],
+                         ids=str)
+@pytest.mark.parametrize("dtypes", [("float32", "float64"), ("float64", "float32"), ("float32", "float32")], ids=str)
+def test_mv_checks_dims_then_sizes_then_dtypes(shapes, dtypes):
+    def program(m):
+        return m.mv(m.ones(*shapes[0], dtype=getattr(m, dtypes[0])), m.ones(*shapes[1], dtype=getattr(m, dtypes[1])))
+    check(program)
