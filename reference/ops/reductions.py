@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from .. import _dtypes
+from .._device import backend_of
 from .._dtypes import FLOAT
 from .._tensor import Tensor, wrap
 from ..autograd.function import record
@@ -227,8 +228,24 @@ class _EvenlyBackward(Node):
         return (spread(g, a.shape, dims, self.keepdim) * hit / count,)
 
 
-MaxBackward1 = type("MaxBackward1", (_EvenlyBackward,), {})
-MinBackward1 = type("MinBackward1", (_EvenlyBackward,), {})
+class _EvenlyFilled(_EvenlyBackward):
+    """A full max/min: torch's evenly_distribute_backward. A nan result is shared by the nan elements; on the CPU the
+    share is filled into zeros (masked_fill_), so a nan grad reaches only them, while CUDA multiplies by the mask."""
+
+    def backward(self, g):
+        a, out = self.saved
+        be = backend_of(a)
+        mask = be.xp.isnan(a) if bool(be.xp.isnan(out)) else a == out
+        share = g / mask.sum()
+        if not be.is_host:
+            return (mask * share,)
+        grad = be.xp.zeros_like(a, dtype=share.dtype)
+        grad[mask] = share
+        return (grad,)
+
+
+MaxBackward1 = type("MaxBackward1", (_EvenlyFilled,), {})
+MinBackward1 = type("MinBackward1", (_EvenlyFilled,), {})
 AmaxBackward0 = type("AmaxBackward0", (_EvenlyBackward,), {})
 AminBackward0 = type("AminBackward0", (_EvenlyBackward,), {})
 

@@ -115,7 +115,9 @@ class ReluBackward0(Node):
 
     def backward(self, g):
         out = self.saved[0]
-        return (formula(g * (out > 0), out, g),)  # threshold_backward iterates over (result, grad)
+        # threshold_backward: where(result <= 0, 0, grad), iterating over (result, grad); a nan grad stays nan
+        # only where it passes, a nan result passes it
+        return (formula(np.where(out <= 0, 0, g), out, g),)
 
 
 class ReciprocalBackward0(Node):
@@ -153,7 +155,7 @@ class ClampBackward1(Node):
             keep &= a >= self.lo
         if self.hi is not None:
             keep &= a <= self.hi
-        r = g * keep
+        r = np.where(keep, g, 0)  # a nan grad where a was clamped is 0, as torch's where() gives
         if fast_setup(r, g, a):
             return (r,)
         # ATen: where((a >= lo).logical_and_(a <= hi), grad, zero): the comparison with a number and the 0-dim zero

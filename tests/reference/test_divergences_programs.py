@@ -706,3 +706,21 @@ def test_mv_checks_dims_then_sizes_then_dtypes(shapes, dtypes):
     def program(m):
         return m.mv(m.ones(*shapes[0], dtype=getattr(m, dtypes[0])), m.ones(*shapes[1], dtype=getattr(m, dtypes[1])))
     check(program)
+
+
+@pytest.mark.parametrize("expr", ["a.clamp(-1, 1)", "a.clamp(min=-1)", "a.clamp(max=1)", "a.clone().clamp_(-1, 1)",
+                                  "a.relu()", "a.max()", "a.min()", "a.amax()", "a.max(0).values"])
+@pytest.mark.parametrize("grad", ["nan", "inf", "-2.0"])
+@pytest.mark.parametrize("values", [[float("nan"), 0.5, 2.0, -3.0, 0.0], [1.0, 2.0, 0.0, 2.0, -0.0],
+                                    [float("nan"), float("nan"), 1.0, 1.0, 0.0]], ids=["nan", "ties", "two-nans"])
+def test_a_nan_or_inf_grad_reaches_only_where_torchs_formula_lets_it(expr, grad, values):
+    """clamp's and relu's backward are where() (torch's clamp_backward, threshold_backward) and a full max/min fills
+    its share into zeros on the CPU (evenly_distribute_backward), shared by the nan elements when the result is nan:
+    a nan grad stays out of the other elements, where g * mask spread it everywhere (twentieth thorough run: v1.clamp_
+    then backward(gradient=nan))."""
+    def program(m):
+        a = m.tensor(values, requires_grad=True)
+        z = eval(expr, {"a": a})
+        z.backward(m.full(z.shape, float(grad)))
+        return a.grad
+    check(program)
