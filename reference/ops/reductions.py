@@ -371,10 +371,12 @@ class MaximumBackward0(Node):
         return np.maximum(a, b) if self.take_max else np.minimum(a, b)
 
     def backward(self, g):
+        # ATen: where(a == b, grad / 2, grad).masked_fill_(a loses, 0) for each operand, so a nan grad reaches only
+        # the operand that won (both, where either is nan)
         a, b = self.saved
-        win = (a > b) if self.take_max else (a < b)
-        tie = (a == b) * 0.5
-        return g * (win + tie), g * ((~win & (a != b)) + tie)
+        shared = np.where(a == b, g / 2, g)
+        a_loses, b_loses = ((a < b), (a > b)) if self.take_max else ((a > b), (a < b))
+        return np.where(a_loses, 0, shared), np.where(b_loses, 0, shared)
 
 
 MinimumBackward0 = type("MinimumBackward0", (MaximumBackward0,), {"take_max": False})
@@ -412,8 +414,11 @@ class ProdBackward0(Node):
 
     def backward(self, g):
         a, out = self.saved
-        if np.all(a != 0):
-            return (g * out / a,)
+        zeros = np.count_nonzero(a == 0)
+        if not zeros:
+            return (g * (out / a),)  # ATen: grad * (result / input), rounded in that order
+        if zeros > 1:  # every element has a zero among the others: ATen returns zeros (a nan grad too)
+            return (np.zeros_like(a),)
         # With zeros, divide-free (as torch does): the product of all the other elements is the
         # product of those before (an exclusive cumprod) times the product of those after.
         flat = a.reshape(-1)

@@ -724,3 +724,21 @@ def test_a_nan_or_inf_grad_reaches_only_where_torchs_formula_lets_it(expr, grad,
         z.backward(m.full(z.shape, float(grad)))
         return a.grad
     check(program)
+
+
+@pytest.mark.parametrize("expr", ["a.maximum(b)", "a.minimum(b)", "a.max(b)", "b.minimum(a)", "a.maximum(b[:1])",
+                                  "a.prod()"])
+@pytest.mark.parametrize("grad", ["nan", "inf", "0.3"])
+@pytest.mark.parametrize("values", [[float("nan"), 0.5, 2.0, -3.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0],
+                                    [1.3, 2.7, 0.9, 1.1, 5.3], [0.0, 2.0, 3.0, 1.5, 1.0]],
+                         ids=["nan", "zeros", "no-zero", "one-zero"])
+def test_maximum_and_prod_grads_follow_torchs_formulas(expr, grad, values):
+    """maximum/minimum: where(a == b, grad / 2, grad).masked_fill_(loser, 0), so a nan grad reaches the winner
+    only; prod: grad * (result / input) in that order, and zeros when two elements are zero."""
+    def program(m):
+        a = m.tensor(values, requires_grad=True)
+        b = m.tensor([1.0, -2.0, 0.0, 0.5, 3.0], requires_grad=True)
+        z = eval(expr, {"a": a, "b": b})
+        z.backward(m.full(z.shape, float(grad)))
+        return a.grad, b.grad
+    check(program)
