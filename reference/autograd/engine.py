@@ -65,14 +65,18 @@ def _sum_to(g, shape):
 
 def _add_grads(old, new):
     """A second grad for the same input, added to the first as torch's InputBuffer::accumulate does: into the first
-    one in place when it is dense, so the sum keeps its strides (of size-1 dims too, which NumPy's sum does not),
-    else into a new tensor laid out as TensorIterator lays out old + new."""
+    one in place when it is dense and no other tensor shares its memory (torch: a storage use count of 1), so the
+    sum keeps its strides (of size-1 dims too, which NumPy's sum does not), else into a new tensor laid out as
+    TensorIterator lays out old + new (cat's grads are views of one buffer: their sum is new memory)."""
     total = old + new
     if total.strides == old.strides or not total.size:
         return total
     item = total.itemsize
     shape, strides = old.shape, tuple(s // item for s in old.strides)
-    if not (total.shape == shape and is_dense(shape, strides)):
+    # NumPy points a view's base at the array that owns the memory: held by old and getrefcount's argument only,
+    # no other view shares it
+    alone = old.base is None or sys.getrefcount(old.base) <= 2
+    if not (total.shape == shape and alone and is_dense(shape, strides)):
         strides = elementwise_strides(total.shape, ((shape, strides), (new.shape, tuple(s // item for s in new.strides))))
     out = empty_laid_out(backend_of(total), total.shape, strides, total.dtype)
     out[...] = total

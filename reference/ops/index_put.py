@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import _dtypes
 from .._dtypes import FLOAT, type_string
+from .._layout import same_window
 from .._tensor import Tensor, view_of
 from .._warn import warn
 from ..autograd.function import check_inplace, inplace, recording, refuse_stale_inputs, unsupported_dtype
@@ -89,17 +90,20 @@ def _strip_ones(shape):
     return shape[next((i for i, n in enumerate(shape) if n != 1), len(shape)):]
 
 
-def _refuse_copy_overlap(value, target):
-    """copy_'s assert_no_partial_overlap(target, value), with value viewed without its leading 1s as torch's
-    setitem hands it to copy_ (expanded to the region's shape): x[:] = x[None] is the same memory in the same
-    order, x[::2] = x of a (1, 3) x is not (the strides of the size-1 dim differ), though both write the same
-    elements."""
-    if not value._st.same_block(target._st):
-        return
-    shape = target._a.shape
-    if value._a.shape != shape:  # copy_to: value viewed without its leading 1s, then expanded to the region
-        stripped = view_of(value, value._a.reshape(_strip_ones(value._a.shape)))
-        value = view_of(value, strided(stripped, None, *expand_geometry(stripped, shape)))
+def _check_copy_to(value, target):
+    """copy_'s checks of x[...] = value, with value viewed without its leading 1s as torch's setitem hands it to
+    copy_ (expanded to the region's shape). copy_ returns at once when that is the region's very elements (x[...] =
+    x's own base of an expanded x, x[:] = x[None]); otherwise it refuses a region with internal overlap, then a
+    value that shares only part of its memory: x[::2] = x of a (1, 3) x (the strides of its size-1 dim differ,
+    though both write the same elements)."""
+    if value._st.same_block(target._st):
+        shape = target._a.shape
+        if value._a.shape != shape:  # copy_to: value viewed without its leading 1s, then expanded to the region
+            stripped = view_of(value, value._a.reshape(_strip_ones(value._a.shape)))
+            value = view_of(value, strided(stripped, None, *expand_geometry(stripped, shape)))
+        if value.dtype is target.dtype and same_window(value._a, target._a, target._st.be):
+            return
+    refuse_overlap(target._a)
     refuse_partial_overlap(value, target)
 
 
@@ -231,9 +235,10 @@ def setitem(self, index, value):
                 src = expand(src, shape)
 
     def check():  # a basic index writes through copy_/fill_ of the region: their own rules, after autograd's
-        refuse_overlap(target._a)
         if src is not None and not fills:
-            _refuse_copy_overlap(value, target)
+            _check_copy_to(value, target)
+        else:
+            refuse_overlap(target._a)
     if self.dtype.category < FLOAT and adv is None and not fills:
         # torch's copy_ into an integer x leaves autograd out (no checks, no node), even when x or the value
         # requires grad; its fill_ and index_put_ do not (the integer x then requires grad)

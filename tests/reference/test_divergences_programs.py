@@ -742,3 +742,35 @@ def test_maximum_and_prod_grads_follow_torchs_formulas(expr, grad, values):
         z.backward(m.full(z.shape, float(grad)))
         return a.grad, b.grad
     check(program)
+
+
+@pytest.mark.parametrize("src", ["v0", "v0.clone()", "5", "t.tensor(5)", "v0[:1]", "v3", "v3.clone()"])
+@pytest.mark.parametrize("index", ["...", "slice(None)"])
+def test_a_write_of_an_expanded_views_own_elements_returns_at_once(src, index):
+    """copy_ returns before its overlap checks when the value, as x[...] = v expands it, is the region's very
+    elements: v3[...] = v0 with v3 = v0.expand(2, 3) passes in torch (twenty-first thorough run)."""
+    def program(m):
+        v0 = m.tensor([1, 2, 3], dtype=m.int64)
+        v3 = v0.expand(2, 3)
+        v3[eval(index)] = eval(src, {"t": m, "v0": v0, "v3": v3})
+        return v0
+    check(program)
+
+
+@pytest.mark.parametrize("shape", [(1, 3), (3, 1), (2, 3), (2, 1, 3)], ids=str)
+@pytest.mark.parametrize("join", ["t.cat((x, x), d)", "t.cat((x, x * 2, x), d)", "t.stack((x, x), d)",
+                                  "t.cat((x.transpose(0, -1), x.transpose(0, -1)), d)", "sum(x.unbind(d))"])
+@pytest.mark.parametrize("end", ["z.sum().backward()", "z.backward(t.ones_like(z))"])
+def test_the_grads_of_one_leaf_joined_twice_add_into_new_memory(shape, join, end):
+    """cat's grads for its inputs are views of one buffer (a storage use count above 1), so InputBuffer adds them
+    out of place, laid out by TensorIterator, not in place into the first view (twenty-first thorough run:
+    cat((v8, v8), 1) of a (1, 3) leaf gave .grad strides (6, 1), torch's are (3, 1))."""
+    def program(m):
+        strides = []
+        for d in range(len(shape)):
+            x = m.ones(*shape, requires_grad=True)
+            z = eval(join, {"t": m, "x": x, "d": d})
+            exec(end, {"t": m, "z": z})
+            strides.append(x.grad.stride())
+        return strides
+    check(program)
