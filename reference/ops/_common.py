@@ -198,15 +198,6 @@ def torch_layout(r, be, operands):
     return out
 
 
-def formula(r, x, y):
-    """A backward formula's result r = x `op` y (y may be a number), laid out as torch's TensorIterator lays it out.
-    It shows where a leaf takes the grad over as its .grad (AccumulateGrad), strides of size-1 dims included:
-    NumPy's own layout differs when an operand is transposed, such as the saved input of x.t() * x.t()."""
-    if fast_setup(r, x, y):
-        return r
-    return laid_over(r, (geometry(x), geometry(y)))
-
-
 def formula_of(r, g, a):
     """r = g `op` f(a) for an elementwise f (sin's g * cos(a)), laid out as torch lays it out: over g and f(a)."""
     if fast_setup(r, g, a):
@@ -235,15 +226,18 @@ def laid_over(r, operands):
 
 
 def product(g, v):
-    """g * v, as a backward formula lays it out (see formula)."""
-    return formula(g * v, g, v)
+    """g * v, as a backward formula lays it out (see iterator_layout)."""
+    return iterator_layout(g * v, g, v)
 
 
-def iterator_layout(r, x, y, be):
-    """NumPy's result r of an elementwise op on x and y, with torch's strides (see torch_layout)."""
+def iterator_layout(r, x, y, be=None):
+    """NumPy's result r of an elementwise op on x and y (y may be a number), with torch's strides (see torch_layout).
+    A backward formula's result too: it shows where a leaf takes the grad over as its .grad (AccumulateGrad), strides
+    of size-1 dims included, and NumPy's own layout differs when an operand is transposed, such as the saved input of
+    x.t() * x.t(). `be`: r's backend, found from r when not given."""
     if fast_setup(r, x, y):
         return r
-    return torch_layout(r, be, (geometry(x), geometry(y)))
+    return torch_layout(r, be or backend_of(r), (geometry(x), geometry(y)))
 
 
 def fast_setup(r, x, y):

@@ -18,7 +18,7 @@ from .._dtypes import FLOAT, INT, _combine, scalar_dtype
 from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
-from ._common import (as_number, broadcast_error, cast_operand, check_cast, check_out_shape, device_mismatch, formula,
+from ._common import (as_number, broadcast_error, cast_operand, check_cast, check_out_shape, device_mismatch,
                       has_zero, iterator_layout, no_division_kernel, product, refuse_overlap,
                       refuse_partial_overlap, unary_formula, wrapped_number)
 from .convert import converted
@@ -161,9 +161,9 @@ class DivBackward0(Node):
         # ATen: grad_other = -grad * ((self / other) / other), rounded in that order
         grad_other = None
         if a is not None:
-            quotient = formula(a / b, a, b)
-            grad_other = product(-g, formula(quotient / b, quotient, b))
-        return (None if b is None else formula(g / b, g, b)), grad_other
+            quotient = iterator_layout(a / b, a, b)
+            grad_other = product(-g, iterator_layout(quotient / b, quotient, b))
+        return (None if b is None else iterator_layout(g / b, g, b)), grad_other
 
 
 class DivBackward2(Node):

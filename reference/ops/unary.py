@@ -12,8 +12,8 @@ from .._tensor import Tensor, wrap
 from ..autograd.function import inplace, record
 from ..autograd.node import Node
 from ._common import (broadcast_shapes, cast_operand, check_cast, check_out_shape, checked_scalar, device_mismatch,
-                      fast_setup, formula, formula_of, geometry, laid_over, product, refuse_overlap, torch_layout,
-                      unary_formula, unary_geometry)
+                      fast_setup, formula_of, geometry, iterator_layout, laid_over, product, refuse_overlap,
+                      torch_layout, unary_formula, unary_geometry)
 
 
 class NegBackward0(Node):
@@ -41,7 +41,7 @@ class LogBackward0(Node):
         return np.log(a)
 
     def backward(self, g):
-        return (formula(g / self.saved[0], g, self.saved[0]),)
+        return (iterator_layout(g / self.saved[0], g, self.saved[0]),)
 
 
 class SqrtBackward0(Node):
@@ -93,7 +93,7 @@ class TanhBackward0(Node):
 
     def backward(self, g):
         out = self.saved[0]
-        return (formula(g * (1 - out * out), g, out),)
+        return (iterator_layout(g * (1 - out * out), g, out),)
 
 
 class SigmoidBackward0(Node):
@@ -104,7 +104,7 @@ class SigmoidBackward0(Node):
 
     def backward(self, g):
         out = self.saved[0]
-        return (formula(g * out * (1 - out), g, out),)
+        return (iterator_layout(g * out * (1 - out), g, out),)
 
 
 class ReluBackward0(Node):
@@ -117,7 +117,7 @@ class ReluBackward0(Node):
         out = self.saved[0]
         # threshold_backward: where(result <= 0, 0, grad), iterating over (result, grad); a nan grad stays nan
         # only where it passes, a nan result passes it
-        return (formula(np.where(out <= 0, 0, g), out, g),)
+        return (iterator_layout(np.where(out <= 0, 0, g), out, g),)
 
 
 class ReciprocalBackward0(Node):
