@@ -137,13 +137,13 @@ def _division(fn, kernel, numbers=False):
     def checked(input, other):
         if numbers:
             input = wrapped_number(input, other)
-        prep = prepared(input, other, fn.__name__)
-        # torch's broadcast check (TensorIterator) comes before the kernel's dtype and division-by-zero checks
-        shape = broadcast_shapes(np.shape(prep[0]), np.shape(prep[1]))
-        dt = prep[2]
-        no_division_kernel(kernel, dt)
-        if dt.category < FLOAT and has_zero(prep[1]) and math.prod(shape):
-            raise RuntimeError("ZeroDivisionError")
+        x, y, dt, _ = prepared(input, other, fn.__name__)
+        if dt is _dtypes.bool_ or dt.is_complex or (dt.category < FLOAT and has_zero(y)):
+            # the kernel refuses these, after TensorIterator's broadcast check (an empty result divides nothing)
+            shape = broadcast_shapes(np.shape(x), np.shape(y))
+            no_division_kernel(kernel, dt)
+            if math.prod(shape):
+                raise RuntimeError("ZeroDivisionError")
         return fn(input, other)
     checked.__name__ = fn.__name__
     return checked

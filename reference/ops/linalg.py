@@ -79,7 +79,7 @@ def _check_dtypes(a, b):
 
 # The CPU kernel behind each product, which has no bool version; torch calls none when the result is empty or the
 # products have no terms (it fills zeros), except dot, which always runs its kernel.
-_KERNELS = {"MmBackward0": "addmm_impl_cpu_", "MvBackward0": "addmv_impl_cpu", "BmmBackward0": "bmm", "DotBackward0": "dot"}
+_KERNELS = {MmBackward0: "addmm_impl_cpu_", MvBackward0: "addmv_impl_cpu", BmmBackward0: "bmm", DotBackward0: "dot"}
 
 
 def _run(node_cls, a, b, kernel=None):
@@ -87,7 +87,7 @@ def _run(node_cls, a, b, kernel=None):
     terms = a._a.shape[-1] if a._a.ndim else 0
     if a.dtype is _dtypes.bool_ and a._st.be.is_host and (node_cls is DotBackward0 or terms and a._a.size
                                                           and b._a.size):
-        raise NotImplementedError(f"\"{kernel or _KERNELS[node_cls.__name__]}\" not implemented for 'Bool'")
+        raise NotImplementedError(f"\"{kernel or _KERNELS[node_cls]}\" not implemented for 'Bool'")
     node = node_cls()
     return record(wrap(node.forward(a._a, b._a), a.dtype, a._st.be), (a, b), node, (a._a, b._a))
 

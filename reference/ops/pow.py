@@ -76,8 +76,8 @@ def pow(input, exponent):
             raise no_overload("pow", (input, exponent))
         return rpow(exponent, input)
     if isinstance(exponent, Tensor):
-        broadcast_shapes(input._a.shape, exponent._a.shape)  # TensorIterator's shape check comes before the kernel's
         if _dtypes.result_type(input, exponent) is _dtypes.bool_:
+            broadcast_shapes(input._a.shape, exponent._a.shape)  # TensorIterator's shape check comes before the kernel's
             raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         return _binary(input, exponent, power, PowBackward1(), "pow")
     x, e, dt, _ = prepared(input, exponent, "pow")
